@@ -1,0 +1,29 @@
+// One lint config for the whole repo (flat config, typed rules via the TS project service).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+export default tseslint.config(
+  {
+    ignores: ['**/dist/**', '**/cdk.out/**', '**/node_modules/**', '**/.venv/**', 'coverage/**'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      'no-console': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    // Command-line scripts and benchmarks print for a person to read.
+    files: ['bench/**', 'scripts/**', '**/scripts/**', 'infra/bin/**'],
+    rules: { 'no-console': 'off' },
+  },
+);

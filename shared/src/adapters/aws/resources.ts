@@ -1,0 +1,32 @@
+/**
+ * The one description of the AWS resources the data path needs. The CDK stack (infra/) and
+ * `npm run aws:bootstrap` (local moto/LocalStack) both build from these values, so what runs
+ * locally is what is deployed.
+ */
+export const jobsTable = {
+  /** Partition key: `job#<uuid>` for jobs, `idem#<key>` for idempotency records. */
+  partitionKey: 'pk',
+  /** Epoch seconds after which DynamoDB TTL may delete the item (JOB_TTL_DAYS). */
+  ttlAttribute: 'expiresAt',
+} as const;
+
+export const jobsQueue = {
+  /**
+   * Longer than one provider call (LLM_TIMEOUT_SECONDS, default 60 s); the worker's heartbeat
+   * extends it while a slow call runs, so a crashed worker's job reappears after at most this long.
+   */
+  visibilityTimeoutSeconds: 120,
+  /** Deliveries before SQS moves a message to the dead-letter queue. */
+  maxReceiveCount: 5,
+  retentionSeconds: 4 * 24 * 60 * 60,
+  deadLetterRetentionSeconds: 14 * 24 * 60 * 60,
+  /** Long polling: fewer empty receives, lower cost. */
+  receiveWaitTimeSeconds: 20,
+} as const;
+
+/** Default physical names used by local bootstrap; the CDK stack prefixes them with the environment. */
+export const defaultResourceNames = {
+  table: 'iscoolgpt-jobs',
+  queue: 'iscoolgpt-jobs',
+  deadLetterQueue: 'iscoolgpt-jobs-dlq',
+} as const;
