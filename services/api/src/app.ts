@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import type { Config, JobService } from '@iscoolgpt/shared';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import {
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import jobsPlugin from './plugins/app/jobs.js';
+import problemDetails from './plugins/app/problem-details.js';
+import swagger from './plugins/external/swagger.js';
+import ask from './routes/api/v1/ask.js';
+import jobRoutes from './routes/api/v1/jobs.js';
+import health from './routes/health.js';
+
+/** Largest accepted request body: a question is at most 8000 characters. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export interface AppOptions {
+  jobs: JobService;
+  config: Pick<Config, 'SYNC_WAIT_SECONDS'>;
+  logger: FastifyBaseLogger;
+}
+
+/** The HTTP layer, the same in embedded mode and in the API service: external plugins, ours, routes. */
+export async function buildApp({ jobs, config, logger }: AppOptions) {
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    // API Gateway and the ALB sit in front: trust their forwarding headers.
+    trustProxy: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(swagger);
+  await app.register(problemDetails);
+  await app.register(jobsPlugin, { jobs });
+
+  await app.register(health);
+  await app.register(ask, { prefix: '/api/v1', defaultWaitSeconds: config.SYNC_WAIT_SECONDS });
+  await app.register(jobRoutes, { prefix: '/api/v1' });
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,49 @@
+import { isSettled, toPublicJob, type JobRecord } from '@iscoolgpt/shared';
+import type { FastifyReply } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { resolveWait } from '../../../http/prefer.js';
+import { sendProblem } from '../../../plugins/app/problem-details.js';
+import { askSchema } from '../../../schemas/ask.js';
+import { problemTypes } from '../../../schemas/problem.js';
+
+/** How soon a client polling a pending job should come back. */
+const RETRY_AFTER_SECONDS = 1;
+
+const ask: FastifyPluginAsyncZod<{ defaultWaitSeconds: number }> = async (
+  fastify,
+  { defaultWaitSeconds },
+) => {
+  fastify.post('/ask', { schema: askSchema }, async (request, reply) => {
+    const wait = resolveWait(request.headers.prefer, defaultWaitSeconds);
+    const submitted = await fastify.jobs.submit(request.body, request.headers['idempotency-key']);
+    request.log.info({ jobId: submitted.job.id, replay: !submitted.created }, 'ask accepted');
+    const job =
+      isSettled(submitted.job.status) || wait.seconds === 0
+        ? submitted.job
+        : ((await fastify.jobs.waitForOutcome(submitted.job.id, wait.seconds * 1000)) ??
+          submitted.job);
+    reply.header('preference-applied', wait.applied);
+    return sendOutcome(reply, job);
+  });
+};
+
+function sendOutcome(reply: FastifyReply, job: JobRecord) {
+  if (job.status === 'completed') return reply.code(200).send(toPublicJob(job));
+  if (job.status === 'failed') {
+    return sendProblem(reply, {
+      type: problemTypes.jobFailed,
+      title: 'The question could not be answered',
+      status: 502,
+      detail: job.error?.message ?? 'The job failed',
+      code: job.error?.code ?? 'unknown',
+      jobId: job.id,
+    });
+  }
+  return reply
+    .code(202)
+    .header('location', `/api/v1/jobs/${job.id}`)
+    .header('retry-after', String(RETRY_AFTER_SECONDS))
+    .send(toPublicJob(job));
+}
+
+export default ask;

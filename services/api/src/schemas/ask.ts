@@ -1,0 +1,40 @@
+import { askRequestSchema, jobSchema } from '@iscoolgpt/shared';
+import { z } from 'zod';
+import { jobFailedProblemSchema, problemSchema, validationProblemSchema } from './problem.js';
+
+export const jobResponseSchema = jobSchema.meta({ id: 'Job' });
+
+export const askHeadersSchema = z.looseObject({
+  prefer: z
+    .string()
+    .optional()
+    .describe('RFC 7240: `wait=N` (seconds, capped at 25) or `respond-async`'),
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[\x21-\x7e]+$/, 'must be 1-255 visible ASCII characters')
+    .optional()
+    .describe('replaying the same key with the same body returns the same job'),
+});
+
+export const askSchema = {
+  summary: 'Ask a question',
+  description:
+    'Creates a job. Answers 200 with the completed job if it finishes within the wait budget ' +
+    '(Prefer: wait=N, default SYNC_WAIT_SECONDS), 202 with the pending job and a Location to poll ' +
+    'otherwise (or at once with Prefer: respond-async), 502 if the job failed within the wait.',
+  tags: ['ask'],
+  body: askRequestSchema,
+  headers: askHeadersSchema,
+  response: {
+    200: jobResponseSchema,
+    202: jobResponseSchema,
+    400: validationProblemSchema,
+    413: problemSchema,
+    415: problemSchema,
+    422: problemSchema,
+    502: jobFailedProblemSchema,
+    503: problemSchema,
+  },
+};

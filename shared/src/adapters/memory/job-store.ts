@@ -1,0 +1,134 @@
+import { IdempotencyConflictError, StoreFullError } from '../../domain/errors.js';
+import { isSettled, type JobRecord, type Settlement } from '../../domain/job.js';
+import type { ClaimResult, IdempotencyClaim, JobStore, SettleOptions } from '../../domain/ports.js';
+import { applySettlement } from '../../domain/transitions.js';
+
+export interface MemoryJobStoreOptions {
+  /** At most this many jobs are kept; the oldest settled ones make room for new ones. */
+  maxJobs: number;
+  now?: () => Date;
+}
+
+/**
+ * The embedded-mode job store. Bounded: settled jobs are dropped after their TTL and, past
+ * `maxJobs`, oldest first, so a long-running embedded server does not grow without limit.
+ */
+export class MemoryJobStore implements JobStore {
+  // Map keeps insertion order: iteration goes oldest first.
+  private readonly jobs = new Map<string, JobRecord>();
+  private readonly idempotency = new Map<string, { jobId: string; fingerprint: string }>();
+  private readonly keyByJob = new Map<string, string>();
+  private readonly waiters = new Map<string, Set<(job: JobRecord) => void>>();
+  private readonly now: () => Date;
+
+  constructor(private readonly options: MemoryJobStoreOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  get size(): number {
+    return this.jobs.size;
+  }
+
+  async create(
+    job: JobRecord,
+    claim?: IdempotencyClaim,
+  ): Promise<{ job: JobRecord; created: boolean }> {
+    this.evict();
+    if (claim) {
+      const earlier = this.idempotency.get(claim.key);
+      const earlierJob = earlier && this.jobs.get(earlier.jobId);
+      if (earlier && earlierJob) {
+        if (earlier.fingerprint !== claim.fingerprint)
+          throw new IdempotencyConflictError(claim.key);
+        return { job: structuredClone(earlierJob), created: false };
+      }
+    }
+    if (this.jobs.size >= this.options.maxJobs) throw new StoreFullError();
+    this.jobs.set(job.id, structuredClone(job));
+    if (claim) {
+      this.idempotency.set(claim.key, { jobId: job.id, fingerprint: claim.fingerprint });
+      this.keyByJob.set(job.id, claim.key);
+    }
+    return { job: structuredClone(job), created: true };
+  }
+
+  async get(id: string): Promise<JobRecord | undefined> {
+    const job = this.jobs.get(id);
+    return job && structuredClone(job);
+  }
+
+  async claim(id: string, now: Date, leaseUntil: Date): Promise<ClaimResult> {
+    const job = this.jobs.get(id);
+    if (!job) return { outcome: 'missing' };
+    if (isSettled(job.status)) return { outcome: 'settled', job: structuredClone(job) };
+    if (Date.parse(job.deadlineAt) <= now.getTime())
+      return { outcome: 'overdue', job: structuredClone(job) };
+    if (job.status === 'running' && job.leaseUntil && Date.parse(job.leaseUntil) > now.getTime()) {
+      return { outcome: 'busy', job: structuredClone(job) };
+    }
+    job.status = 'running';
+    job.leaseUntil = leaseUntil.toISOString();
+    job.deliveries += 1;
+    job.updatedAt = now.toISOString();
+    return { outcome: 'claimed', job: structuredClone(job) };
+  }
+
+  async settle(
+    id: string,
+    settlement: Settlement,
+    now: Date,
+    options: SettleOptions,
+  ): Promise<JobRecord | undefined> {
+    const job = this.jobs.get(id);
+    if (!job || !options.from.includes(job.status)) return undefined;
+    if (options.beforeDeadline && Date.parse(job.deadlineAt) <= now.getTime()) return undefined;
+    const settled = applySettlement(job, settlement, now);
+    this.jobs.set(id, settled);
+    this.notify(settled);
+    return structuredClone(settled);
+  }
+
+  waitUntilSettled(id: string, timeoutMs: number): Promise<JobRecord | undefined> {
+    const job = this.jobs.get(id);
+    if (!job || isSettled(job.status)) return Promise.resolve(job && structuredClone(job));
+    return new Promise((resolve) => {
+      const waiters = this.waiters.get(id) ?? new Set();
+      this.waiters.set(id, waiters);
+      const done = (settled?: JobRecord) => {
+        clearTimeout(timer);
+        waiters.delete(done);
+        if (waiters.size === 0) this.waiters.delete(id);
+        resolve(settled ? structuredClone(settled) : this.get(id));
+      };
+      const timer = setTimeout(done, timeoutMs);
+      waiters.add(done);
+    });
+  }
+
+  private notify(job: JobRecord): void {
+    for (const waiter of this.waiters.get(job.id) ?? []) waiter(job);
+  }
+
+  /** Drops jobs past their TTL, then the oldest settled jobs while at the size cap. */
+  private evict(): void {
+    const nowSeconds = Math.floor(this.now().getTime() / 1000);
+    // Oldest first, and every job has the same TTL: the expired ones are a prefix.
+    for (const job of this.jobs.values()) {
+      if (job.expiresAt > nowSeconds) break;
+      this.forget(job.id);
+    }
+    if (this.jobs.size < this.options.maxJobs) return;
+    for (const job of this.jobs.values()) {
+      if (!isSettled(job.status)) continue;
+      this.forget(job.id);
+      if (this.jobs.size < this.options.maxJobs) return;
+    }
+  }
+
+  private forget(id: string): void {
+    this.jobs.delete(id);
+    const key = this.keyByJob.get(id);
+    if (key !== undefined) this.idempotency.delete(key);
+    this.keyByJob.delete(id);
+  }
+}

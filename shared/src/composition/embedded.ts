@@ -1,0 +1,55 @@
+import { MemoryJobQueue } from '../adapters/memory/job-queue.js';
+import { MemoryJobStore } from '../adapters/memory/job-store.js';
+import type { Config } from '../config.js';
+import { JobProcessor } from '../domain/job-processor.js';
+import { JobService } from '../domain/job-service.js';
+import type { Answerer, Logger } from '../domain/ports.js';
+import { jobsQueue } from '../adapters/aws/resources.js';
+import { buildAnswerer } from './answerer.js';
+
+export interface EmbeddedRuntime {
+  jobs: JobService;
+  store: MemoryJobStore;
+  /** Starts the in-process worker. */
+  start(): void;
+  /** Stops taking jobs and waits (bounded) for the ones in hand. */
+  stop(): Promise<void>;
+}
+
+/**
+ * API and worker in one process: the same domain services as production, with the in-memory
+ * store and queue in place of DynamoDB and SQS.
+ */
+export function buildEmbeddedRuntime(
+  config: Config,
+  logger: Logger,
+  answerer: Answerer = buildAnswerer(config, logger),
+): EmbeddedRuntime {
+  const store = new MemoryJobStore({ maxJobs: config.MEMORY_STORE_MAX_JOBS });
+  const processor = new JobProcessor({
+    store,
+    answerer,
+    logger,
+    leaseSeconds: jobsQueue.visibilityTimeoutSeconds,
+  });
+  const queue = new MemoryJobQueue({
+    concurrency: config.WORKER_CONCURRENCY,
+    redeliveryDelayMs: 1000,
+    maxReceiveCount: jobsQueue.maxReceiveCount,
+    onDeadLetter: (message) => processor.deadLetter(message),
+    logger,
+  });
+  const jobs = new JobService({
+    store,
+    queue,
+    logger,
+    deadlineSeconds: config.JOB_DEADLINE_SECONDS,
+    ttlDays: config.JOB_TTL_DAYS,
+  });
+  return {
+    jobs,
+    store,
+    start: () => queue.start((message) => processor.process(message)),
+    stop: () => queue.stop(config.SHUTDOWN_TIMEOUT_SECONDS * 1000),
+  };
+}

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { PROVIDER_NAMES } from './domain/job.js';
+
+/** The longest a client may wait for a synchronous answer: API Gateway cuts integrations at 29 s. */
+export const MAX_WAIT_SECONDS = 25;
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+const optionalUrl = optionalString.pipe(z.url().optional());
+const seconds = (fallback: number) => z.coerce.number().nonnegative().default(fallback);
+const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const envSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  SYNC_WAIT_SECONDS: seconds(20).pipe(z.number().max(MAX_WAIT_SECONDS)),
+  JOB_TTL_DAYS: z.coerce.number().positive().default(7),
+  JOB_DEADLINE_SECONDS: count(300),
+  MEMORY_STORE_MAX_JOBS: count(10_000),
+  WORKER_CONCURRENCY: count(10),
+  SHUTDOWN_TIMEOUT_SECONDS: count(30),
+
+  AWS_REGION: optionalString,
+  AWS_ENDPOINT_URL: optionalUrl,
+  JOBS_QUEUE_URL: optionalUrl,
+  JOBS_DLQ_URL: optionalUrl,
+  JOBS_TABLE_NAME: optionalString,
+
+  LLM_PROVIDERS: optionalString.pipe(
+    z
+      .string()
+      .transform((value) => value.split(',').map((name) => name.trim()))
+      .pipe(z.array(z.enum(PROVIDER_NAMES)))
+      .optional(),
+  ),
+  LLM_TIMEOUT_SECONDS: count(60),
+  LLM_MAX_ATTEMPTS: count(3),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+  OPENAI_BASE_URL: optionalUrl,
+  HF_TOKEN: optionalString,
+  HF_MODEL: z.string().default('meta-llama/Llama-3.1-8B-Instruct'),
+  HF_ENDPOINT_URL: optionalUrl,
+  /** Latency of the offline demo provider (benchmarks and demos of the async path). */
+  OFFLINE_PROVIDER_DELAY_MS: z.coerce.number().int().nonnegative().default(0),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once at start-up; nothing else reads process.env. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`,
+    );
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return parsed.data;
+}
+
+/** The AWS settings the two production processes need, or a ConfigError naming what is missing. */
+export function requireAwsConfig(
+  config: Config,
+  needed: readonly ('JOBS_QUEUE_URL' | 'JOBS_TABLE_NAME' | 'AWS_REGION')[] = [
+    'AWS_REGION',
+    'JOBS_QUEUE_URL',
+    'JOBS_TABLE_NAME',
+  ],
+): { region: string; queueUrl: string; tableName: string; endpoint: string | undefined } {
+  const missing = needed.filter((name) => !config[name]);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `Missing required environment variable${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}. ` +
+        'Run `npm run aws:bootstrap` against LocalStack or moto to create the resources and print them, ' +
+        'or use `npm start` for the embedded mode that needs no AWS.',
+    );
+  }
+  return {
+    region: config.AWS_REGION ?? '',
+    queueUrl: config.JOBS_QUEUE_URL ?? '',
+    tableName: config.JOBS_TABLE_NAME ?? '',
+    endpoint: config.AWS_ENDPOINT_URL,
+  };
+}

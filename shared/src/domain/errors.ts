@@ -1,0 +1,72 @@
+/** Errors the domain raises; entry points map them to HTTP statuses or message fates. */
+
+export class IdempotencyConflictError extends Error {
+  constructor(readonly key: string) {
+    super('This Idempotency-Key was already used with a different request body');
+    this.name = 'IdempotencyConflictError';
+  }
+}
+
+/** The store refuses new jobs (the embedded store's size cap is reached with only pending jobs). */
+export class StoreFullError extends Error {
+  constructor(message = 'The job store is full; try again later') {
+    super(message);
+    this.name = 'StoreFullError';
+  }
+}
+
+/** The queue did not accept a job; the job is marked failed so nothing waits on it forever. */
+export class QueueUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super('The job queue is unavailable; try again later', { cause });
+    this.name = 'QueueUnavailableError';
+  }
+}
+
+/** Another worker holds a live lease on the job: leave the message for a later delivery. */
+export class JobBusyError extends Error {
+  constructor(readonly jobId: string) {
+    super(`Job ${jobId} is being processed by another worker`);
+    this.name = 'JobBusyError';
+  }
+}
+
+/** Stable codes a failed job carries in `error.code`. */
+export const JOB_ERROR_CODES = [
+  'provider_auth',
+  'provider_rate_limited',
+  'provider_unavailable',
+  'provider_bad_request',
+  'provider_bad_response',
+  'provider_timeout',
+  'provider_not_configured',
+  'content_filtered',
+  'deadline_exceeded',
+  'dead_lettered',
+  'queue_unavailable',
+] as const;
+export type JobErrorCode = (typeof JOB_ERROR_CODES)[number];
+
+/**
+ * A provider call that did not produce an answer. `retryable` says whether trying again (or the
+ * next provider in the chain) can help. The message must never contain a key.
+ */
+export class ProviderError extends Error {
+  constructor(
+    readonly code: JobErrorCode,
+    message: string,
+    readonly options: {
+      retryable: boolean;
+      status?: number;
+      retryAfterMs?: number;
+      cause?: unknown;
+    },
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'ProviderError';
+  }
+
+  get retryable(): boolean {
+    return this.options.retryable;
+  }
+}

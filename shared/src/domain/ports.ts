@@ -1,0 +1,122 @@
+/**
+ * The ports the domain needs. Adapters (memory, SQS, DynamoDB, LLM providers) implement them;
+ * the domain never imports an adapter.
+ */
+import type {
+  AnsweredBy,
+  JobMessage,
+  JobRecord,
+  JobStatus,
+  ProviderName,
+  Settlement,
+  Usage,
+} from './job.js';
+import type { ProviderError } from './errors.js';
+
+export interface IdempotencyClaim {
+  key: string;
+  /** Hash of the validated request: the same key with another body is a conflict. */
+  fingerprint: string;
+}
+
+export type ClaimResult =
+  | { outcome: 'claimed'; job: JobRecord }
+  | { outcome: 'settled'; job: JobRecord }
+  | { outcome: 'busy'; job: JobRecord }
+  | { outcome: 'overdue'; job: JobRecord }
+  | { outcome: 'missing' };
+
+export interface SettleOptions {
+  /** Settle only if the job is in one of these statuses. */
+  from: readonly JobStatus[];
+  /** Settle only if the job's deadline has not passed (a late answer must not overwrite a timeout). */
+  beforeDeadline: boolean;
+}
+
+export interface JobStore {
+  /**
+   * Stores a new job. With an idempotency claim, an earlier job with the same key and fingerprint
+   * is returned instead (`created: false`); the same key with another fingerprint throws
+   * IdempotencyConflictError.
+   */
+  create(
+    job: JobRecord,
+    idempotency?: IdempotencyClaim,
+  ): Promise<{ job: JobRecord; created: boolean }>;
+  get(id: string): Promise<JobRecord | undefined>;
+  /**
+   * Atomically moves a queued job (or a running one whose lease expired) to running, counts the
+   * attempt and takes a lease until `leaseUntil`. Refuses jobs past their deadline.
+   */
+  claim(id: string, now: Date, leaseUntil: Date): Promise<ClaimResult>;
+  /** Conditionally writes the outcome; returns undefined when the condition does not hold. */
+  settle(
+    id: string,
+    settlement: Settlement,
+    now: Date,
+    options: SettleOptions,
+  ): Promise<JobRecord | undefined>;
+  /**
+   * Resolves with the job once it is settled, or with its latest state after `timeoutMs`
+   * (undefined if it does not exist).
+   */
+  waitUntilSettled(id: string, timeoutMs: number): Promise<JobRecord | undefined>;
+}
+
+export interface JobQueue {
+  send(message: JobMessage): Promise<void>;
+}
+
+/** Resolving acknowledges the message; throwing leaves it to be delivered again (then dead-lettered). */
+export type MessageHandler = (message: JobMessage) => Promise<unknown>;
+
+export interface JobSource {
+  start(handler: MessageHandler): void;
+  /** Stops taking messages and waits (at most `timeoutMs`) for the ones in hand. */
+  stop(timeoutMs: number): Promise<void>;
+}
+
+export interface AnswerRequest {
+  question: string;
+  subject: string | null;
+  level: string | null;
+  language: string | null;
+  /** Model to use; the provider's default when null. */
+  model: string | null;
+}
+
+export interface Answer {
+  text: string;
+  provider: AnsweredBy;
+  model: string;
+  usage: Usage;
+}
+
+export interface AnswerProvider {
+  readonly name: AnsweredBy;
+  /** Throws ProviderError for every failure it can classify. */
+  answer(request: AnswerRequest, signal?: AbortSignal): Promise<Answer>;
+}
+
+/** The outcome of asking the providers for one job, with how many calls it took. */
+export type AnswerOutcome =
+  | { ok: true; answer: Answer; attempts: number }
+  | { ok: false; error: ProviderError; attempts: number; provider?: AnsweredBy; model?: string };
+
+/** Picks and calls providers for a job (explicit choice, fallback chain, retries). */
+export interface Answerer {
+  answer(
+    request: AnswerRequest,
+    requestedProvider: ProviderName | null,
+    signal?: AbortSignal,
+  ): Promise<AnswerOutcome>;
+}
+
+/** The subset of pino's interface the domain logs through. */
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  child(bindings: Record<string, unknown>): Logger;
+}

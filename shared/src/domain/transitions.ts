@@ -1,0 +1,30 @@
+import type { JobRecord, Settlement } from './job.js';
+
+/** The record after a settlement: one definition of what "completed" and "failed" write. */
+export function applySettlement(job: JobRecord, settlement: Settlement, now: Date): JobRecord {
+  const at = now.toISOString();
+  const common = {
+    ...job,
+    status: settlement.status,
+    attempts: job.attempts + settlement.attempts,
+    updatedAt: at,
+    completedAt: at,
+    leaseUntil: null,
+  };
+  if (settlement.status === 'completed') {
+    return {
+      ...common,
+      answer: settlement.answer,
+      provider: settlement.provider,
+      model: settlement.model,
+      usage: settlement.usage,
+      error: null,
+    };
+  }
+  return {
+    ...common,
+    error: settlement.error,
+    provider: settlement.provider ?? job.provider,
+    model: settlement.model ?? job.model,
+  };
+}

@@ -1,0 +1,24 @@
+export * from './domain/job.js';
+export * from './domain/errors.js';
+export type * from './domain/ports.js';
+export { JobService, fingerprint, type JobServiceOptions } from './domain/job-service.js';
+export {
+  JobProcessor,
+  type ProcessOutcome,
+  type JobProcessorOptions,
+} from './domain/job-processor.js';
+export { MemoryJobStore } from './adapters/memory/job-store.js';
+export { MemoryJobQueue } from './adapters/memory/job-queue.js';
+export { jobsQueue, jobsTable, defaultResourceNames } from './adapters/aws/resources.js';
+export { OfflineProvider, OFFLINE_MODEL } from './providers/offline.js';
+export { ProviderChain, callOnce, type ProviderCall } from './providers/chain.js';
+export {
+  loadConfig,
+  requireAwsConfig,
+  ConfigError,
+  MAX_WAIT_SECONDS,
+  type Config,
+} from './config.js';
+export { createLogger, loggerOptions, REDACTED_PATHS } from './logger.js';
+export { buildAnswerer } from './composition/answerer.js';
+export { buildEmbeddedRuntime, type EmbeddedRuntime } from './composition/embedded.js';

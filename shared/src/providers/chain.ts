@@ -1,0 +1,77 @@
+import { ProviderError } from '../domain/errors.js';
+import type { ProviderName } from '../domain/job.js';
+import type { AnswerOutcome, AnswerProvider, AnswerRequest, Answerer } from '../domain/ports.js';
+
+/** One provider, asked under the retry policy: the answer or the final error, and the calls made. */
+export type ProviderCall = (
+  provider: AnswerProvider,
+  request: AnswerRequest,
+  signal?: AbortSignal,
+) => Promise<AnswerOutcome>;
+
+/** Asks a provider once; the retry policy replaces it where retries are configured. */
+export const callOnce: ProviderCall = async (provider, request, signal) => {
+  try {
+    return { ok: true, answer: await provider.answer(request, signal), attempts: 1 };
+  } catch (error) {
+    return { ok: false, error: asProviderError(error), attempts: 1, provider: provider.name };
+  }
+};
+
+/**
+ * Picks who answers: the provider a request names, or else the configured chain in order, moving
+ * to the next provider only when the previous one failed in a way another provider may not
+ * (retryable errors); a bad request or a refusal would fail the same way everywhere.
+ */
+export class ProviderChain implements Answerer {
+  constructor(
+    private readonly providers: readonly AnswerProvider[],
+    private readonly call: ProviderCall = callOnce,
+  ) {
+    if (providers.length === 0) throw new Error('ProviderChain needs at least one provider');
+  }
+
+  get names(): string[] {
+    return this.providers.map((provider) => provider.name);
+  }
+
+  async answer(
+    request: AnswerRequest,
+    requestedProvider: ProviderName | null,
+    signal?: AbortSignal,
+  ): Promise<AnswerOutcome> {
+    if (requestedProvider) {
+      const provider = this.providers.find((candidate) => candidate.name === requestedProvider);
+      if (!provider) {
+        return {
+          ok: false,
+          attempts: 0,
+          error: new ProviderError(
+            'provider_not_configured',
+            `Provider "${requestedProvider}" is not configured on this server`,
+            { retryable: false },
+          ),
+        };
+      }
+      return this.call(provider, request, signal);
+    }
+    let attempts = 0;
+    let last: AnswerOutcome | undefined;
+    for (const provider of this.providers) {
+      // A model name belongs to one provider; fallbacks use their own default model.
+      const asked = provider === this.providers[0] ? request : { ...request, model: null };
+      last = await this.call(provider, asked, signal);
+      attempts += last.attempts;
+      if (last.ok || !last.error.retryable || signal?.aborted) break;
+    }
+    return { ...(last as AnswerOutcome), attempts };
+  }
+}
+
+export function asProviderError(error: unknown): ProviderError {
+  if (error instanceof ProviderError) return error;
+  return new ProviderError('provider_unavailable', 'The provider call failed unexpectedly', {
+    retryable: true,
+    cause: error,
+  });
+}

@@ -1,0 +1,43 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Answer, AnswerProvider, AnswerRequest } from '../domain/ports.js';
+
+export const OFFLINE_MODEL = 'offline-demo';
+
+/**
+ * The provider used when no LLM key is configured, so the service works with zero setup.
+ * It calls no model and says so in every answer: its output is a study-plan template built from
+ * the question, never something that could pass for a model's answer.
+ */
+export class OfflineProvider implements AnswerProvider {
+  readonly name = 'offline' as const;
+
+  constructor(private readonly options: { delayMs: number } = { delayMs: 0 }) {}
+
+  async answer(request: AnswerRequest, signal?: AbortSignal): Promise<Answer> {
+    if (this.options.delayMs > 0) await sleep(this.options.delayMs, undefined, { signal });
+    const about = [request.subject, request.level && `${request.level} level`]
+      .filter(Boolean)
+      .join(', ');
+    const text = [
+      '[OFFLINE DEMO — no language model was called. Set OPENAI_API_KEY or HF_TOKEN for real answers.]',
+      '',
+      `Your question${about ? ` (${about})` : ''}: "${request.question}"`,
+      '',
+      'How to study it, step by step:',
+      '1. Restate the question in your own words and list the terms you need to define.',
+      '2. Find the core concept behind it in your notes or textbook and write a one-line summary.',
+      '3. Work through one small example, checking each step.',
+      '4. Explain the answer aloud as if teaching a classmate; the gaps you notice are what to review.',
+    ].join('\n');
+    return {
+      text,
+      provider: 'offline',
+      model: OFFLINE_MODEL,
+      usage: { inputTokens: countWords(request.question), outputTokens: countWords(text) },
+    };
+  }
+}
+
+function countWords(text: string): number {
+  return text.split(/\s+/).filter(Boolean).length;
+}
