@@ -1,0 +1,14 @@
+/**
+ * `npm run bench`: every benchmark of the project, one after another in one run, so the figures
+ * printed side by side were measured on the same machine under the same load.
+ */
+import { benchSyncAsk } from './sync-ask.js';
+
+const sections: { name: string; run: () => Promise<void> }[] = [
+  { name: 'sync ask (embedded mode) vs bare Fastify route', run: benchSyncAsk },
+];
+
+for (const section of sections) {
+  console.log(`\n## ${section.name}\n`);
+  await section.run();
+}

@@ -1,0 +1,203 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { jobsQueue } from './shared-resources.js';
+
+/**
+ * Everything a deployment can vary, read once from CDK context (`-c key=value` or cdk.json)
+ * into a typed object. Nothing else in infra/ reads context or process.env.
+ */
+export interface InfraConfig {
+  /** Environment name: prefixes stack and resource names (`dev`, `staging`, `prod`). */
+  readonly envName: string;
+  /** Image tag deployed for both services; the CI passes the commit SHA. */
+  readonly imageTag: string;
+  /** Region is fixed at synth time (ALB access logging needs it); the account may stay agnostic. */
+  readonly region: string;
+  readonly account: string | undefined;
+  readonly api: ServiceSizing;
+  readonly worker: ServiceSizing & {
+    /** Messages waiting per running worker task that target tracking holds the service at. */
+    readonly backlogPerTaskTarget: number;
+  };
+  /** Values handed to the containers as plain (non-secret) environment variables. */
+  readonly app: AppSettings;
+  readonly network: {
+    readonly natGateways: number;
+    /** Interface endpoints for ECR, SQS, Secrets Manager and Logs (extra cost; see README). */
+    readonly interfaceEndpoints: boolean;
+  };
+  readonly edge: {
+    readonly corsAllowOrigins: string[];
+    readonly throttleRateLimit: number;
+    readonly throttleBurstLimit: number;
+    readonly quotaPerDay: number;
+  };
+  readonly logRetention: RetentionDays;
+  /** Optional e-mail address subscribed to the alarm topic. */
+  readonly alarmEmail: string | undefined;
+}
+
+export interface ServiceSizing {
+  /** Tasks at deploy time and the auto-scaling floor. */
+  readonly desiredCount: number;
+  readonly maxCount: number;
+  readonly cpu: number;
+  readonly memoryMiB: number;
+}
+
+export interface AppSettings {
+  readonly logLevel: string;
+  readonly llmProviders: string;
+  readonly openaiModel: string;
+  readonly hfModel: string;
+  readonly llmTimeoutSeconds: number;
+  readonly syncWaitSeconds: number;
+  readonly jobTtlDays: number;
+  readonly jobDeadlineSeconds: number;
+  readonly workerConcurrency: number;
+}
+
+/**
+ * API Gateway cuts a REST integration at 29 s; the api never holds a client longer than 25 s
+ * (shared/src/config.ts MAX_WAIT_SECONDS), so SYNC_WAIT_SECONDS may not exceed it.
+ */
+export const API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS = 29;
+export const MAX_SYNC_WAIT_SECONDS = 25;
+/** Fargate's maximum; the worker finishes in-flight provider calls before exiting. */
+export const WORKER_STOP_TIMEOUT_SECONDS = 120;
+/** Longer than the longest api request (25 s wait) plus a margin to close keep-alive sockets. */
+export const API_STOP_TIMEOUT_SECONDS = 30;
+export const API_CONTAINER_PORT = 8000;
+
+export class InfraConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InfraConfigError';
+  }
+}
+
+type ContextReader = (key: string) => unknown;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const PROVIDERS = ['openai', 'huggingface'];
+
+/**
+ * Reads the deployment's settings from CDK context. `env` supplies the CLI's default account and
+ * region (CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION) when context does not name them; offline both
+ * may be absent and the app still synthesizes.
+ */
+export function readConfig(
+  context: ContextReader,
+  env: Record<string, string | undefined> = {},
+): InfraConfig {
+  const problems: string[] = [];
+  const str = (key: string, fallback: string, pattern?: RegExp): string => {
+    const raw = context(key);
+    if (raw === undefined || raw === null || raw === '') return fallback;
+    const value = String(raw).trim();
+    if (pattern && !pattern.test(value)) problems.push(`${key}: "${value}" must match ${pattern}`);
+    return value;
+  };
+  const int = (key: string, fallback: number, min: number, max: number): number => {
+    const raw = context(key);
+    if (raw === undefined || raw === null || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${key}: "${String(raw)}" must be an integer from ${min} to ${max}`);
+      return fallback;
+    }
+    return value;
+  };
+  const bool = (key: string, fallback: boolean): boolean => {
+    const raw = context(key);
+    if (raw === undefined || raw === null || raw === '') return fallback;
+    if (raw === true || raw === 'true') return true;
+    if (raw === false || raw === 'false') return false;
+    problems.push(`${key}: "${String(raw)}" must be true or false`);
+    return fallback;
+  };
+
+  const envName = str('env', 'dev', /^[a-z][a-z0-9-]{1,15}$/);
+  const imageTag = str('imageTag', 'dev', /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/);
+  const region = str('region', env.CDK_DEFAULT_REGION ?? 'us-east-1', /^[a-z]{2}(-[a-z]+)+-\d$/);
+  const accountRaw = str('account', env.CDK_DEFAULT_ACCOUNT ?? '', /^(\d{12})?$/);
+
+  const apiDesired = int('apiDesiredCount', 2, 1, 50);
+  const workerDesired = int('workerDesiredCount', 1, 1, 50);
+  const api: ServiceSizing = {
+    desiredCount: apiDesired,
+    maxCount: int('apiMaxCount', Math.max(6, apiDesired), apiDesired, 100),
+    cpu: int('apiCpu', 512, 256, 4096),
+    memoryMiB: int('apiMemoryMiB', 1024, 512, 16384),
+  };
+  const worker = {
+    desiredCount: workerDesired,
+    maxCount: int('workerMaxCount', Math.max(10, workerDesired), workerDesired, 100),
+    cpu: int('workerCpu', 512, 256, 4096),
+    memoryMiB: int('workerMemoryMiB', 1024, 512, 16384),
+    backlogPerTaskTarget: int('workerBacklogPerTask', 20, 1, 10_000),
+  };
+
+  const llmProviders = str('llmProviders', 'openai,huggingface');
+  for (const name of llmProviders.split(',').map((p) => p.trim())) {
+    if (!PROVIDERS.includes(name)) problems.push(`llmProviders: unknown provider "${name}"`);
+  }
+  const llmTimeoutSeconds = int('llmTimeoutSeconds', 60, 1, 900);
+  if (llmTimeoutSeconds >= jobsQueue.visibilityTimeoutSeconds) {
+    problems.push(
+      `llmTimeoutSeconds: ${llmTimeoutSeconds} must be shorter than the queue's visibility timeout ` +
+        `(${jobsQueue.visibilityTimeoutSeconds} s), or a slow call is redelivered to a second worker`,
+    );
+  }
+  const logLevel = str('logLevel', 'info');
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`logLevel: "${logLevel}" is not a pino level`);
+
+  const app: AppSettings = {
+    logLevel,
+    llmProviders,
+    openaiModel: str('openaiModel', 'gpt-4o-mini'),
+    hfModel: str('hfModel', 'meta-llama/Llama-3.1-8B-Instruct'),
+    llmTimeoutSeconds,
+    syncWaitSeconds: int('syncWaitSeconds', 20, 0, MAX_SYNC_WAIT_SECONDS),
+    jobTtlDays: int('jobTtlDays', 7, 1, 365),
+    jobDeadlineSeconds: int('jobDeadlineSeconds', 300, 1, 86_400),
+    workerConcurrency: int('workerConcurrency', 10, 1, 100),
+  };
+
+  const retentionDays = int('logRetentionDays', 30, 1, 3653);
+  const allowedRetention = Object.values(RetentionDays).filter(
+    (v): v is RetentionDays => typeof v === 'number',
+  );
+  if (!allowedRetention.includes(retentionDays as RetentionDays)) {
+    problems.push(`logRetentionDays: ${retentionDays} is not a CloudWatch Logs retention value`);
+  }
+
+  const alarmEmail = str('alarmEmail', '', /^([^@\s]+@[^@\s]+\.[^@\s]+)?$/);
+  const config: InfraConfig = {
+    envName,
+    imageTag,
+    region,
+    account: accountRaw === '' ? undefined : accountRaw,
+    api,
+    worker,
+    app,
+    network: {
+      natGateways: int('natGateways', 1, 1, 3),
+      interfaceEndpoints: bool('vpcInterfaceEndpoints', false),
+    },
+    edge: {
+      corsAllowOrigins: str('corsAllowOrigins', '*')
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o !== ''),
+      throttleRateLimit: int('throttleRateLimit', 20, 1, 10_000),
+      throttleBurstLimit: int('throttleBurstLimit', 40, 1, 5_000),
+      quotaPerDay: int('quotaPerDay', 10_000, 1, 10_000_000),
+    },
+    logRetention: retentionDays as RetentionDays,
+    alarmEmail: alarmEmail === '' ? undefined : alarmEmail,
+  };
+  if (problems.length > 0) {
+    throw new InfraConfigError(`Invalid CDK context:\n  ${problems.join('\n  ')}`);
+  }
+  return config;
+}

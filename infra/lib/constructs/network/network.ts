@@ -1,0 +1,72 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+export interface NetworkProps {
+  /**
+   * NAT gateways (one per AZ for zone-independent egress, one to save cost). NAT is required:
+   * the worker calls OpenAI and Hugging Face on the public internet.
+   */
+  readonly natGateways: number;
+  /**
+   * Add interface endpoints for ECR, SQS, Secrets Manager and CloudWatch Logs so that AWS API
+   * traffic never leaves the VPC. Off by default: NAT is needed anyway for the LLM providers,
+   * and five endpoints in two AZs cost more than the NAT data they save at this traffic level.
+   */
+  readonly interfaceEndpoints: boolean;
+  readonly logRetention: logs.RetentionDays;
+}
+
+/**
+ * The VPC the tasks run in: public subnets hold only the NAT gateways; the ALB, the VPC link and
+ * both services sit in private subnets. DynamoDB and S3 (where ECR keeps image layers) are
+ * reached through free gateway endpoints, so the bulk of AWS traffic skips NAT.
+ */
+export class Network extends Construct {
+  readonly vpc: ec2.Vpc;
+  readonly flowLogGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: NetworkProps) {
+    super(scope, id);
+
+    this.vpc = new ec2.Vpc(this, 'Vpc', {
+      ipAddresses: ec2.IpAddresses.cidr('10.40.0.0/16'),
+      maxAzs: 2,
+      natGateways: props.natGateways,
+      subnetConfiguration: [
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
+      ],
+      restrictDefaultSecurityGroup: true,
+      gatewayEndpoints: {
+        DynamoDb: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB },
+        S3: { service: ec2.GatewayVpcEndpointAwsService.S3 },
+      },
+    });
+
+    this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
+      retention: props.logRetention,
+    });
+    this.vpc.addFlowLog('FlowLog', {
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup),
+      trafficType: ec2.FlowLogTrafficType.ALL,
+    });
+
+    if (props.interfaceEndpoints) {
+      const services: Record<string, ec2.InterfaceVpcEndpointAwsService> = {
+        EcrApi: ec2.InterfaceVpcEndpointAwsService.ECR,
+        EcrDocker: ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
+        Sqs: ec2.InterfaceVpcEndpointAwsService.SQS,
+        SecretsManager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+        Logs: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
+      };
+      for (const [name, service] of Object.entries(services)) {
+        this.vpc.addInterfaceEndpoint(name, {
+          service,
+          subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+          privateDnsEnabled: true,
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * The queue and table settings live in one place, shared with `npm run aws:bootstrap`, so the
+ * deployed resources match what runs locally. Imported by relative path (not through
+ * `@iscoolgpt/shared`) so that synthesizing never loads the domain code or its dependencies.
+ */
+export {
+  defaultResourceNames,
+  jobsQueue,
+  jobsTable,
+} from '../../shared/src/adapters/aws/resources.js';
