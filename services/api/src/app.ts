@@ -34,6 +34,8 @@ export async function buildApp({ jobs, config, logger }: AppOptions) {
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // JSON only: a text/plain body must be refused with 415, not parsed as a string.
+  app.removeContentTypeParser(['text/plain']);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

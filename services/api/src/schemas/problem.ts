@@ -13,13 +13,16 @@ export const problemSchema = z
 
 export const validationProblemSchema = problemSchema
   .extend({
-    errors: z.array(
-      z.object({
-        in: z.string().describe('body, headers or params'),
-        field: z.string().describe('the offending field ("" for the whole body)'),
-        message: z.string(),
-      }),
-    ),
+    errors: z
+      .array(
+        z.object({
+          in: z.string().describe('body, headers or params'),
+          field: z.string().describe('the offending field ("" for the whole body)'),
+          message: z.string(),
+        }),
+      )
+      .optional()
+      .describe('one entry per invalid field; absent when the body is not JSON at all'),
   })
   .meta({ id: 'ValidationProblem' });
 
