@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { MemoryJobStore } from '../../../src/adapters/memory/job-store.js';
+import type { JobRecord } from '../../../src/domain/job.js';
+
+const DAY_SECONDS = 24 * 60 * 60;
+
+function job(createdAtMs: number, overrides: Partial<JobRecord> = {}): JobRecord {
+  const at = new Date(createdAtMs).toISOString();
+  return {
+    id: randomUUID(),
+    status: 'queued',
+    question: 'q',
+    subject: null,
+    level: null,
+    language: null,
+    answer: null,
+    provider: null,
+    model: null,
+    usage: null,
+    attempts: 0,
+    error: null,
+    createdAt: at,
+    updatedAt: at,
+    completedAt: null,
+    requestedProvider: null,
+    requestedModel: null,
+    deadlineAt: new Date(createdAtMs + 300_000).toISOString(),
+    leaseUntil: null,
+    expiresAt: Math.floor(createdAtMs / 1000) + 7 * DAY_SECONDS,
+    deliveries: 0,
+    ...overrides,
+  };
+}
+
+const done = { status: 'completed', answer: 'a', provider: 'offline', model: 'm', usage: { inputTokens: 1, outputTokens: 1 }, attempts: 1 } as const;
+
+describe('MemoryJobStore bounds (embedded mode must not grow without limit)', () => {
+  it('forgets jobs once their TTL has passed', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const store = new MemoryJobStore({ maxJobs: 100, now: () => new Date(now) });
+    const old = await store.create(job(now));
+
+    now += 8 * DAY_SECONDS * 1000;
+    await store.create(job(now));
+
+    expect(await store.get(old.job.id)).toBeUndefined();
+    expect(store.size).toBe(1);
+  });
+
+  it('at the size cap, makes room by dropping the oldest settled job, never a pending one', async () => {
+    const now = Date.now();
+    const store = new MemoryJobStore({ maxJobs: 3 });
+    const pending = await store.create(job(now));
+    const settledOld = await store.create(job(now + 1));
+    const settledNew = await store.create(job(now + 2));
+    for (const { job: j } of [settledOld, settledNew]) {
+      await store.settle(j.id, done, new Date(), { from: ['queued'], beforeDeadline: true });
+    }
+
+    const fresh = await store.create(job(now + 3));
+
+    expect(store.size).toBe(3);
+    expect(await store.get(pending.job.id)).toBeDefined();
+    expect(await store.get(settledOld.job.id)).toBeUndefined();
+    expect(await store.get(settledNew.job.id)).toBeDefined();
+    expect(await store.get(fresh.job.id)).toBeDefined();
+  });
+
+  it('refuses a new job rather than drop pending ones when every kept job is pending', async () => {
+    const store = new MemoryJobStore({ maxJobs: 2 });
+    await store.create(job(Date.now()));
+    await store.create(job(Date.now()));
+
+    await expect(store.create(job(Date.now()))).rejects.toThrow(/full/);
+    expect(store.size).toBe(2);
+  });
+
+  it('forgets an idempotency key together with its job', async () => {
+    let now = Date.now();
+    const store = new MemoryJobStore({ maxJobs: 10, now: () => new Date(now) });
+    await store.create(job(now), { key: 'k', fingerprint: 'a' });
+
+    now += 8 * DAY_SECONDS * 1000;
+    const reused = await store.create(job(now), { key: 'k', fingerprint: 'b' });
+
+    expect(reused.created).toBe(true);
+  });
+});
