@@ -24,7 +24,8 @@ export class ProviderKeysSecret extends Construct {
     super(scope, id);
     this.secret = new secretsmanager.Secret(this, 'Secret', {
       secretName: `iscoolgpt/${props.envName}/provider-keys`,
-      description: 'IsCoolGPT LLM provider keys (JSON: OPENAI_API_KEY, HF_TOKEN) read by the worker',
+      description:
+        'IsCoolGPT LLM provider keys (JSON: OPENAI_API_KEY, HF_TOKEN) read by the worker',
       generateSecretString: {
         // Every key the worker maps must exist, or ECS fails the task at start.
         secretStringTemplate: JSON.stringify(

@@ -1,0 +1,58 @@
+import { App, Tags, Validations, type AppProps } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { BaseStack } from './base-stack.js';
+import { readConfig, type InfraConfig } from './config.js';
+import { IsCoolGptStack } from './iscoolgpt-stack.js';
+
+export interface IsCoolGptApp {
+  readonly app: App;
+  readonly config: InfraConfig;
+  readonly base: BaseStack;
+  readonly service: IsCoolGptStack;
+}
+
+/**
+ * Builds the whole app: the base stack (image repositories, provider secret) and the service
+ * stack, with the cdk-nag AwsSolutions pack registered so that `app.synth()` fails on any
+ * unacknowledged finding. bin/app.ts and the tests build it the same way.
+ */
+export function createApp(
+  props: AppProps = {},
+  env: Record<string, string | undefined> = {},
+): IsCoolGptApp {
+  const app = new App({
+    ...props,
+    context: {
+      // Say so explicitly: the service stack imports the base stack's outputs with Fn::ImportValue,
+      // which keeps the base stack from deleting a repository or secret that is still in use.
+      '@aws-cdk/core:defaultCrossStackReferences': 'strong',
+      // Services without a desiredCount leave it to auto scaling instead of resetting to 1 on
+      // every deploy (which would scale a busy fleet in at each release).
+      '@aws-cdk/aws-ecs:removeDefaultDesiredCount': true,
+      ...props.context,
+    },
+  });
+  const config = readConfig((key) => app.node.tryGetContext(key), env);
+  const stackEnv = { account: config.account, region: config.region };
+  const prefix = `IsCoolGpt-${config.envName}`;
+
+  const base = new BaseStack(app, `${prefix}-Base`, {
+    envName: config.envName,
+    env: stackEnv,
+    description: 'IsCoolGPT image repositories and provider-keys secret',
+  });
+  const service = new IsCoolGptStack(app, prefix, {
+    config,
+    env: stackEnv,
+    description:
+      'IsCoolGPT service: VPC, jobs table and queue, api and worker on Fargate, API Gateway',
+    apiRepository: base.images.api,
+    workerRepository: base.images.worker,
+    providerSecret: base.providerKeys.secret,
+  });
+
+  Tags.of(app).add('project', 'iscoolgpt');
+  Tags.of(app).add('environment', config.envName);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, config, base, service };
+}

@@ -1,0 +1,153 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import {
+  API_CONTAINER_PORT,
+  API_STOP_TIMEOUT_SECONDS,
+  type AppSettings,
+  type ServiceSizing,
+} from '../../config.js';
+import { acknowledge } from '../../nag.js';
+import { containerEnvironment } from './container-environment.js';
+
+export interface ApiServiceProps {
+  readonly cluster: ecs.ICluster;
+  readonly repository: ecr.IRepository;
+  readonly imageTag: string;
+  readonly sizing: ServiceSizing;
+  readonly app: AppSettings;
+  readonly queue: sqs.IQueue;
+  readonly deadLetterQueue: sqs.IQueue;
+  readonly table: dynamodb.ITable;
+  /** The internal ALB's target group; the service registers its tasks in it. */
+  readonly targetGroup: elbv2.ApplicationTargetGroup;
+  readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+  readonly logRetention: logs.RetentionDays;
+  /** Average CPU the service scales to hold. */
+  readonly cpuTargetPercent?: number;
+  /** Requests per task per minute the service scales to hold. */
+  readonly requestsPerTarget?: number;
+}
+
+/**
+ * The HTTP api on Fargate: accepts questions, enqueues jobs, answers job lookups. It may send to
+ * the jobs queue and read and write the jobs table; it never reads the provider secret.
+ */
+export class ApiService extends Construct {
+  readonly service: ecs.FargateService;
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: ApiServiceProps) {
+    super(scope, id);
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention });
+
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
+      cpu: props.sizing.cpu,
+      memoryLimitMiB: props.sizing.memoryMiB,
+      runtimePlatform: {
+        cpuArchitecture: ecs.CpuArchitecture.X86_64,
+        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+      },
+      volumes: [{ name: 'tmp' }],
+    });
+
+    const stack = this.taskDefinition.stack;
+    const container = this.taskDefinition.addContainer('api', {
+      image: ecs.ContainerImage.fromEcrRepository(props.repository, props.imageTag),
+      essential: true,
+      portMappings: [{ containerPort: API_CONTAINER_PORT, protocol: ecs.Protocol.TCP }],
+      environment: {
+        ...containerEnvironment({
+          region: stack.region,
+          app: props.app,
+          queue: props.queue,
+          deadLetterQueue: props.deadLetterQueue,
+          table: props.table,
+        }),
+        PORT: String(API_CONTAINER_PORT),
+        // Leaves the process time to finish a 25 s wait before ECS sends SIGKILL.
+        SHUTDOWN_TIMEOUT_SECONDS: String(API_STOP_TIMEOUT_SECONDS - 3),
+      },
+      // The image runs node directly and may carry neither curl nor wget: probe with node itself.
+      healthCheck: {
+        command: [
+          'CMD',
+          'node',
+          '-e',
+          `fetch('http://127.0.0.1:${API_CONTAINER_PORT}/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`,
+        ],
+        interval: Duration.seconds(15),
+        timeout: Duration.seconds(5),
+        retries: 3,
+        startPeriod: Duration.seconds(20),
+      },
+      stopTimeout: Duration.seconds(API_STOP_TIMEOUT_SECONDS),
+      readonlyRootFilesystem: true,
+      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'api' }),
+    });
+    // The root filesystem is read-only; /tmp stays writable for libraries that expect it.
+    container.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
+
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster: props.cluster,
+      taskDefinition: this.taskDefinition,
+      // No desiredCount: the scalable target's minimum sets the floor, and a deploy does not
+      // reset a scaled-out fleet back to it.
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      circuitBreaker: { enable: true, rollback: true },
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      assignPublicIp: false,
+      healthCheckGracePeriod: Duration.seconds(30),
+      enableExecuteCommand: false,
+    });
+
+    // Least privilege: enqueue jobs, create and read them. No receive, no secret.
+    props.queue.grantSendMessages(this.taskDefinition.taskRole);
+    props.table.grantReadWriteData(this.taskDefinition.taskRole);
+
+    this.service.attachToApplicationTargetGroup(props.targetGroup);
+    this.service.connections.allowFrom(
+      props.loadBalancer,
+      ec2.Port.tcp(API_CONTAINER_PORT),
+      'internal ALB to api tasks',
+    );
+
+    const scaling = this.service.autoScaleTaskCount({
+      minCapacity: props.sizing.desiredCount,
+      maxCapacity: props.sizing.maxCount,
+    });
+    scaling.scaleOnCpuUtilization('Cpu', {
+      targetUtilizationPercent: props.cpuTargetPercent ?? 60,
+      scaleInCooldown: Duration.minutes(5),
+      scaleOutCooldown: Duration.minutes(1),
+    });
+    scaling.scaleOnRequestCount('Requests', {
+      targetGroup: props.targetGroup,
+      requestsPerTarget: props.requestsPerTarget ?? 600,
+      scaleInCooldown: Duration.minutes(5),
+      scaleOutCooldown: Duration.minutes(1),
+    });
+
+    acknowledge(this.taskDefinition.obtainExecutionRole(), {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only ecr:GetAuthorizationToken has Resource "*": the action has no resource-level ' +
+        'permissions. Image pulls and log writes are scoped to this repository and log group.',
+    });
+    acknowledge(this.taskDefinition, {
+      id: 'AwsSolutions-ECS2',
+      reason:
+        'The environment holds only non-secret settings (queue URLs, table name, timeouts, ' +
+        'model names) that shared/src/config.ts parses; the api reads no secret at all.',
+    });
+  }
+}

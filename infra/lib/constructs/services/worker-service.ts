@@ -1,0 +1,148 @@
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { WORKER_STOP_TIMEOUT_SECONDS, type AppSettings, type ServiceSizing } from '../../config.js';
+import { acknowledge, wildcardResourceFinding } from '../../nag.js';
+import { PROVIDER_SECRET_KEYS } from '../secrets/provider-keys-secret.js';
+import { BacklogPerTaskScaling } from './backlog-scaling.js';
+import { containerEnvironment } from './container-environment.js';
+
+export interface WorkerServiceProps {
+  readonly cluster: ecs.ICluster;
+  readonly repository: ecr.IRepository;
+  readonly imageTag: string;
+  readonly sizing: ServiceSizing & { readonly backlogPerTaskTarget: number };
+  readonly app: AppSettings;
+  readonly queue: sqs.IQueue;
+  readonly deadLetterQueue: sqs.IQueue;
+  readonly table: dynamodb.ITable;
+  readonly providerSecret: secretsmanager.ISecret;
+  readonly logRetention: logs.RetentionDays;
+}
+
+/**
+ * The queue consumer on Fargate: no inbound port, no load balancer. It may consume the jobs
+ * queue and update jobs; the provider keys reach it as ECS secrets, which the task's execution
+ * role (not the application's task role) reads at start.
+ */
+export class WorkerService extends Construct {
+  readonly service: ecs.FargateService;
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  readonly logGroup: logs.LogGroup;
+  readonly scaling: BacklogPerTaskScaling;
+
+  constructor(scope: Construct, id: string, props: WorkerServiceProps) {
+    super(scope, id);
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention });
+
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
+      cpu: props.sizing.cpu,
+      memoryLimitMiB: props.sizing.memoryMiB,
+      runtimePlatform: {
+        cpuArchitecture: ecs.CpuArchitecture.X86_64,
+        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+      },
+      volumes: [{ name: 'tmp' }],
+    });
+
+    const container = this.taskDefinition.addContainer('worker', {
+      image: ecs.ContainerImage.fromEcrRepository(props.repository, props.imageTag),
+      essential: true,
+      environment: {
+        ...containerEnvironment({
+          region: Stack.of(this).region,
+          app: props.app,
+          queue: props.queue,
+          deadLetterQueue: props.deadLetterQueue,
+          table: props.table,
+        }),
+        // Stop polling, finish in-flight calls, exit before ECS sends SIGKILL at stopTimeout.
+        SHUTDOWN_TIMEOUT_SECONDS: String(WORKER_STOP_TIMEOUT_SECONDS - 10),
+      },
+      secrets: Object.fromEntries(
+        PROVIDER_SECRET_KEYS.map((key) => [
+          key,
+          ecs.Secret.fromSecretsManager(props.providerSecret, key),
+        ]),
+      ),
+      stopTimeout: Duration.seconds(WORKER_STOP_TIMEOUT_SECONDS),
+      readonlyRootFilesystem: true,
+      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'worker' }),
+    });
+    container.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
+
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster: props.cluster,
+      taskDefinition: this.taskDefinition,
+      // No desiredCount: the scalable target's minimum sets the floor, and a deploy does not
+      // reset a scaled-out fleet back to it.
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      circuitBreaker: { enable: true, rollback: true },
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      assignPublicIp: false,
+      enableExecuteCommand: false,
+    });
+
+    // Least privilege: receive, extend visibility, delete; read and update jobs. No send.
+    const taskRole = this.taskDefinition.taskRole;
+    props.queue.grantConsumeMessages(taskRole);
+    props.table.grantReadWriteData(taskRole);
+
+    // Scale-in protection: the worker PUTs $ECS_AGENT_URI/task-protection/v1/state while it holds
+    // a job; the agent calls these two APIs with the task role's credentials. Task ids are only
+    // known at run time, so the grant is scoped to this cluster's tasks.
+    const clusterTasks = Stack.of(this).formatArn({
+      service: 'ecs',
+      resource: 'task',
+      resourceName: `${props.cluster.clusterName}/*`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    const protection = new iam.Policy(this, 'TaskProtection', {
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'OwnTaskScaleInProtection',
+          actions: ['ecs:GetTaskProtection', 'ecs:UpdateTaskProtection'],
+          resources: [clusterTasks],
+        }),
+      ],
+    });
+    protection.attachToRole(taskRole);
+
+    this.scaling = new BacklogPerTaskScaling(this, 'Scaling', {
+      service: this.service,
+      cluster: props.cluster,
+      queue: props.queue,
+      minCapacity: props.sizing.desiredCount,
+      maxCapacity: props.sizing.maxCount,
+      backlogPerTaskTarget: props.sizing.backlogPerTaskTarget,
+    });
+
+    acknowledge(this.taskDefinition.obtainExecutionRole(), {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only ecr:GetAuthorizationToken has Resource "*": the action has no resource-level ' +
+        'permissions. Image pulls and log writes are scoped to this repository and log group.',
+    });
+    acknowledge(this.taskDefinition, {
+      id: 'AwsSolutions-ECS2',
+      reason:
+        'The environment holds only non-secret settings (queue URLs, table name, timeouts, ' +
+        'model names); the provider keys are injected from Secrets Manager as container secrets.',
+    });
+    acknowledge(protection, {
+      id: wildcardResourceFinding(protection, clusterTasks),
+      reason:
+        'Task ARNs exist only once a task runs; the statement is limited to tasks of this ' +
+        "cluster and to the two task-protection actions the ECS agent needs to protect the worker's own task.",
+    });
+  }
+}

@@ -1,0 +1,115 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type * as ecr from 'aws-cdk-lib/aws-ecr';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import type { InfraConfig } from './config.js';
+import { JobsQueue } from './constructs/data/jobs-queue.js';
+import { JobsTable } from './constructs/data/jobs-table.js';
+import { InternalLoadBalancer } from './constructs/edge/internal-load-balancer.js';
+import { RestApiGateway } from './constructs/edge/rest-api.js';
+import { Network } from './constructs/network/network.js';
+import { ServiceAlarms } from './constructs/observability/alarms.js';
+import { ServiceDashboard } from './constructs/observability/dashboard.js';
+import { ApiService } from './constructs/services/api-service.js';
+import { ServicesCluster } from './constructs/services/cluster.js';
+import { WorkerService } from './constructs/services/worker-service.js';
+
+export interface IsCoolGptStackProps extends StackProps {
+  readonly config: InfraConfig;
+  readonly apiRepository: ecr.IRepository;
+  readonly workerRepository: ecr.IRepository;
+  readonly providerSecret: secretsmanager.ISecret;
+}
+
+/** The running service: network, data, the two Fargate services, the edge, and its alarms. */
+export class IsCoolGptStack extends Stack {
+  readonly network: Network;
+  readonly table: JobsTable;
+  readonly queue: JobsQueue;
+  readonly cluster: ServicesCluster;
+  readonly loadBalancer: InternalLoadBalancer;
+  readonly apiService: ApiService;
+  readonly workerService: WorkerService;
+  readonly gateway: RestApiGateway;
+  readonly alarms: ServiceAlarms;
+  readonly dashboard: ServiceDashboard;
+
+  constructor(scope: Construct, id: string, props: IsCoolGptStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    this.network = new Network(this, 'Network', {
+      natGateways: config.network.natGateways,
+      interfaceEndpoints: config.network.interfaceEndpoints,
+      logRetention: config.logRetention,
+    });
+    const vpc = this.network.vpc;
+
+    this.table = new JobsTable(this, 'JobsTable', { envName: config.envName });
+    this.queue = new JobsQueue(this, 'JobsQueue', { envName: config.envName });
+
+    this.cluster = new ServicesCluster(this, 'Cluster', { envName: config.envName, vpc });
+    this.loadBalancer = new InternalLoadBalancer(this, 'LoadBalancer', { vpc });
+
+    const data = {
+      queue: this.queue.queue,
+      deadLetterQueue: this.queue.deadLetterQueue,
+      table: this.table.table,
+    };
+    this.apiService = new ApiService(this, 'Api', {
+      ...data,
+      cluster: this.cluster.cluster,
+      repository: props.apiRepository,
+      imageTag: config.imageTag,
+      sizing: config.api,
+      app: config.app,
+      targetGroup: this.loadBalancer.targetGroup,
+      loadBalancer: this.loadBalancer.loadBalancer,
+      logRetention: config.logRetention,
+    });
+    this.workerService = new WorkerService(this, 'Worker', {
+      ...data,
+      cluster: this.cluster.cluster,
+      repository: props.workerRepository,
+      imageTag: config.imageTag,
+      sizing: config.worker,
+      app: config.app,
+      providerSecret: props.providerSecret,
+      logRetention: config.logRetention,
+    });
+
+    this.gateway = new RestApiGateway(this, 'Gateway', {
+      envName: config.envName,
+      vpc,
+      loadBalancer: this.loadBalancer.loadBalancer,
+      ...config.edge,
+      logRetention: config.logRetention,
+    });
+
+    this.alarms = new ServiceAlarms(this, 'Alarms', {
+      ...data,
+      envName: config.envName,
+      cluster: this.cluster.cluster,
+      apiService: this.apiService.service,
+      apiMinTasks: config.api.desiredCount,
+      workerService: this.workerService.service,
+      workerMinTasks: config.worker.desiredCount,
+      api: this.gateway.api,
+      loadBalancer: this.loadBalancer.loadBalancer,
+      targetGroup: this.loadBalancer.targetGroup,
+      jobDeadlineSeconds: config.app.jobDeadlineSeconds,
+      backlogAlarmThreshold: config.worker.backlogPerTaskTarget * config.worker.maxCount,
+      alarmEmail: config.alarmEmail,
+    });
+    this.dashboard = new ServiceDashboard(this, 'Dashboard', {
+      ...data,
+      envName: config.envName,
+      cluster: this.cluster.cluster,
+      apiService: this.apiService.service,
+      workerService: this.workerService.service,
+      api: this.gateway.api,
+      loadBalancer: this.loadBalancer.loadBalancer,
+      alarms: Object.values(this.alarms.alarms),
+    });
+  }
+}
