@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { PROVIDER_NAMES } from './domain/job.js';
+import { jobsQueue } from './adapters/aws/resources.js';
+import { PROVIDER_NAMES, type ProviderName } from './domain/job.js';
 
 /** The longest a client may wait for a synchronous answer: API Gateway cuts integrations at 29 s. */
 export const MAX_WAIT_SECONDS = 25;
@@ -36,11 +37,23 @@ const envSchema = z.object({
     z
       .string()
       .transform((value) => value.split(',').map((name) => name.trim()))
-      .pipe(z.array(z.enum(PROVIDER_NAMES)))
+      .pipe(
+        z
+          .array(z.enum(PROVIDER_NAMES))
+          .refine((names) => new Set(names).size === names.length, 'lists a provider twice'),
+      )
       .optional(),
   ),
-  LLM_TIMEOUT_SECONDS: count(60),
-  LLM_MAX_ATTEMPTS: count(3),
+  // A call must end before the queue lets another worker take the job; fractions serve short tests.
+  LLM_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .positive()
+    .lt(
+      jobsQueue.visibilityTimeoutSeconds,
+      `must be shorter than the queue visibility timeout (${jobsQueue.visibilityTimeoutSeconds} s)`,
+    )
+    .default(60),
+  LLM_MAX_ATTEMPTS: count(3).pipe(z.number().max(10)),
   OPENAI_API_KEY: optionalString,
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
   OPENAI_BASE_URL: optionalUrl,
@@ -52,6 +65,12 @@ const envSchema = z.object({
 });
 
 export type Config = z.infer<typeof envSchema>;
+
+/** The variable holding each provider's key: a provider is configured when it is set. */
+export const PROVIDER_KEY_VARIABLES = {
+  openai: 'OPENAI_API_KEY',
+  huggingface: 'HF_TOKEN',
+} as const satisfies Record<ProviderName, string>;
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -68,6 +87,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       (issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`,
     );
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const unkeyed = (parsed.data.LLM_PROVIDERS ?? []).filter(
+    (name) => !parsed.data[PROVIDER_KEY_VARIABLES[name]],
+  );
+  if (unkeyed.length > 0) {
+    const missing = unkeyed.map((name) => `${name} needs ${PROVIDER_KEY_VARIABLES[name]}`);
+    throw new ConfigError(`Invalid configuration:\n  LLM_PROVIDERS: ${missing.join(', ')}`);
   }
   return parsed.data;
 }

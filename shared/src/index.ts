@@ -13,12 +13,25 @@ export { jobsQueue, jobsTable, defaultResourceNames } from './adapters/aws/resou
 export { OfflineProvider, OFFLINE_MODEL } from './providers/offline.js';
 export { ProviderChain, callOnce, type ProviderCall } from './providers/chain.js';
 export {
+  OpenAIProvider,
+  OPENAI_DEFAULT_BASE_URL,
+  type OpenAIProviderOptions,
+} from './providers/openai.js';
+export {
+  HuggingFaceProvider,
+  HF_ROUTER_URL,
+  type HuggingFaceProviderOptions,
+} from './providers/huggingface.js';
+export { retryingCall, RETRY_DEFAULTS, type RetryPolicyOptions } from './providers/retry.js';
+export { systemPrompt, chatMessages, type ChatMessage } from './providers/prompt.js';
+export {
   loadConfig,
   requireAwsConfig,
   ConfigError,
   MAX_WAIT_SECONDS,
+  PROVIDER_KEY_VARIABLES,
   type Config,
 } from './config.js';
 export { createLogger, loggerOptions, REDACTED_PATHS } from './logger.js';
-export { buildAnswerer } from './composition/answerer.js';
+export { buildAnswerer, type BackoffOverrides } from './composition/answerer.js';
 export { buildEmbeddedRuntime, type EmbeddedRuntime } from './composition/embedded.js';

@@ -1,12 +1,17 @@
 import { pino, type LoggerOptions } from 'pino';
 
-/** Paths that may hold a secret anywhere in a log line; pino replaces their values. */
+/**
+ * Paths that may hold a secret in a log line; pino replaces their values. Explicit paths, not
+ * wildcards: wildcard redaction walks every logged object and costs on the hot path. Secrets are
+ * kept out of log calls in the first place; this is the second line of defence.
+ */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers["x-api-key"]',
   'headers.authorization',
-  '*.apiKey',
-  '*.token',
+  'headers["x-api-key"]',
+  'apiKey',
+  'token',
   'config.OPENAI_API_KEY',
   'config.HF_TOKEN',
 ];

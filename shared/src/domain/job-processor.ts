@@ -55,7 +55,7 @@ export class JobProcessor {
     }
 
     const job = claim.job;
-    logger.info({ delivery: job.deliveries }, 'job started');
+    logger.debug({ delivery: job.deliveries }, 'job started');
     const outcome = await answerer.answer(
       {
         question: job.question,

@@ -34,7 +34,7 @@ export class JobService {
       : undefined;
     const { job, created } = await this.options.store.create(record, idempotency);
     if (!created) return { job: await this.refresh(job), created };
-    this.options.logger.info({ jobId: job.id }, 'job created');
+    this.options.logger.debug({ jobId: job.id }, 'job created');
     try {
       await this.options.queue.send({ jobId: job.id });
     } catch (error) {

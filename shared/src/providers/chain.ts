@@ -1,4 +1,4 @@
-import { ProviderError } from '../domain/errors.js';
+import { ProviderError, type JobErrorCode } from '../domain/errors.js';
 import type { ProviderName } from '../domain/job.js';
 import type { AnswerOutcome, AnswerProvider, AnswerRequest, Answerer } from '../domain/ports.js';
 
@@ -19,9 +19,15 @@ export const callOnce: ProviderCall = async (provider, request, signal) => {
 };
 
 /**
+ * Failures that end the chain. A refusal is about the content: asking the next provider would only
+ * shop for a laxer filter. Every other failure may be the provider's own (its key, its quota, its
+ * model's limits, its outage), so the next provider is tried.
+ */
+const FINAL_CODES: ReadonlySet<JobErrorCode> = new Set(['content_filtered']);
+
+/**
  * Picks who answers: the provider a request names, or else the configured chain in order, moving
- * to the next provider only when the previous one failed in a way another provider may not
- * (retryable errors); a bad request or a refusal would fail the same way everywhere.
+ * to the next provider when the previous one failed (after its retries) for a reason of its own.
  */
 export class ProviderChain implements Answerer {
   constructor(
@@ -62,7 +68,7 @@ export class ProviderChain implements Answerer {
       const asked = provider === this.providers[0] ? request : { ...request, model: null };
       last = await this.call(provider, asked, signal);
       attempts += last.attempts;
-      if (last.ok || !last.error.retryable || signal?.aborted) break;
+      if (last.ok || FINAL_CODES.has(last.error.code) || signal?.aborted) break;
     }
     return { ...(last as AnswerOutcome), attempts };
   }

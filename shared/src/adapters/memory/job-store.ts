@@ -10,7 +10,8 @@ export interface MemoryJobStoreOptions {
 }
 
 /**
- * The embedded-mode job store. Bounded: settled jobs are dropped after their TTL and, past
+ * The embedded-mode job store. Records are never mutated, only replaced, so they are handed out
+ * without copying (callers must not mutate them either). Bounded: settled jobs are dropped after their TTL and, past
  * `maxJobs`, oldest first, so a long-running embedded server does not grow without limit.
  */
 export class MemoryJobStore implements JobStore {
@@ -40,37 +41,39 @@ export class MemoryJobStore implements JobStore {
       if (earlier && earlierJob) {
         if (earlier.fingerprint !== claim.fingerprint)
           throw new IdempotencyConflictError(claim.key);
-        return { job: structuredClone(earlierJob), created: false };
+        return { job: earlierJob, created: false };
       }
     }
     if (this.jobs.size >= this.options.maxJobs) throw new StoreFullError();
-    this.jobs.set(job.id, structuredClone(job));
+    this.jobs.set(job.id, job);
     if (claim) {
       this.idempotency.set(claim.key, { jobId: job.id, fingerprint: claim.fingerprint });
       this.keyByJob.set(job.id, claim.key);
     }
-    return { job: structuredClone(job), created: true };
+    return { job, created: true };
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
-    const job = this.jobs.get(id);
-    return job && structuredClone(job);
+    return this.jobs.get(id);
   }
 
   async claim(id: string, now: Date, leaseUntil: Date): Promise<ClaimResult> {
     const job = this.jobs.get(id);
     if (!job) return { outcome: 'missing' };
-    if (isSettled(job.status)) return { outcome: 'settled', job: structuredClone(job) };
-    if (Date.parse(job.deadlineAt) <= now.getTime())
-      return { outcome: 'overdue', job: structuredClone(job) };
+    if (isSettled(job.status)) return { outcome: 'settled', job };
+    if (Date.parse(job.deadlineAt) <= now.getTime()) return { outcome: 'overdue', job };
     if (job.status === 'running' && job.leaseUntil && Date.parse(job.leaseUntil) > now.getTime()) {
-      return { outcome: 'busy', job: structuredClone(job) };
+      return { outcome: 'busy', job };
     }
-    job.status = 'running';
-    job.leaseUntil = leaseUntil.toISOString();
-    job.deliveries += 1;
-    job.updatedAt = now.toISOString();
-    return { outcome: 'claimed', job: structuredClone(job) };
+    const claimed: JobRecord = {
+      ...job,
+      status: 'running',
+      leaseUntil: leaseUntil.toISOString(),
+      deliveries: job.deliveries + 1,
+      updatedAt: now.toISOString(),
+    };
+    this.jobs.set(id, claimed);
+    return { outcome: 'claimed', job: claimed };
   }
 
   async settle(
@@ -85,12 +88,12 @@ export class MemoryJobStore implements JobStore {
     const settled = applySettlement(job, settlement, now);
     this.jobs.set(id, settled);
     this.notify(settled);
-    return structuredClone(settled);
+    return settled;
   }
 
   waitUntilSettled(id: string, timeoutMs: number): Promise<JobRecord | undefined> {
     const job = this.jobs.get(id);
-    if (!job || isSettled(job.status)) return Promise.resolve(job && structuredClone(job));
+    if (!job || isSettled(job.status)) return Promise.resolve(job);
     return new Promise((resolve) => {
       const waiters = this.waiters.get(id) ?? new Set();
       this.waiters.set(id, waiters);
@@ -98,7 +101,7 @@ export class MemoryJobStore implements JobStore {
         clearTimeout(timer);
         waiters.delete(done);
         if (waiters.size === 0) this.waiters.delete(id);
-        resolve(settled ? structuredClone(settled) : this.get(id));
+        resolve(settled ?? this.get(id));
       };
       const timer = setTimeout(done, timeoutMs);
       waiters.add(done);

@@ -33,7 +33,14 @@ function job(createdAtMs: number, overrides: Partial<JobRecord> = {}): JobRecord
   };
 }
 
-const done = { status: 'completed', answer: 'a', provider: 'offline', model: 'm', usage: { inputTokens: 1, outputTokens: 1 }, attempts: 1 } as const;
+const done = {
+  status: 'completed',
+  answer: 'a',
+  provider: 'offline',
+  model: 'm',
+  usage: { inputTokens: 1, outputTokens: 1 },
+  attempts: 1,
+} as const;
 
 describe('MemoryJobStore bounds (embedded mode must not grow without limit)', () => {
   it('forgets jobs once their TTL has passed', async () => {

@@ -153,10 +153,10 @@ describe('POST /api/v1/ask — Idempotency-Key', () => {
     expect(first.statusCode).toBe(200);
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual(first.json());
-    const started = instant.logs.filter(
-      (line) => line.jobId === first.json().id && line.msg === 'job started',
+    const settled = instant.logs.filter(
+      (line) => line.jobId === first.json().id && line.msg === 'job settled',
     );
-    expect(started).toHaveLength(1);
+    expect(settled).toHaveLength(1);
   });
 
   it('rejects the same key with a different body with 422 problem+json', async () => {

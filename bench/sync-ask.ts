@@ -1,0 +1,90 @@
+/**
+ * What the queue-backed sync ask costs over a bare Fastify route: both servers run as their own
+ * process, measured by the same closed-loop generator at the same concurrency, in alternating
+ * rounds so machine noise hits both alike. The ask runs in embedded mode with the offline
+ * provider answering instantly, so the difference is our own overhead (validation, job store,
+ * queue, worker, wait, serialization, logging).
+ */
+import { fileURLToPath } from 'node:url';
+import { load, type LoadResult } from './support/load.js';
+import { startNode } from './support/process.js';
+
+const CONCURRENCY = 10;
+const ROUND_MS = 4000;
+const ROUNDS = 3;
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+export async function benchSyncAsk(): Promise<void> {
+  const bare = await startNode(here('./bare-server.ts'), {});
+  const embedded = await startNode(here('../services/api/src/embedded.ts'), {
+    LOG_LEVEL: 'info',
+    WORKER_CONCURRENCY: String(CONCURRENCY),
+  });
+  const json = { 'content-type': 'application/json' };
+  const results: { bare: LoadResult[]; ask: LoadResult[] } = { bare: [], ask: [] };
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      results.bare.push(
+        await load({
+          url: `${bare.url}/bare`,
+          method: 'POST',
+          headers: json,
+          body: '{}',
+          concurrency: CONCURRENCY,
+          durationMs: ROUND_MS,
+        }),
+      );
+      results.ask.push(
+        await load({
+          url: `${embedded.url}/api/v1/ask`,
+          method: 'POST',
+          headers: { ...json, prefer: 'wait=10' },
+          body: JSON.stringify({ question: 'Why is the sky blue?', subject: 'physics' }),
+          concurrency: CONCURRENCY,
+          durationMs: ROUND_MS,
+        }),
+      );
+    }
+  } finally {
+    await Promise.all([bare.stop(), embedded.stop()]);
+  }
+
+  const bareMedian = medianRound(results.bare);
+  const askMedian = medianRound(results.ask);
+  const non200 = results.ask
+    .flatMap((r) => Object.entries(r.statuses))
+    .filter(([status]) => status !== '200');
+  if (non200.length > 0 || results.ask.some((r) => r.errors > 0)) {
+    throw new Error(`sync ask answered something other than 200: ${JSON.stringify(non200)}`);
+  }
+  console.log(
+    `concurrency ${CONCURRENCY}, ${ROUNDS} alternating rounds of ${ROUND_MS / 1000} s each; median round shown`,
+  );
+  console.table({
+    'bare Fastify route': row(bareMedian),
+    'POST /api/v1/ask (sync, embedded)': row(askMedian),
+  });
+  const addedP50 = askMedian.p50Ms - bareMedian.p50Ms;
+  const ratio = askMedian.perSecond / bareMedian.perSecond;
+  console.log(
+    `added latency p50: ${addedP50.toFixed(3)} ms (target < 2 ms: ${addedP50 < 2 ? 'met' : 'NOT met'})`,
+  );
+  console.log(`added latency p99: ${(askMedian.p99Ms - bareMedian.p99Ms).toFixed(3)} ms`);
+  console.log(
+    `requests/s ratio ask/bare: ${ratio.toFixed(2)} (target >= 0.50: ${ratio >= 0.5 ? 'met' : 'NOT met'})`,
+  );
+}
+
+function medianRound(rounds: LoadResult[]): LoadResult {
+  return [...rounds].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(rounds.length / 2)]!;
+}
+
+function row(result: LoadResult) {
+  return {
+    'req/s': Math.round(result.perSecond),
+    'p50 ms': Number(result.p50Ms.toFixed(3)),
+    'p99 ms': Number(result.p99Ms.toFixed(3)),
+    requests: result.requests,
+  };
+}

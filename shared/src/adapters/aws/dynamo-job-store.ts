@@ -1,0 +1,299 @@
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { IdempotencyConflictError } from '../../domain/errors.js';
+import { isSettled, type JobRecord, type Settlement } from '../../domain/job.js';
+import type { ClaimResult, IdempotencyClaim, JobStore, SettleOptions } from '../../domain/ports.js';
+import { applySettlement } from '../../domain/transitions.js';
+import { jobsTable } from './resources.js';
+import { SettlementPoller } from './settlement-poller.js';
+
+export interface DynamoJobStoreOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  /** Backoff of the settlement wait's reads (defaults: 100 ms growing to 500 ms). */
+  waitPolling?: { initialDelayMs: number; maxDelayMs: number };
+  now?: () => Date;
+}
+
+const PK = jobsTable.partitionKey;
+const jobKey = (id: string) => ({ [PK]: `job#${id}` });
+const idempotencyKey = (key: string) => ({ [PK]: `idem#${key}` });
+
+/** Conditional writes that lost a race are tried again this many times. */
+const WRITE_ATTEMPTS = 5;
+/** BatchGetItem takes at most 100 keys. */
+const BATCH_GET_LIMIT = 100;
+
+/**
+ * The production job store: one DynamoDB table, one item per job (`job#<id>`) and one per
+ * Idempotency-Key (`idem#<key>`). Every state change is a conditional write, so a redelivered or
+ * duplicated message can never overwrite a settled job or move a job backwards.
+ */
+export class DynamoJobStore implements JobStore {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly table: string;
+  private readonly now: () => Date;
+  private readonly poller: SettlementPoller;
+
+  constructor(options: DynamoJobStoreOptions) {
+    this.client = options.client;
+    this.table = options.tableName;
+    this.now = options.now ?? (() => new Date());
+    this.poller = new SettlementPoller({
+      read: (ids) => this.readMany(ids),
+      ...(options.waitPolling ?? { initialDelayMs: 100, maxDelayMs: 500 }),
+    });
+  }
+
+  async create(
+    job: JobRecord,
+    claim?: IdempotencyClaim,
+  ): Promise<{ job: JobRecord; created: boolean }> {
+    if (!claim) {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...jobKey(job.id), ...job },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': PK },
+        }),
+      );
+      return { job, created: true };
+    }
+    // An idempotency record whose job is gone (TTL) may be taken over, as if it had expired.
+    let staleJobId: string | undefined;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.createWithKey(job, claim, staleJobId);
+        return { job, created: true };
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException) || attempt >= WRITE_ATTEMPTS) {
+          throw error;
+        }
+        const [keyReason] = error.CancellationReasons ?? [];
+        if (keyReason?.Code !== 'ConditionalCheckFailed') {
+          // TransactionConflict: another request with the same key is being written right now.
+          await sleep(20 * attempt);
+          continue;
+        }
+        const earlier = await this.readIdempotencyRecord(claim.key);
+        if (!earlier) continue; // expired and deleted in between: try again
+        if (earlier.fingerprint !== claim.fingerprint)
+          throw new IdempotencyConflictError(claim.key);
+        const earlierJob = await this.get(earlier.jobId);
+        if (earlierJob) return { job: earlierJob, created: false };
+        staleJobId = earlier.jobId;
+      }
+    }
+  }
+
+  async get(id: string): Promise<JobRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: jobKey(id), ConsistentRead: true }),
+    );
+    return this.toRecord(Item);
+  }
+
+  async claim(id: string, now: Date, leaseUntil: Date): Promise<ClaimResult> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: jobKey(id),
+          UpdateExpression:
+            'SET #status = :running, leaseUntil = :lease, updatedAt = :now, deliveries = deliveries + :one',
+          // Queued, or running under a lease that has run out (its worker died); never past the deadline.
+          ConditionExpression:
+            'attribute_exists(#pk) AND deadlineAt > :now AND (#status = :queued OR ' +
+            '(#status = :running AND (attribute_type(leaseUntil, :null) OR leaseUntil <= :now)))',
+          ExpressionAttributeNames: { '#pk': PK, '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':running': 'running',
+            ':queued': 'queued',
+            ':lease': leaseUntil.toISOString(),
+            ':now': now.toISOString(),
+            ':one': 1,
+            ':null': 'NULL',
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { outcome: 'claimed', job: this.strip(Attributes) };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    // Why the claim was refused. Jobs only move forward, so this read explains it (or shows a
+    // later state that explains it just as well).
+    const job = await this.get(id);
+    if (!job) return { outcome: 'missing' };
+    if (isSettled(job.status)) return { outcome: 'settled', job };
+    if (Date.parse(job.deadlineAt) <= now.getTime()) return { outcome: 'overdue', job };
+    return { outcome: 'busy', job };
+  }
+
+  /**
+   * Keeps a running job's lease ahead of the clock while its worker is alive (the worker's
+   * heartbeat), so a slow provider call is never taken over by a second worker. False when the
+   * job is no longer running, is past its deadline, or already holds a longer lease.
+   */
+  async renewLease(id: string, now: Date, leaseUntil: Date): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: jobKey(id),
+          UpdateExpression: 'SET leaseUntil = :lease',
+          ConditionExpression: '#status = :running AND deadlineAt > :now AND leaseUntil < :lease',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':running': 'running',
+            ':now': now.toISOString(),
+            ':lease': leaseUntil.toISOString(),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async settle(
+    id: string,
+    settlement: Settlement,
+    now: Date,
+    options: SettleOptions,
+  ): Promise<JobRecord | undefined> {
+    for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
+      const job = await this.get(id);
+      if (!job || !options.from.includes(job.status)) return undefined;
+      if (options.beforeDeadline && Date.parse(job.deadlineAt) <= now.getTime()) return undefined;
+      const settled = applySettlement(job, settlement, now);
+      try {
+        // Written only over the exact state it was computed from: `deliveries` grows with every
+        // claim and `status` changes on settling, so any write in between fails this condition.
+        await this.client.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: { ...jobKey(id), ...settled },
+            ConditionExpression:
+              '#status = :status AND deliveries = :deliveries' +
+              (options.beforeDeadline ? ' AND deadlineAt > :now' : ''),
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':status': job.status,
+              ':deliveries': job.deliveries,
+              ...(options.beforeDeadline && { ':now': now.toISOString() }),
+            },
+          }),
+        );
+        return settled;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    return undefined;
+  }
+
+  async waitUntilSettled(id: string, timeoutMs: number): Promise<JobRecord | undefined> {
+    const job = await this.get(id);
+    if (!job || isSettled(job.status)) return job;
+    return (await this.poller.wait(id, timeoutMs)) ?? this.get(id);
+  }
+
+  private async createWithKey(
+    job: JobRecord,
+    claim: IdempotencyClaim,
+    staleJobId: string | undefined,
+  ): Promise<void> {
+    await this.client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.table,
+              Item: {
+                ...idempotencyKey(claim.key),
+                jobId: job.id,
+                fingerprint: claim.fingerprint,
+                expiresAt: job.expiresAt,
+              },
+              // DynamoDB deletes expired items up to days late: an expired record counts as absent.
+              ConditionExpression:
+                'attribute_not_exists(#pk) OR expiresAt <= :nowSeconds' +
+                (staleJobId ? ' OR jobId = :staleJobId' : ''),
+              ExpressionAttributeNames: { '#pk': PK },
+              ExpressionAttributeValues: {
+                ':nowSeconds': this.nowSeconds(),
+                ...(staleJobId && { ':staleJobId': staleJobId }),
+              },
+            },
+          },
+          {
+            Put: {
+              TableName: this.table,
+              Item: { ...jobKey(job.id), ...job },
+              ConditionExpression: 'attribute_not_exists(#pk)',
+              ExpressionAttributeNames: { '#pk': PK },
+            },
+          },
+        ],
+      }),
+    );
+  }
+
+  private async readIdempotencyRecord(
+    key: string,
+  ): Promise<{ jobId: string; fingerprint: string } | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: idempotencyKey(key), ConsistentRead: true }),
+    );
+    if (!Item || (Item.expiresAt as number) <= this.nowSeconds()) return undefined;
+    return { jobId: Item.jobId as string, fingerprint: Item.fingerprint as string };
+  }
+
+  /** Eventually consistent batch read for the settlement wait: a stale answer costs one more check. */
+  private async readMany(ids: readonly string[]): Promise<Map<string, JobRecord>> {
+    const jobs = new Map<string, JobRecord>();
+    for (let start = 0; start < ids.length; start += BATCH_GET_LIMIT) {
+      const keys = ids.slice(start, start + BATCH_GET_LIMIT).map(jobKey);
+      const { Responses } = await this.client.send(
+        new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys } } }),
+      );
+      // Unprocessed keys (throttling) are simply checked again at the next tick.
+      for (const item of Responses?.[this.table] ?? []) {
+        const job = this.toRecord(item);
+        if (job) jobs.set(job.id, job);
+      }
+    }
+    return jobs;
+  }
+
+  /** A job past its TTL is gone, whether or not DynamoDB has deleted it yet. */
+  private toRecord(item: Record<string, unknown> | undefined): JobRecord | undefined {
+    if (!item) return undefined;
+    const job = this.strip(item);
+    return job.expiresAt > this.nowSeconds() ? job : undefined;
+  }
+
+  private strip(item: Record<string, unknown> | undefined): JobRecord {
+    const { [PK]: _key, ...job } = item ?? {};
+    return job as unknown as JobRecord;
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.now().getTime() / 1000);
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * A local HTTP server that answers like an LLM provider: scripted status codes, headers and bodies
+ * in the providers' real wire formats, and a record of every request it received. It stands at the
+ * real boundary (HTTP), so the SDKs run unmodified against it.
+ */
+import { once } from 'node:events';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: unknown;
+  /** performance.now() when the request arrived. */
+  receivedAt: number;
+}
+
+export interface Reply {
+  status?: number;
+  headers?: Record<string, string>;
+  /** Sent as JSON, or as is when it is a string. */
+  body?: unknown;
+  /** Wait this long before answering (the client may give up first). */
+  delayMs?: number;
+}
+
+export class FakeLlmServer {
+  readonly requests: RecordedRequest[] = [];
+  private script: Reply[] = [];
+  private fallback: Reply = {
+    status: 500,
+    body: { error: 'the fake server has no reply scripted' },
+  };
+
+  private constructor(private readonly server: Server) {}
+
+  static async start(): Promise<FakeLlmServer> {
+    const fake: FakeLlmServer = new FakeLlmServer(
+      createServer((request, response) => {
+        const chunks: Buffer[] = [];
+        request.on('data', (chunk: Buffer) => chunks.push(chunk));
+        request.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          fake.requests.push({
+            method: request.method ?? '',
+            path: request.url ?? '',
+            headers: request.headers,
+            body: text ? JSON.parse(text) : undefined,
+            receivedAt: performance.now(),
+          });
+          const reply = fake.script.shift() ?? fake.fallback;
+          const send = () => {
+            if (response.destroyed) return;
+            const isText = typeof reply.body === 'string';
+            response.writeHead(reply.status ?? 200, {
+              'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json',
+              ...reply.headers,
+            });
+            response.end(isText ? reply.body : JSON.stringify(reply.body ?? {}));
+          };
+          if (reply.delayMs) setTimeout(send, reply.delayMs);
+          else send();
+        });
+      }),
+    );
+    fake.server.listen(0, '127.0.0.1');
+    await once(fake.server, 'listening');
+    return fake;
+  }
+
+  /** http://127.0.0.1:<port> */
+  get url(): string {
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  /** The next requests get these replies in order; after them, the `otherwise` reply. */
+  reply(...replies: Reply[]): this {
+    this.script.push(...replies);
+    return this;
+  }
+
+  otherwise(reply: Reply): this {
+    this.fallback = reply;
+    return this;
+  }
+
+  /** Forgets the script and the recorded requests (between tests sharing one server). */
+  reset(): this {
+    this.script = [];
+    this.requests.length = 0;
+    this.fallback = { status: 500, body: { error: 'the fake server has no reply scripted' } };
+    return this;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    this.server.close();
+    await once(this.server, 'close');
+  }
+}
+
+/** A URL on which nothing listens: connections are refused. */
+export async function deadUrl(): Promise<string> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return `http://127.0.0.1:${port}`;
+}
+
+interface CompletionOptions {
+  model?: string;
+  finishReason?: string;
+  content?: string | null;
+  usage?: { prompt_tokens: number; completion_tokens: number } | null;
+}
+
+/** A chat completion (OpenAI's format; TGI, vLLM and Ollama send the same shape). */
+function chatCompletion(text: string, options: CompletionOptions & { fingerprint: string }): Reply {
+  const usage =
+    options.usage === undefined ? { prompt_tokens: 42, completion_tokens: 17 } : options.usage;
+  return {
+    status: 200,
+    headers: { 'x-request-id': 'req_fake' },
+    body: {
+      id: 'chatcmpl-fake',
+      object: 'chat.completion',
+      created: 1_760_000_000,
+      model: options.model,
+      system_fingerprint: options.fingerprint,
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: options.content === undefined ? text : options.content,
+            refusal: null,
+          },
+          logprobs: null,
+          finish_reason: options.finishReason ?? 'stop',
+        },
+      ],
+      ...(usage && {
+        usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
+      }),
+    },
+  };
+}
+
+export const openaiWire = {
+  completion: (text: string, options: CompletionOptions = {}) =>
+    chatCompletion(text, { model: 'gpt-4o-mini-2024-07-18', fingerprint: 'fp_fake', ...options }),
+
+  /** OpenAI's error body: `{"error": {"message", "type", "param", "code"}}`. */
+  error: (
+    status: number,
+    error: { message: string; type: string; code?: string | null },
+    headers: Record<string, string> = {},
+  ): Reply => ({
+    status,
+    headers,
+    body: { error: { param: null, code: null, ...error } },
+  }),
+};
+
+export const hfWire = {
+  /** TGI's /v1/chat/completions answer. */
+  completion: (text: string, options: CompletionOptions = {}) =>
+    chatCompletion(text, {
+      model: 'meta-llama/Llama-3.1-8B-Instruct',
+      fingerprint: '3.3.6-sha-fake',
+      ...options,
+    }),
+
+  /** Hugging Face / TGI error body: `{"error": "...", "error_type"?: "...", "estimated_time"?: s}`. */
+  error: (
+    status: number,
+    message: string,
+    extra: { error_type?: string; estimated_time?: number } = {},
+    headers: Record<string, string> = {},
+  ): Reply => ({ status, headers, body: { error: message, ...extra } }),
+};
