@@ -1,0 +1,203 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import dockerignore from '@balena/dockerignore';
+import { describe, expect, it } from 'vitest';
+import {
+  copySpec,
+  environment,
+  execForm,
+  flag,
+  instructions,
+  last,
+  lineage,
+  readDockerfile,
+  repoRoot,
+  shellCommand,
+  stage,
+  type Stage,
+} from './support/dockerfile.js';
+
+const dockerfile = readDockerfile();
+const targets = ['api', 'worker'] as const;
+const readJson = (path: string) => JSON.parse(readFileSync(join(repoRoot, path), 'utf8'));
+const rootManifest = readJson('package.json') as { scripts: Record<string, string> };
+/** The Node the repository's tests and scripts run on: the `node` devDependency, as locked. */
+const lockedNode = readJson('package-lock.json').packages['node_modules/node'].version as string;
+
+const npmInstalls = (chain: readonly Stage[]) =>
+  instructions(chain, 'RUN').filter((run) => /\bnpm (ci|install|i)\b/.test(shellCommand(run)));
+
+/** The stage whose /app the target copies in: its whole production tree. */
+function appStageOf(target: string): Stage[] {
+  const copies = instructions([stage(dockerfile, target)], 'COPY').map(copySpec);
+  const app = copies.find((c) => c.from !== undefined && c.sources.includes('/app'));
+  expect(app, `${target} copies /app from an earlier stage`).toBeDefined();
+  return lineage(dockerfile, app!.from!);
+}
+
+describe('docker/Dockerfile', () => {
+  it('starts from the official Node slim image, pinned to the exact Node 24 release the tests run on', () => {
+    const images = dockerfile.stages.filter((s) => s.fromImage).map((s) => s.from);
+    expect(images.length).toBeGreaterThan(0);
+    for (const image of images) {
+      const match =
+        /^(?:docker\.io\/library\/)?node:(\d+\.\d+\.\d+)-(?:bookworm|trixie)-slim(?:@sha256:[0-9a-f]{64})?$/.exec(
+          image,
+        );
+      expect(match, `${image} is node:<x.y.z>-<debian>-slim`).not.toBeNull();
+      expect(match![1]).toBe(lockedNode);
+      expect(match![1]!.split('.')[0]).toBe('24');
+    }
+  });
+
+  it.each(targets)(
+    '%s is built in stages: it copies a finished tree and installs nothing itself',
+    (target) => {
+      const chain = lineage(dockerfile, target);
+      expect(npmInstalls(chain)).toEqual([]);
+      const app = appStageOf(target);
+      expect(app.at(-1)!.name).not.toBe(target);
+      // The compiled code comes from a stage that had the dev dependencies (TypeScript).
+      const compiled = instructions(app, 'COPY')
+        .map(copySpec)
+        .filter((c) => c.sources.some((s) => s.endsWith('/dist')));
+      expect(compiled.length).toBeGreaterThan(0);
+      for (const copy of compiled) {
+        const build = lineage(dockerfile, copy.from!);
+        const devInstall = npmInstalls(build).map(shellCommand);
+        expect(devInstall).toHaveLength(1);
+        expect(devInstall[0]).not.toMatch(/--omit=dev/);
+      }
+    },
+  );
+
+  it.each(targets)(
+    '%s holds only its own production dependencies: no dev tools, no infra CDK libraries',
+    (target) => {
+      const installs = npmInstalls(appStageOf(target)).map(shellCommand);
+      expect(installs).toHaveLength(1);
+      const args = installs[0]!.split(/\s+/);
+      expect(args.slice(0, 2)).toEqual(['npm', 'ci']);
+      expect(args).toContain('--omit=dev');
+      expect(args).toContain(`--workspace=services/${target}`);
+      expect(args).toContain('--include-workspace-root=false');
+      expect(args.filter((a) => a.startsWith('--workspace='))).toHaveLength(1);
+    },
+  );
+
+  it.each(targets)('%s runs as a non-root user', (target) => {
+    const user = last(lineage(dockerfile, target), 'USER')?.getArguments()[0]?.getValue();
+    expect(user, 'a USER instruction').toBeDefined();
+    expect(user!.split(':')[0]).not.toMatch(/^(root|0)$/);
+  });
+
+  it.each(targets)('%s runs with NODE_ENV=production', (target) => {
+    expect(environment(lineage(dockerfile, target)).NODE_ENV).toBe('production');
+  });
+
+  it.each(targets)(
+    '%s starts node directly (exec form, no npm, no shell) on the file `npm run start:<service>` runs',
+    (target) => {
+      const chain = lineage(dockerfile, target);
+      expect(instructions(chain, 'ENTRYPOINT')).toEqual([]);
+      const cmd = last(chain, 'CMD');
+      expect(cmd, 'a CMD').toBeDefined();
+      expect(execForm(cmd!), 'CMD in exec (JSON) form').toEqual(
+        rootManifest.scripts[`start:${target}`]!.split(' '),
+      );
+    },
+  );
+
+  it('api probes /health on the port it listens on and exposes, in exec form with a timeout', () => {
+    const chain = lineage(dockerfile, 'api');
+    const port = environment(chain).PORT;
+    expect(port).toMatch(/^\d+$/);
+    expect(
+      last(chain, 'EXPOSE')
+        ?.getArguments()
+        .map((a) => a.getValue()),
+    ).toContain(port);
+    const healthcheck = last(chain, 'HEALTHCHECK');
+    expect(healthcheck, 'a HEALTHCHECK').toBeDefined();
+    const probe = execForm(healthcheck!);
+    expect(probe?.[0]).toBe('node');
+    expect(probe!.join(' ')).toContain(`http://127.0.0.1:${port}/health`);
+    expect(flag(healthcheck!, 'timeout')).toMatch(/^\d+s$/);
+  });
+
+  it('mounts the npm cache on every install, so no layer carries it and rebuilds reuse it', () => {
+    const installs = npmInstalls(dockerfile.stages);
+    expect(installs.length).toBeGreaterThan(0);
+    for (const run of installs) {
+      expect(flag(run, 'mount')?.split(','), shellCommand(run)).toEqual(
+        expect.arrayContaining(['type=cache', 'target=/root/.npm']),
+      );
+    }
+  });
+
+  it('makes BuildKit fail the build on its own Dockerfile checks', () => {
+    expect(dockerfile.directives.get('check')).toBe('error=true');
+  });
+});
+
+describe('.dockerignore', () => {
+  const ignored = dockerignore({ ignorecase: false }).add(
+    readFileSync(join(repoRoot, '.dockerignore'), 'utf8'),
+  );
+  const tracked = execFileSync('git', ['ls-files'], { cwd: repoRoot, encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
+  const isTest = (path: string) => /(^|\/)test\/|\.test\.ts$/.test(path);
+
+  it('keeps secrets, tests, dependencies and local builds out of the build context', () => {
+    const mustStayOut = [
+      '.env',
+      '.env.production',
+      'services/api/.env',
+      'shared/src/.env.local',
+      '.aws/credentials',
+      '.npmrc',
+      '.git/config',
+      'node_modules/fastify/package.json',
+      'shared/node_modules/zod/package.json',
+      'shared/dist/index.js',
+      'services/api/dist/server.js',
+      'services/api/tsconfig.tsbuildinfo',
+      'infra/cdk.out/manifest.json',
+      'infra/lib/app.ts',
+      'coverage/index.html',
+      'shared/src/config.test.ts',
+      ...tracked.filter(isTest),
+    ];
+    expect(mustStayOut.filter((path) => !ignored.ignores(path))).toEqual([]);
+  });
+
+  it('lets in every file the Dockerfile copies from the context', () => {
+    const fromContext = instructions(dockerfile.stages, 'COPY')
+      .map(copySpec)
+      .filter((c) => c.from === undefined)
+      .flatMap((c) => c.sources);
+    expect(fromContext.length).toBeGreaterThan(0);
+    const missing: string[] = [];
+    for (const source of fromContext) {
+      const path = source.replace(/\/$/, '');
+      if (!existsSync(join(repoRoot, path))) {
+        missing.push(`${source} (not in the repository)`);
+      } else if (statSync(join(repoRoot, path)).isDirectory()) {
+        // Within a copied folder: the sources and manifests the build reads, not docs or tests.
+        const needed = tracked.filter(
+          (f) =>
+            f.startsWith(`${path}/`) &&
+            !isTest(f) &&
+            (f.endsWith('.ts') || /(^|\/)(package|tsconfig)\.json$/.test(f)),
+        );
+        if (needed.length === 0) missing.push(`${source} (nothing tracked inside)`);
+        missing.push(...needed.filter((f) => ignored.ignores(f)));
+      } else if (ignored.ignores(path)) {
+        missing.push(path);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});
