@@ -98,15 +98,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return parsed.data;
 }
 
+export interface AwsConfig {
+  region: string;
+  queueUrl: string;
+  /** Empty unless JOBS_DLQ_URL was asked for (the worker consumes the dead-letter queue). */
+  deadLetterQueueUrl: string;
+  tableName: string;
+  endpoint: string | undefined;
+}
+
 /** The AWS settings the two production processes need, or a ConfigError naming what is missing. */
 export function requireAwsConfig(
   config: Config,
-  needed: readonly ('JOBS_QUEUE_URL' | 'JOBS_TABLE_NAME' | 'AWS_REGION')[] = [
+  needed: readonly ('JOBS_QUEUE_URL' | 'JOBS_DLQ_URL' | 'JOBS_TABLE_NAME' | 'AWS_REGION')[] = [
     'AWS_REGION',
     'JOBS_QUEUE_URL',
     'JOBS_TABLE_NAME',
   ],
-): { region: string; queueUrl: string; tableName: string; endpoint: string | undefined } {
+): AwsConfig {
   const missing = needed.filter((name) => !config[name]);
   if (missing.length > 0) {
     throw new ConfigError(
@@ -118,6 +127,7 @@ export function requireAwsConfig(
   return {
     region: config.AWS_REGION ?? '',
     queueUrl: config.JOBS_QUEUE_URL ?? '',
+    deadLetterQueueUrl: config.JOBS_DLQ_URL ?? '',
     tableName: config.JOBS_TABLE_NAME ?? '',
     endpoint: config.AWS_ENDPOINT_URL,
   };
