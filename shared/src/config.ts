@@ -88,13 +88,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
-  const unkeyed = (parsed.data.LLM_PROVIDERS ?? []).filter(
-    (name) => !parsed.data[PROVIDER_KEY_VARIABLES[name]],
-  );
-  if (unkeyed.length > 0) {
-    const missing = unkeyed.map((name) => `${name} needs ${PROVIDER_KEY_VARIABLES[name]}`);
-    throw new ConfigError(`Invalid configuration:\n  LLM_PROVIDERS: ${missing.join(', ')}`);
-  }
   return parsed.data;
 }
 

@@ -15,16 +15,24 @@ export type BackoffOverrides = Pick<
 
 /**
  * The providers this process may call, in chain order (LLM_PROVIDERS, or every provider with a key,
- * OpenAI first), each asked under the one retry policy. With no key configured, the offline demo
- * provider answers alone, and start-up says so loudly.
+ * OpenAI first; a provider without its key is left out), each asked under the one retry policy.
+ * With no key configured, the offline demo provider answers alone, and start-up says so loudly.
  */
 export function buildAnswerer(
   config: Config,
   logger: Logger,
   backoff: BackoffOverrides = {},
 ): ProviderChain {
-  const names =
-    config.LLM_PROVIDERS ?? PROVIDER_NAMES.filter((name) => config[PROVIDER_KEY_VARIABLES[name]]);
+  const hasKey = (name: ProviderName) => Boolean(config[PROVIDER_KEY_VARIABLES[name]]);
+  const names = (config.LLM_PROVIDERS ?? PROVIDER_NAMES).filter(hasKey);
+  // A deployment may list every provider and hold keys for only some: leave those out, loudly.
+  for (const name of config.LLM_PROVIDERS?.filter((listed) => !hasKey(listed)) ?? []) {
+    const missing = PROVIDER_KEY_VARIABLES[name];
+    logger.warn(
+      { provider: name, missing },
+      `LLM_PROVIDERS lists ${name}, but ${missing} is not set: ${name} is left out of the chain`,
+    );
+  }
   if (names.length === 0) {
     logger.warn(
       { provider: 'offline', enableWith: Object.values(PROVIDER_KEY_VARIABLES) },
@@ -54,7 +62,7 @@ export function buildAnswerer(
 }
 
 function createProvider(config: Config, name: ProviderName): AnswerProvider {
-  // loadConfig refuses an LLM_PROVIDERS entry without its key, so the keys are set here.
+  // Only providers with a key get here.
   switch (name) {
     case 'openai':
       return new OpenAIProvider({

@@ -196,7 +196,7 @@ describe('OpenAI provider', () => {
         retryAfterMs: 3000,
       },
     ])(
-      '$reply.status $reply.body.error.code → $code',
+      '$reply.status $reply.body.error.type → $code',
       async ({ reply, code, retryable, retryAfterMs }) => {
         const error = await failure(reply);
 
