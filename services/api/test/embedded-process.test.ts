@@ -79,7 +79,7 @@ describe('embedded mode as a process (npm start)', () => {
 
     const response = await inFlight;
     expect(response.status).toBe(200);
-    expect((await response.json()).status).toBe('completed');
+    expect(await response.json()).toMatchObject({ status: 'completed' });
     const [code] = await exited;
     expect(code).toBe(0);
     await expect(fetch(`${url}/health`)).rejects.toThrow();
