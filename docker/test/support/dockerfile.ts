@@ -86,15 +86,16 @@ export function last(chain: readonly Stage[], keyword: string): Instruction | un
   return instructions(chain, keyword).at(-1);
 }
 
+/** The variables one ENV instruction sets. */
+export function envVariables(instruction: Instruction): Record<string, string> {
+  return Object.fromEntries(
+    (instruction as Env).getProperties().map((p) => [p.getName(), p.getValue() ?? '']),
+  );
+}
+
 /** The environment a stage's processes see: every ENV along its lineage, later ones winning. */
 export function environment(chain: readonly Stage[]): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const instruction of instructions(chain, 'ENV') as Env[]) {
-    for (const property of instruction.getProperties()) {
-      env[property.getName()] = property.getValue() ?? '';
-    }
-  }
-  return env;
+  return Object.assign({}, ...instructions(chain, 'ENV').map(envVariables));
 }
 
 export function flag(instruction: Instruction, name: string): string | undefined {
