@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import dockerignore from '@balena/dockerignore';
+import dockerignoreModule from '@balena/dockerignore';
 import { describe, expect, it } from 'vitest';
 import {
   copySpec,
@@ -17,6 +17,10 @@ import {
   stage,
   type Stage,
 } from './support/dockerfile.js';
+
+// The package is CommonJS (`module.exports = factory`) while its types declare `export default`,
+// which TypeScript reads as `module.exports.default`; at run time the default import is the factory.
+const dockerignore = dockerignoreModule as unknown as typeof dockerignoreModule.default;
 
 const dockerfile = readDockerfile();
 const targets = ['api', 'worker'] as const;
