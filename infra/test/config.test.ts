@@ -1,0 +1,81 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { describe, expect, it } from 'vitest';
+import { InfraConfigError, MAX_SYNC_WAIT_SECONDS, readConfig } from '../lib/config.js';
+import { jobsQueue } from '../lib/shared-resources.js';
+
+const fromContext = (values: Record<string, unknown>) => (key: string) => values[key];
+
+describe('infra configuration from CDK context', () => {
+  it('synthesizes with no context at all, so `npm run synth` needs no flags or credentials', () => {
+    const config = readConfig(fromContext({}));
+    expect(config.envName).toBe('dev');
+    expect(config.imageTag).toBe('dev');
+    expect(config.region).toBe('us-east-1');
+    expect(config.account).toBeUndefined();
+    expect(config.logRetention).toBe(RetentionDays.ONE_MONTH);
+  });
+
+  it('takes the account and region the CLI resolved when context does not name them', () => {
+    const config = readConfig(fromContext({}), {
+      CDK_DEFAULT_ACCOUNT: '111122223333',
+      CDK_DEFAULT_REGION: 'sa-east-1',
+    });
+    expect(config.account).toBe('111122223333');
+    expect(config.region).toBe('sa-east-1');
+  });
+
+  it('reads CLI context strings (-c key=value) as numbers and booleans', () => {
+    const config = readConfig(
+      fromContext({
+        imageTag: 'a1b2c3d',
+        apiDesiredCount: '3',
+        workerDesiredCount: '2',
+        workerMaxCount: '20',
+        vpcInterfaceEndpoints: 'true',
+        corsAllowOrigins: 'https://app.example.com, https://admin.example.com',
+      }),
+    );
+    expect(config.imageTag).toBe('a1b2c3d');
+    expect(config.api.desiredCount).toBe(3);
+    expect(config.worker).toMatchObject({ desiredCount: 2, maxCount: 20 });
+    expect(config.network.interfaceEndpoints).toBe(true);
+    expect(config.edge.corsAllowOrigins).toEqual([
+      'https://app.example.com',
+      'https://admin.example.com',
+    ]);
+  });
+
+  it('never lets the worker scale to zero: a queued job always has a consumer', () => {
+    expect(() => readConfig(fromContext({ workerDesiredCount: '0' }))).toThrow(
+      /workerDesiredCount/,
+    );
+  });
+
+  it('rejects a provider call timeout that outlives the queue visibility timeout (double processing)', () => {
+    expect(() =>
+      readConfig(fromContext({ llmTimeoutSeconds: String(jobsQueue.visibilityTimeoutSeconds) })),
+    ).toThrow(/visibility timeout/);
+  });
+
+  it('caps the synchronous wait at 25 s so API Gateway (29 s) never cuts a waiting request', () => {
+    expect(() =>
+      readConfig(fromContext({ syncWaitSeconds: String(MAX_SYNC_WAIT_SECONDS + 1) })),
+    ).toThrow(/syncWaitSeconds/);
+  });
+
+  it('reports every invalid value at once, by name', () => {
+    const attempt = () =>
+      readConfig(
+        fromContext({ env: 'Prod!', imageTag: 'has space', llmProviders: 'openai,claude' }),
+      );
+    expect(attempt).toThrow(InfraConfigError);
+    expect(attempt).toThrow(/env:[\s\S]*imageTag:[\s\S]*unknown provider "claude"/);
+  });
+
+  it('accepts only retention periods CloudWatch Logs supports', () => {
+    expect(() => readConfig(fromContext({ logRetentionDays: '45' }))).toThrow(/logRetentionDays/);
+    expect(readConfig(fromContext({ logRetentionDays: '90' })).logRetention).toBe(
+      RetentionDays.THREE_MONTHS,
+    );
+  });
+});

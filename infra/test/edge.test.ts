@@ -1,0 +1,224 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  API_CONTAINER_PORT,
+  API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS,
+  MAX_SYNC_WAIT_SECONDS,
+} from '../lib/config.js';
+import { onlyResource, synthesize, type Synthesized } from './support/synth.js';
+
+let app: Synthesized;
+beforeAll(() => {
+  app = synthesize({ corsAllowOrigins: 'https://study.example.com' });
+});
+
+/** The API Gateway method for `httpMethod` on the resource whose last path part is `pathPart`. */
+const method = (httpMethod: string, pathPart: string) => {
+  const { id: resourceId } = onlyResource(app.template, 'AWS::ApiGateway::Resource', {
+    Properties: { PathPart: pathPart },
+  });
+  return onlyResource(app.template, 'AWS::ApiGateway::Method', {
+    Properties: { HttpMethod: httpMethod, ResourceId: { Ref: resourceId } },
+  }).resource.Properties;
+};
+const albId = () => onlyResource(app.template, 'AWS::ElasticLoadBalancingV2::LoadBalancer').id;
+
+describe('internal load balancer', () => {
+  it('is internal: the only way in is through API Gateway', () => {
+    app.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Scheme: 'internal',
+      Type: 'application',
+    });
+  });
+
+  it('admits traffic only from the VPC link security group, never from an address range', () => {
+    const { resource } = onlyResource(app.template, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+    const albSecurityGroup = (
+      resource.Properties.SecurityGroups as { 'Fn::GetAtt': string[] }[]
+    )[0]!;
+    const ingress = Object.values(
+      app.template.findResources('AWS::EC2::SecurityGroupIngress', {
+        Properties: { GroupId: albSecurityGroup },
+      }),
+    );
+    expect(ingress).toHaveLength(1);
+    const vpcLinkSecurityGroup = onlyResource(app.template, 'AWS::EC2::SecurityGroup', {
+      Properties: { GroupDescription: Match.stringLikeRegexp('^API Gateway VPC link') },
+    }).id;
+    expect(ingress[0]!.Properties).toMatchObject({
+      FromPort: 80,
+      SourceSecurityGroupId: { 'Fn::GetAtt': [vpcLinkSecurityGroup, 'GroupId'] },
+    });
+    const albGroup =
+      app.template.findResources('AWS::EC2::SecurityGroup')[albSecurityGroup['Fn::GetAtt']![0]!];
+    expect(albGroup?.Properties.SecurityGroupIngress).toBeUndefined();
+  });
+
+  it('health-checks the api tasks on GET /health, port 8000, by IP (awsvpc tasks)', () => {
+    app.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Port: API_CONTAINER_PORT,
+      Protocol: 'HTTP',
+      TargetType: 'ip',
+      HealthCheckPath: '/health',
+      Matcher: { HttpCode: '200' },
+    });
+  });
+
+  it('writes access logs to an encrypted, private bucket', () => {
+    app.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'access_logs.s3.enabled', Value: 'true' }]),
+    });
+    app.template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
+        ],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    });
+  });
+
+  it('keeps an idle connection open longer than the longest api wait', () => {
+    app.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([
+        { Key: 'idle_timeout.timeout_seconds', Value: Match.stringLikeRegexp('^\\d+$') },
+      ]),
+    });
+    const { resource } = onlyResource(app.template, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+    const idle = (
+      resource.Properties.LoadBalancerAttributes as { Key: string; Value: string }[]
+    ).find((a) => a.Key === 'idle_timeout.timeout_seconds');
+    expect(Number(idle?.Value)).toBeGreaterThan(MAX_SYNC_WAIT_SECONDS);
+  });
+});
+
+describe('API Gateway REST API', () => {
+  it('serves POST /api/v1/ask, GET /api/v1/jobs/{id} and GET /health', () => {
+    expect(method('POST', 'ask')).toBeDefined();
+    expect(method('GET', '{id}')).toBeDefined();
+    expect(method('GET', 'health')).toBeDefined();
+  });
+
+  it('requires an API key on /api/v1 methods and leaves /health open for uptime checks', () => {
+    expect(method('POST', 'ask').ApiKeyRequired).toBe(true);
+    expect(method('GET', '{id}').ApiKeyRequired).toBe(true);
+    expect(method('GET', 'health').ApiKeyRequired).toBe(false);
+  });
+
+  it('proxies to the ALB directly over a VPC link V2 (no Network Load Balancer in between)', () => {
+    const vpcLinkId = onlyResource(app.template, 'AWS::ApiGatewayV2::VpcLink').id;
+    for (const [httpMethod, pathPart, path] of [
+      ['POST', 'ask', '/api/v1/ask'],
+      ['GET', '{id}', '/api/v1/jobs/{id}'],
+      ['GET', 'health', '/health'],
+    ] as const) {
+      expect(method(httpMethod, pathPart).Integration).toMatchObject({
+        Type: 'HTTP_PROXY',
+        IntegrationHttpMethod: httpMethod,
+        ConnectionType: 'VPC_LINK',
+        ConnectionId: { Ref: vpcLinkId },
+        IntegrationTarget: { Ref: albId() },
+        Uri: { 'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [albId(), 'DNSName'] }, path]] },
+      });
+    }
+    app.template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
+  });
+
+  it('places the VPC link in the private subnets behind its own security group', () => {
+    const { resource } = onlyResource(app.template, 'AWS::ApiGatewayV2::VpcLink');
+    expect(resource.Properties.SubnetIds).toHaveLength(2);
+    expect(resource.Properties.SecurityGroupIds).toHaveLength(1);
+  });
+
+  it('passes the job id from the path to the api', () => {
+    expect(method('GET', '{id}')).toMatchObject({
+      RequestParameters: { 'method.request.path.id': true },
+      Integration: {
+        RequestParameters: { 'integration.request.path.id': 'method.request.path.id' },
+      },
+    });
+  });
+
+  it('waits for the api longer than its 25 s cap and no longer than the 29 s API Gateway allows', () => {
+    for (const [httpMethod, pathPart] of [
+      ['POST', 'ask'],
+      ['GET', '{id}'],
+    ] as const) {
+      const timeout = (method(httpMethod, pathPart).Integration as { TimeoutInMillis: number })
+        .TimeoutInMillis;
+      expect(timeout).toBeGreaterThan(MAX_SYNC_WAIT_SECONDS * 1000);
+      expect(timeout).toBeLessThanOrEqual(API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS * 1000);
+    }
+  });
+
+  it('answers CORS preflights without an API key, allowing the headers the api reads', () => {
+    const preflight = method('OPTIONS', 'ask');
+    expect(preflight.ApiKeyRequired).not.toBe(true);
+    const headers = JSON.stringify(preflight.Integration);
+    expect(headers).toContain("'https://study.example.com'");
+    for (const header of ['Content-Type', 'X-Api-Key', 'Idempotency-Key', 'Prefer']) {
+      expect(headers).toContain(header);
+    }
+  });
+
+  it('adds CORS headers to gateway-made errors (missing key, throttled) so browsers can read them', () => {
+    for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX']) {
+      app.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: type,
+        ResponseParameters: {
+          'gatewayresponse.header.Access-Control-Allow-Origin': "'https://study.example.com'",
+        },
+      });
+    }
+  });
+
+  it('writes JSON access logs for every request to a log group', () => {
+    app.template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'test',
+      AccessLogSetting: {
+        DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GatewayAccessLogs'), 'Arn'] },
+        Format: Match.stringLikeRegexp('"status":"\\$context.status"'),
+      },
+    });
+  });
+
+  it('logs execution errors for all methods but never request bodies (students’ questions)', () => {
+    app.template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: [
+        Match.objectLike({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+          MetricsEnabled: true,
+        }),
+      ],
+    });
+  });
+
+  it('meters each API key with a usage plan: throttling and a daily quota', () => {
+    app.template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+      Throttle: {
+        RateLimit: app.config.edge.throttleRateLimit,
+        BurstLimit: app.config.edge.throttleBurstLimit,
+      },
+      Quota: { Limit: app.config.edge.quotaPerDay, Period: 'DAY' },
+      ApiStages: [Match.objectLike({ Stage: Match.anyValue() })],
+    });
+  });
+
+  it('issues a first API key already attached to the usage plan', () => {
+    const keyId = onlyResource(app.template, 'AWS::ApiGateway::ApiKey').id;
+    const planId = onlyResource(app.template, 'AWS::ApiGateway::UsagePlan').id;
+    app.template.hasResourceProperties('AWS::ApiGateway::UsagePlanKey', {
+      KeyId: { Ref: keyId },
+      KeyType: 'API_KEY',
+      UsagePlanId: { Ref: planId },
+    });
+  });
+});

@@ -1,0 +1,235 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  API_CONTAINER_PORT,
+  MAX_SYNC_WAIT_SECONDS,
+  WORKER_STOP_TIMEOUT_SECONDS,
+} from '../lib/config.js';
+import {
+  allowedActions,
+  onlyResource,
+  rolesOf,
+  serviceOf,
+  statementsOfRole,
+  synthesize,
+  type Synthesized,
+} from './support/synth.js';
+
+let app: Synthesized;
+beforeAll(() => {
+  app = synthesize();
+});
+
+/** Every variable shared/src/config.ts needs in production, besides the worker's secrets. */
+const REQUIRED_ENVIRONMENT = [
+  'LOG_LEVEL',
+  'AWS_REGION',
+  'JOBS_QUEUE_URL',
+  'JOBS_TABLE_NAME',
+  'JOBS_DLQ_URL',
+  'JOB_TTL_DAYS',
+  'JOB_DEADLINE_SECONDS',
+  'SYNC_WAIT_SECONDS',
+  'WORKER_CONCURRENCY',
+  'LLM_PROVIDERS',
+  'OPENAI_MODEL',
+  'HF_MODEL',
+  'LLM_TIMEOUT_SECONDS',
+];
+
+const environmentOf = (container: Record<string, unknown>) =>
+  Object.fromEntries(
+    (container.Environment as { Name: string; Value: unknown }[]).map((e) => [e.Name, e.Value]),
+  );
+const serviceRunning = (container: 'api' | 'worker') => serviceOf(app.template, container);
+
+describe('ECS cluster', () => {
+  it('has Container Insights on: task-level metrics and the RunningTaskCount the worker scales by', () => {
+    app.template.hasResourceProperties('AWS::ECS::Cluster', {
+      ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
+    });
+  });
+});
+
+describe('both services', () => {
+  it('roll a failing deployment back automatically (deployment circuit breaker)', () => {
+    for (const container of ['api', 'worker'] as const) {
+      expect(
+        (serviceRunning(container).resource.Properties.DeploymentConfiguration as object) ?? {},
+      ).toMatchObject({ DeploymentCircuitBreaker: { Enable: true, Rollback: true } });
+    }
+  });
+
+  it('run on Fargate in private subnets without public addresses', () => {
+    for (const container of ['api', 'worker'] as const) {
+      expect(serviceRunning(container).resource.Properties).toMatchObject({
+        LaunchType: 'FARGATE',
+        NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: 'DISABLED' } },
+      });
+    }
+  });
+
+  it('leave the running count to auto scaling, so a deploy does not scale a busy fleet back in', () => {
+    for (const container of ['api', 'worker'] as const) {
+      expect(serviceRunning(container).resource.Properties.DesiredCount).toBeUndefined();
+    }
+  });
+
+  it('receive every setting the shared config parses, as plain non-secret values', () => {
+    for (const container of ['api', 'worker'] as const) {
+      const environment = environmentOf(rolesOf(app.template, container).container);
+      for (const name of REQUIRED_ENVIRONMENT) expect(environment).toHaveProperty(name);
+      expect(environment.AWS_REGION).toBe(app.config.region);
+      expect(Number(environment.SYNC_WAIT_SECONDS)).toBeLessThanOrEqual(MAX_SYNC_WAIT_SECONDS);
+    }
+  });
+
+  it('each have their own task role', () => {
+    expect(rolesOf(app.template, 'api').taskRole).not.toBe(
+      rolesOf(app.template, 'worker').taskRole,
+    );
+  });
+
+  it('ship logs to their own log group', () => {
+    const groups = (['api', 'worker'] as const).map((container) => {
+      const { container: definition } = rolesOf(app.template, container);
+      const log = definition.LogConfiguration as {
+        LogDriver: string;
+        Options: Record<string, unknown>;
+      };
+      expect(log.LogDriver).toBe('awslogs');
+      return JSON.stringify(log.Options['awslogs-group']);
+    });
+    expect(groups[0]).not.toBe(groups[1]);
+  });
+});
+
+describe('api service', () => {
+  it('listens on port 8000 and registers in the ALB target group on that port', () => {
+    const { container } = rolesOf(app.template, 'api');
+    expect(container.PortMappings).toEqual([
+      { ContainerPort: API_CONTAINER_PORT, Protocol: 'tcp' },
+    ]);
+    expect(environmentOf(container).PORT).toBe(String(API_CONTAINER_PORT));
+    expect(serviceRunning('api').resource.Properties.LoadBalancers).toEqual([
+      expect.objectContaining({ ContainerName: 'api', ContainerPort: API_CONTAINER_PORT }),
+    ]);
+  });
+
+  it('is health-checked on GET /health inside the task, so ECS replaces a hung process', () => {
+    const { container } = rolesOf(app.template, 'api');
+    const healthCheck = container.HealthCheck as { Command: string[] };
+    expect(healthCheck.Command.join(' ')).toContain(`127.0.0.1:${API_CONTAINER_PORT}/health`);
+  });
+
+  it('gets a stop timeout longer than the 25 s a request may wait, so SIGTERM drains in-flight requests', () => {
+    const { container } = rolesOf(app.template, 'api');
+    expect(container.StopTimeout).toBeGreaterThan(MAX_SYNC_WAIT_SECONDS);
+    expect(Number(environmentOf(container).SHUTDOWN_TIMEOUT_SECONDS)).toBeLessThan(
+      container.StopTimeout as number,
+    );
+  });
+
+  it('may enqueue jobs but not consume them', () => {
+    const actions = allowedActions(
+      statementsOfRole(app.template, rolesOf(app.template, 'api').taskRole),
+    );
+    expect(actions).toContain('sqs:SendMessage');
+    expect(actions).not.toContain('sqs:ReceiveMessage');
+    expect(actions).not.toContain('sqs:DeleteMessage');
+  });
+
+  it('may read and write jobs in the table', () => {
+    const statements = statementsOfRole(app.template, rolesOf(app.template, 'api').taskRole);
+    const tableId = onlyResource(app.template, 'AWS::DynamoDB::Table').id;
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: expect.arrayContaining([
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+        ]),
+        Resource: expect.arrayContaining([{ 'Fn::GetAtt': [tableId, 'Arn'] }]),
+      }),
+    );
+  });
+
+  it('can read no secret, with either of its roles', () => {
+    const { taskRole, executionRole } = rolesOf(app.template, 'api');
+    for (const role of [taskRole, executionRole]) {
+      const actions = allowedActions(statementsOfRole(app.template, role));
+      expect(actions.filter((a) => a.startsWith('secretsmanager:'))).toEqual([]);
+    }
+  });
+});
+
+describe('worker service', () => {
+  it('has no inbound port and no load balancer', () => {
+    const { container } = rolesOf(app.template, 'worker');
+    expect(container.PortMappings).toBeUndefined();
+    expect(serviceRunning('worker').resource.Properties.LoadBalancers).toBeUndefined();
+    const securityGroupId = (
+      serviceRunning('worker').resource.Properties.NetworkConfiguration as {
+        AwsvpcConfiguration: { SecurityGroups: { 'Fn::GetAtt': [string, string] }[] };
+      }
+    ).AwsvpcConfiguration.SecurityGroups[0]!['Fn::GetAtt'][0];
+    const ingress = app.template.findResources('AWS::EC2::SecurityGroupIngress', {
+      Properties: { GroupId: { 'Fn::GetAtt': [securityGroupId, 'GroupId'] } },
+    });
+    expect(Object.keys(ingress)).toHaveLength(0);
+    const securityGroup = app.template.findResources('AWS::EC2::SecurityGroup')[securityGroupId];
+    expect(securityGroup).toBeDefined();
+    expect(securityGroup?.Properties.SecurityGroupIngress).toBeUndefined();
+  });
+
+  it('gets the longest stop timeout Fargate allows, so SIGTERM lets in-flight provider calls finish', () => {
+    const { container } = rolesOf(app.template, 'worker');
+    expect(container.StopTimeout).toBe(WORKER_STOP_TIMEOUT_SECONDS);
+    expect(WORKER_STOP_TIMEOUT_SECONDS).toBeGreaterThan(app.config.app.llmTimeoutSeconds);
+    expect(Number(environmentOf(container).SHUTDOWN_TIMEOUT_SECONDS)).toBeLessThan(
+      WORKER_STOP_TIMEOUT_SECONDS,
+    );
+  });
+
+  it('may consume the queue (receive, extend visibility, delete) but not send to it', () => {
+    const actions = allowedActions(
+      statementsOfRole(app.template, rolesOf(app.template, 'worker').taskRole),
+    );
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'sqs:ReceiveMessage',
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+      ]),
+    );
+    expect(actions).not.toContain('sqs:SendMessage');
+  });
+
+  it('may update jobs in the table', () => {
+    const actions = allowedActions(
+      statementsOfRole(app.template, rolesOf(app.template, 'worker').taskRole),
+    );
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem']));
+  });
+
+  it('reads the provider secret only through its execution role, at task start', () => {
+    const { taskRole, executionRole } = rolesOf(app.template, 'worker');
+    const secretActions = (role: string) =>
+      statementsOfRole(app.template, role).filter((s) =>
+        allowedActions([s]).some((a) => a.startsWith('secretsmanager:')),
+      );
+    expect(secretActions(taskRole)).toEqual([]);
+    const [grant] = secretActions(executionRole);
+    expect(grant?.Action).toContain('secretsmanager:GetSecretValue');
+    expect(JSON.stringify(grant?.Resource)).toContain('ProviderKeysSecret');
+  });
+
+  it("may set scale-in protection on its own cluster's tasks through the ECS agent endpoint", () => {
+    const statements = statementsOfRole(app.template, rolesOf(app.template, 'worker').taskRole);
+    const protection = statements.find((s) => s.Sid === 'OwnTaskScaleInProtection');
+    expect(protection?.Action).toEqual(['ecs:GetTaskProtection', 'ecs:UpdateTaskProtection']);
+    const clusterId = onlyResource(app.template, 'AWS::ECS::Cluster').id;
+    const resource = JSON.stringify(protection?.Resource);
+    expect(resource).toContain(':task/');
+    expect(resource).toContain(JSON.stringify({ Ref: clusterId }));
+  });
+});

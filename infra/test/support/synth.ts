@@ -1,0 +1,97 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { createApp, type IsCoolGptApp } from '../../lib/app.js';
+
+/**
+ * Context every test synthesizes with: a concrete account and region (as in a real deploy), a
+ * commit-SHA-like image tag and an alarm e-mail, so each setting is visible in the templates.
+ */
+export const TEST_CONTEXT = {
+  env: 'test',
+  imageTag: '3f2a9c1',
+  region: 'eu-west-1',
+  account: '123456789012',
+  alarmEmail: 'oncall@example.com',
+} as const;
+
+export interface Synthesized extends IsCoolGptApp {
+  /** The service stack: network, data, services, edge, observability. */
+  readonly template: Template;
+  /** The base stack: image repositories and the provider-keys secret. */
+  readonly baseTemplate: Template;
+}
+
+/**
+ * Builds the app exactly as bin/app.ts does and synthesizes it, which also runs the cdk-nag
+ * AwsSolutions pack: a finding fails here. Call once per file, in beforeAll.
+ */
+export function synthesize(context: Record<string, unknown> = {}): Synthesized {
+  const built = createApp({ context: { ...TEST_CONTEXT, ...context } });
+  return {
+    ...built,
+    template: Template.fromStack(built.service),
+    baseTemplate: Template.fromStack(built.base),
+  };
+}
+
+/** The one resource of `type` matching `props`, with its logical id. */
+export function onlyResource(
+  template: Template,
+  type: string,
+  props: Record<string, unknown> = {},
+): { id: string; resource: { Properties: Record<string, unknown>; [key: string]: unknown } } {
+  const found = Object.entries(template.findResources(type, props));
+  if (found.length !== 1) {
+    throw new Error(`expected one ${type} matching the filter, found ${found.length}`);
+  }
+  const [id, resource] = found[0]!;
+  return { id, resource: resource as { Properties: Record<string, unknown> } };
+}
+
+export interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Sid?: string;
+}
+
+/** Every Allow/Deny statement of the AWS::IAM::Policy resources attached to role `roleId`. */
+export function statementsOfRole(template: Template, roleId: string): Statement[] {
+  const policies = template.findResources('AWS::IAM::Policy');
+  return Object.values(policies)
+    .filter((policy) =>
+      (policy.Properties.Roles as unknown[]).some(
+        (role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId }),
+      ),
+    )
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+/** The actions `statements` allow, flattened. */
+export function allowedActions(statements: Statement[]): string[] {
+  return statements
+    .filter((s) => s.Effect === 'Allow')
+    .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+}
+
+/** Task role and execution role logical ids of the task definition running `container`. */
+export function rolesOf(template: Template, container: 'api' | 'worker') {
+  const { resource } = onlyResource(template, 'AWS::ECS::TaskDefinition', {
+    Properties: { ContainerDefinitions: [Match.objectLike({ Name: container })] },
+  });
+  const roleId = (arn: unknown) => (arn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  return {
+    taskRole: roleId(resource.Properties.TaskRoleArn),
+    executionRole: roleId(resource.Properties.ExecutionRoleArn),
+    container: (resource.Properties.ContainerDefinitions as Record<string, unknown>[])[0]!,
+  };
+}
+
+/** The ECS service whose task definition runs `container`. */
+export function serviceOf(template: Template, container: 'api' | 'worker') {
+  const { id } = onlyResource(template, 'AWS::ECS::TaskDefinition', {
+    Properties: { ContainerDefinitions: [Match.objectLike({ Name: container })] },
+  });
+  return onlyResource(template, 'AWS::ECS::Service', {
+    Properties: { TaskDefinition: { Ref: id } },
+  });
+}
