@@ -13,6 +13,8 @@ export default defineConfig({
       'docker/test/**/*.test.ts',
       'test/**/*.test.ts',
     ],
+    // Local AWS (LocalStack or a moto server it provisions) for the integration suites.
+    globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
   },

@@ -9,7 +9,23 @@ export {
 } from './domain/job-processor.js';
 export { MemoryJobStore } from './adapters/memory/job-store.js';
 export { MemoryJobQueue } from './adapters/memory/job-queue.js';
-export { jobsQueue, jobsTable, defaultResourceNames } from './adapters/aws/resources.js';
+export {
+  jobsQueue,
+  jobsTable,
+  defaultResourceNames,
+  workerSettings,
+} from './adapters/aws/resources.js';
+export { createAwsClients, type AwsClients } from './adapters/aws/clients.js';
+export { DynamoJobStore, type DynamoJobStoreOptions } from './adapters/aws/dynamo-job-store.js';
+export { SqsJobQueue } from './adapters/aws/sqs-job-queue.js';
+export { SqsJobSource, type SqsJobSourceOptions } from './adapters/aws/sqs-job-source.js';
+export {
+  bootstrapAwsResources,
+  readVisibilityTimeout,
+  type AwsResources,
+  type QueueSettingOverrides,
+  type ResourceNames,
+} from './adapters/aws/bootstrap.js';
 export { OfflineProvider, OFFLINE_MODEL } from './providers/offline.js';
 export { ProviderChain, callOnce, type ProviderCall } from './providers/chain.js';
 export {
@@ -30,8 +46,18 @@ export {
   ConfigError,
   MAX_WAIT_SECONDS,
   PROVIDER_KEY_VARIABLES,
+  type AwsConfig,
   type Config,
 } from './config.js';
 export { createLogger, loggerOptions, REDACTED_PATHS } from './logger.js';
 export { buildAnswerer, type BackoffOverrides } from './composition/answerer.js';
 export { buildEmbeddedRuntime, type EmbeddedRuntime } from './composition/embedded.js';
+export {
+  buildAwsApiRuntime,
+  configureAwsProcess,
+  startAwsWorker,
+  workerTimings,
+  type AwsApiRuntime,
+  type AwsWorker,
+  type WorkerTimings,
+} from './composition/aws.js';

@@ -24,6 +24,20 @@ export const jobsQueue = {
   receiveWaitTimeSeconds: 20,
 } as const;
 
+/** How the worker holds a job while it works on it (see composition/aws.ts workerTimings). */
+export const workerSettings = {
+  /**
+   * The worker hides a message in hand again and renews its job's lease this many times per
+   * visibility timeout, so one slow or lost heartbeat call does not expose a live job.
+   */
+  heartbeatsPerVisibilityTimeout: 3,
+  /**
+   * A dead-letter message that is not a job message cannot settle any job; it stays in the
+   * dead-letter queue for a person to inspect and is looked at again only this often.
+   */
+  deadLetterPoisonRedeliverySeconds: 12 * 60 * 60,
+} as const;
+
 /** Default physical names used by local bootstrap; the CDK stack prefixes them with the environment. */
 export const defaultResourceNames = {
   table: 'iscoolgpt-jobs',

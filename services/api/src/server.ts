@@ -1,0 +1,13 @@
+/**
+ * `npm run start:api`: the production API service. Jobs go to DynamoDB and SQS; the worker service
+ * answers them. Exits 1, naming the variable, when the AWS settings are missing.
+ */
+import { buildAwsApiRuntime, configureAwsProcess } from '@iscoolgpt/shared';
+import { buildApp } from './app.js';
+import { serve } from './serve.js';
+
+const { config, aws, logger } = configureAwsProcess('api');
+const runtime = buildAwsApiRuntime(config, aws, logger);
+const app = await buildApp({ jobs: runtime.jobs, config, logger });
+await serve(app, config, { onClose: () => runtime.close() });
+logger.info({ queueUrl: aws.queueUrl, tableName: aws.tableName }, 'api service started');

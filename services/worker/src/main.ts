@@ -1,0 +1,32 @@
+/**
+ * `npm run start:worker`: the worker service. Takes jobs from SQS, asks the LLM providers, stores
+ * outcomes in DynamoDB. On SIGTERM it stops polling, lets the jobs in hand finish (at most
+ * SHUTDOWN_TIMEOUT_SECONDS; unfinished ones are redelivered to another worker) and exits 0.
+ */
+import { configureAwsProcess, startAwsWorker } from '@iscoolgpt/shared';
+import closeWithGrace from 'close-with-grace';
+
+const { config, aws, logger } = configureAwsProcess('worker', [
+  'AWS_REGION',
+  'JOBS_QUEUE_URL',
+  'JOBS_DLQ_URL',
+  'JOBS_TABLE_NAME',
+]);
+
+const worker = await startAwsWorker(config, aws, logger).catch((error: unknown) => {
+  logger.fatal({ err: error }, 'cannot start: the jobs queue or table is not reachable');
+  process.exit(1);
+});
+
+closeWithGrace(
+  {
+    // A backstop only: stop() itself gives up on unfinished jobs after SHUTDOWN_TIMEOUT_SECONDS.
+    delay: (config.SHUTDOWN_TIMEOUT_SECONDS + 5) * 1000,
+    logger: { error: (message: unknown) => logger.error({ detail: String(message) }, 'shutdown') },
+  },
+  async ({ signal, err }) => {
+    if (err) logger.error({ err }, 'shutting down after an error');
+    else logger.info({ signal }, 'shutting down: no new jobs; finishing the jobs in hand');
+    await worker.stop();
+  },
+);

@@ -1,0 +1,128 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  QueueDoesNotExist,
+  SetQueueAttributesCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { defaultResourceNames, jobsQueue, jobsTable } from './resources.js';
+
+export interface ResourceNames {
+  table: string;
+  queue: string;
+  deadLetterQueue: string;
+}
+
+/** Queue settings a test may shorten (e.g. a 3 s visibility timeout); the rest come from resources.ts. */
+export type QueueSettingOverrides = Partial<
+  Pick<typeof jobsQueue, 'visibilityTimeoutSeconds' | 'maxReceiveCount' | 'receiveWaitTimeSeconds'>
+>;
+
+export interface BootstrapOptions {
+  sqs: SQSClient;
+  dynamodb: DynamoDBClient;
+  names?: ResourceNames;
+  queueSettings?: QueueSettingOverrides;
+}
+
+export interface AwsResources {
+  queueUrl: string;
+  deadLetterQueueUrl: string;
+  tableName: string;
+}
+
+/**
+ * Creates the jobs queue, its dead-letter queue (redrive policy) and the jobs table (TTL), with
+ * the settings the CDK stack deploys. Idempotent: existing resources are brought to the same
+ * settings, not recreated.
+ */
+export async function bootstrapAwsResources(options: BootstrapOptions): Promise<AwsResources> {
+  const names = options.names ?? defaultResourceNames;
+  const settings = { ...jobsQueue, ...options.queueSettings };
+  const deadLetterQueueUrl = await ensureQueue(options.sqs, names.deadLetterQueue, {
+    MessageRetentionPeriod: String(settings.deadLetterRetentionSeconds),
+  });
+  const { Attributes } = await options.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: deadLetterQueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  const queueUrl = await ensureQueue(options.sqs, names.queue, {
+    VisibilityTimeout: String(settings.visibilityTimeoutSeconds),
+    MessageRetentionPeriod: String(settings.retentionSeconds),
+    ReceiveMessageWaitTimeSeconds: String(settings.receiveWaitTimeSeconds),
+    RedrivePolicy: JSON.stringify({
+      deadLetterTargetArn: Attributes?.QueueArn,
+      maxReceiveCount: settings.maxReceiveCount,
+    }),
+  });
+  await ensureTable(options.dynamodb, names.table);
+  return { queueUrl, deadLetterQueueUrl, tableName: names.table };
+}
+
+/** The queue's visibility timeout: the worker's heartbeat and job lease are derived from it. */
+export async function readVisibilityTimeout(sqs: SQSClient, queueUrl: string): Promise<number> {
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['VisibilityTimeout'] }),
+  );
+  const seconds = Number(Attributes?.VisibilityTimeout);
+  if (!Number.isFinite(seconds)) throw new Error(`Queue ${queueUrl} reports no visibility timeout`);
+  return seconds;
+}
+
+async function ensureQueue(
+  sqs: SQSClient,
+  name: string,
+  attributes: Record<string, string>,
+): Promise<string> {
+  try {
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
+    if (QueueUrl) {
+      await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: attributes }));
+      return QueueUrl;
+    }
+  } catch (error) {
+    if (!(error instanceof QueueDoesNotExist)) throw error;
+  }
+  const { QueueUrl } = await sqs.send(
+    new CreateQueueCommand({ QueueName: name, Attributes: attributes }),
+  );
+  if (!QueueUrl) throw new Error(`CreateQueue returned no URL for ${name}`);
+  return QueueUrl;
+}
+
+async function ensureTable(dynamodb: DynamoDBClient, name: string): Promise<void> {
+  try {
+    await dynamodb.send(new DescribeTableCommand({ TableName: name }));
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+    await dynamodb.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: jobsTable.partitionKey, AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: jobsTable.partitionKey, KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  }
+  await waitUntilTableExists({ client: dynamodb, maxWaitTime: 60 }, { TableName: name });
+  const { TimeToLiveDescription } = await dynamodb.send(
+    new DescribeTimeToLiveCommand({ TableName: name }),
+  );
+  const status = TimeToLiveDescription?.TimeToLiveStatus;
+  if (status === 'ENABLED' || status === 'ENABLING') return;
+  await dynamodb.send(
+    new UpdateTimeToLiveCommand({
+      TableName: name,
+      TimeToLiveSpecification: { AttributeName: jobsTable.ttlAttribute, Enabled: true },
+    }),
+  );
+}

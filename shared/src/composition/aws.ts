@@ -1,0 +1,172 @@
+import { createAwsClients } from '../adapters/aws/clients.js';
+import { readVisibilityTimeout } from '../adapters/aws/bootstrap.js';
+import { DynamoJobStore } from '../adapters/aws/dynamo-job-store.js';
+import { jobsQueue, workerSettings } from '../adapters/aws/resources.js';
+import { SqsJobQueue } from '../adapters/aws/sqs-job-queue.js';
+import { SqsJobSource } from '../adapters/aws/sqs-job-source.js';
+import {
+  ConfigError,
+  loadConfig,
+  requireAwsConfig,
+  type AwsConfig,
+  type Config,
+} from '../config.js';
+import { createLogger } from '../logger.js';
+import { JobProcessor } from '../domain/job-processor.js';
+import { JobService } from '../domain/job-service.js';
+import type { Answerer, Logger } from '../domain/ports.js';
+import { buildAnswerer } from './answerer.js';
+
+export interface AwsApiRuntime {
+  jobs: JobService;
+  close(): Promise<void>;
+}
+
+/** The API service's domain over DynamoDB and SQS. */
+export function buildAwsApiRuntime(config: Config, aws: AwsConfig, logger: Logger): AwsApiRuntime {
+  // Every waiting client holds a read now and then, every ask a write and a send.
+  const clients = createAwsClients({ ...aws, maxSockets: 256 });
+  const jobs = new JobService({
+    store: new DynamoJobStore({ client: clients.documents, tableName: aws.tableName }),
+    queue: new SqsJobQueue(clients.sqs, aws.queueUrl),
+    logger,
+    deadlineSeconds: config.JOB_DEADLINE_SECONDS,
+    ttlDays: config.JOB_TTL_DAYS,
+  });
+  return { jobs, close: async () => clients.destroy() };
+}
+
+export interface WorkerTimings {
+  /** The jobs queue's visibility timeout: how long a received message stays hidden. */
+  visibilityTimeoutSeconds: number;
+  /** How often a job in hand is kept: its message hidden again and its lease renewed. */
+  heartbeatSeconds: number;
+  /**
+   * How long a claim or a renewal leases the job. One heartbeat shorter than the visibility
+   * timeout, so when a worker dies its lease runs out before its message reappears, and the
+   * redelivery finds the job free to take.
+   */
+  leaseSeconds: number;
+}
+
+export function workerTimings(visibilityTimeoutSeconds: number): WorkerTimings {
+  if (visibilityTimeoutSeconds < 2) {
+    throw new Error(
+      `The jobs queue's visibility timeout (${visibilityTimeoutSeconds} s) must be at least 2 s`,
+    );
+  }
+  const heartbeatSeconds = Math.max(
+    1,
+    Math.floor(visibilityTimeoutSeconds / workerSettings.heartbeatsPerVisibilityTimeout),
+  );
+  return {
+    visibilityTimeoutSeconds,
+    heartbeatSeconds,
+    leaseSeconds: visibilityTimeoutSeconds - heartbeatSeconds,
+  };
+}
+
+export interface AwsWorker {
+  timings: WorkerTimings;
+  /** Stops taking messages, waits (at most SHUTDOWN_TIMEOUT_SECONDS) for jobs in hand, closes. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The worker service: takes jobs from SQS, asks the providers, stores outcomes in DynamoDB.
+ * A second, single-slot consumer on the dead-letter queue settles every job whose message landed
+ * there as failed / dead_lettered, so no job is left `running`.
+ */
+export async function startAwsWorker(
+  config: Config,
+  aws: AwsConfig,
+  logger: Logger,
+  answerer: Answerer = buildAnswerer(config, logger),
+): Promise<AwsWorker> {
+  const concurrency = config.WORKER_CONCURRENCY;
+  // Per slot: a long poll, a heartbeat and a delete may be open at once.
+  const clients = createAwsClients({ ...aws, maxSockets: 2 * concurrency + 16 });
+  let timings: WorkerTimings;
+  try {
+    // The queue's own setting, so the heartbeat always matches the queue actually consumed.
+    timings = workerTimings(await readVisibilityTimeout(clients.sqs, aws.queueUrl));
+  } catch (error) {
+    clients.destroy();
+    throw error;
+  }
+  const store = new DynamoJobStore({ client: clients.documents, tableName: aws.tableName });
+  const processor = new JobProcessor({
+    store,
+    answerer,
+    logger,
+    leaseSeconds: timings.leaseSeconds,
+  });
+  const common = {
+    sqs: clients.sqs,
+    visibilityTimeoutSeconds: timings.visibilityTimeoutSeconds,
+    heartbeatSeconds: timings.heartbeatSeconds,
+    waitTimeSeconds: jobsQueue.receiveWaitTimeSeconds,
+    logger,
+  };
+  const jobs = new SqsJobSource({
+    ...common,
+    queueUrl: aws.queueUrl,
+    concurrency,
+    poisonRedeliverySeconds: 0,
+    onHeartbeat: async ({ jobId }) => {
+      const now = new Date();
+      const renewed = await store.renewLease(
+        jobId,
+        now,
+        new Date(now.getTime() + timings.leaseSeconds * 1000),
+      );
+      if (!renewed) {
+        logger.warn({ jobId }, 'job lease not renewed: the job is settled, overdue or taken over');
+      }
+    },
+  });
+  const deadLetters = new SqsJobSource({
+    ...common,
+    queueUrl: aws.deadLetterQueueUrl,
+    concurrency: 1,
+    poisonRedeliverySeconds: workerSettings.deadLetterPoisonRedeliverySeconds,
+  });
+  jobs.start((message) => processor.process(message));
+  deadLetters.start((message) => processor.deadLetter(message));
+  logger.info(
+    { concurrency, ...timings, queueUrl: aws.queueUrl, deadLetterQueueUrl: aws.deadLetterQueueUrl },
+    'worker started',
+  );
+  return {
+    timings,
+    stop: async () => {
+      const timeoutMs = config.SHUTDOWN_TIMEOUT_SECONDS * 1000;
+      await Promise.all([jobs.stop(timeoutMs), deadLetters.stop(timeoutMs)]);
+      clients.destroy();
+      logger.info({}, 'worker stopped');
+    },
+  };
+}
+
+/**
+ * Start-up of a production process: the parsed config, its AWS settings and its logger. A
+ * missing or invalid variable is logged, named, and the process exits 1 before doing anything.
+ */
+export function configureAwsProcess(
+  mode: 'api' | 'worker',
+  needed?: Parameters<typeof requireAwsConfig>[1],
+): { config: Config; aws: AwsConfig; logger: ReturnType<typeof createLogger> } {
+  let config: Config | undefined;
+  try {
+    config = loadConfig();
+    const aws = requireAwsConfig(config, needed);
+    return { config, aws, logger: createLogger(config.LOG_LEVEL, { service: 'iscoolgpt', mode }) };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    createLogger(config?.LOG_LEVEL ?? 'info', { service: 'iscoolgpt', mode }).fatal(
+      {},
+      `cannot start: ${error.message}`,
+    );
+    process.exit(1);
+  }
+}

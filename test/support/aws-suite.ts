@@ -1,0 +1,67 @@
+/**
+ * Per-suite AWS resources on the run's local endpoint. Every suite gets its own queue, dead-letter
+ * queue and table under a random name and deletes them afterwards, so suites running side by side
+ * (vitest runs files in parallel) never see each other's messages; a global reset would wipe a
+ * neighbour's resources mid-test.
+ */
+import { randomUUID } from 'node:crypto';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteQueueCommand } from '@aws-sdk/client-sqs';
+import {
+  bootstrapAwsResources,
+  createAwsClients,
+  type AwsClients,
+  type AwsResources,
+  type QueueSettingOverrides,
+} from '@iscoolgpt/shared';
+import { inject } from 'vitest';
+import { DUMMY_AWS_ENV } from './local-aws.js';
+
+export function localAwsEndpoint(): string {
+  const localAws = inject('localAws');
+  if ('error' in localAws) throw new Error(`Local AWS could not be provisioned: ${localAws.error}`);
+  return localAws.endpoint;
+}
+
+export interface AwsSuite {
+  clients: AwsClients;
+  resources: AwsResources;
+  /** The environment both services need to use these resources (for loadConfig or a child process). */
+  env: Record<string, string>;
+  cleanup(): Promise<void>;
+}
+
+export async function createAwsSuite(queueSettings: QueueSettingOverrides = {}): Promise<AwsSuite> {
+  const endpoint = localAwsEndpoint();
+  const clients = createAwsClients({
+    region: DUMMY_AWS_ENV.AWS_REGION,
+    endpoint,
+    maxSockets: 64,
+  });
+  const name = `test-${randomUUID().slice(0, 8)}`;
+  const resources = await bootstrapAwsResources({
+    sqs: clients.sqs,
+    dynamodb: clients.dynamodb,
+    names: { table: name, queue: name, deadLetterQueue: `${name}-dlq` },
+    queueSettings,
+  });
+  return {
+    clients,
+    resources,
+    env: {
+      ...DUMMY_AWS_ENV,
+      AWS_ENDPOINT_URL: endpoint,
+      JOBS_QUEUE_URL: resources.queueUrl,
+      JOBS_DLQ_URL: resources.deadLetterQueueUrl,
+      JOBS_TABLE_NAME: resources.tableName,
+    },
+    cleanup: async () => {
+      await Promise.allSettled([
+        clients.sqs.send(new DeleteQueueCommand({ QueueUrl: resources.queueUrl })),
+        clients.sqs.send(new DeleteQueueCommand({ QueueUrl: resources.deadLetterQueueUrl })),
+        clients.dynamodb.send(new DeleteTableCommand({ TableName: resources.tableName })),
+      ]);
+      clients.destroy();
+    },
+  };
+}
