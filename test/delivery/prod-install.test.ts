@@ -5,9 +5,10 @@
  *   2. the `<service>-app` stage in a temporary folder standing for /app: the manifests it copies
  *      from the context, its `npm ci --omit=dev ...` (offline, from the npm cache the repository's
  *      own `npm ci` filled), then the compiled folders it copies from the build stage;
- *   3. the target's CMD with the image's ENV, on Node 24 and with no npm on PATH (the image
- *      removes it), with dummy AWS settings pointing at a closed local port; for the api, its
- *      HEALTHCHECK probe too.
+ *   3. each target's CMD with the image's ENV, on Node 24 and with no npm on PATH (the image
+ *      removes it), against the run's local AWS (test/support): the api's HEALTHCHECK probe
+ *      passes, one ask goes from the api through SQS to the worker and back through DynamoDB,
+ *      and both exit 0 on SIGTERM.
  * A runtime dependency declared only as a dev dependency, or only in another workspace, fails here
  * with ERR_MODULE_NOT_FOUND instead of in ECS.
  */
@@ -18,6 +19,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAwsSuite, type AwsSuite } from '../support/aws-suite.js';
 import {
   copySpec,
   environment,
@@ -159,22 +161,8 @@ async function exitOf(child: ChildProcess, timeoutMs: number): Promise<number | 
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-let awsEnv: Record<string, string>;
-
-beforeAll(async () => {
+beforeAll(() => {
   expect(process.versions.node.split('.')[0], 'tests run on the pinned Node 24').toBe('24');
-  // Nothing listens on this port: the services must start without reaching AWS.
-  const unreachable = `http://127.0.0.1:${await freePort()}`;
-  awsEnv = {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'prod-install-check',
-    AWS_SECRET_ACCESS_KEY: 'prod-install-check',
-    AWS_ENDPOINT_URL: unreachable,
-    JOBS_QUEUE_URL: `${unreachable}/000000000000/iscoolgpt-jobs`,
-    JOBS_DLQ_URL: `${unreachable}/000000000000/iscoolgpt-jobs-dlq`,
-    JOBS_TABLE_NAME: 'iscoolgpt-jobs',
-    LOG_LEVEL: 'info',
-  };
   const compileSteps = new Set(
     ['api', 'worker']
       .flatMap(buildStages)
@@ -206,49 +194,68 @@ describe.each(['api', 'worker'])('the %s production tree', (target) => {
   });
 });
 
-describe('the api image command', () => {
-  it('boots on the production tree, passes its HEALTHCHECK without AWS, and exits 0 on SIGTERM', async () => {
-    const port = String(await freePort());
-    const { child, output } = start('api', join(staging, 'api'), {
-      ...awsEnv,
-      PORT: port,
-      HOST: '127.0.0.1',
-    });
+describe('the two image commands on their production trees, against local AWS', () => {
+  let suite: AwsSuite;
+  let api: ReturnType<typeof start>;
+  let worker: ReturnType<typeof start>;
+  let port: string;
+  let probe: () => number | null;
+
+  beforeAll(async () => {
+    suite = await createAwsSuite();
+    port = String(await freePort());
+    api = start('api', join(staging, 'api'), { ...suite.env, PORT: port, HOST: '127.0.0.1' });
+    worker = start('worker', join(staging, 'worker'), suite.env);
     const chain = lineage(dockerfile, 'api');
     // The probe as the image declares it, aimed at the port this run listens on.
     const imagePort = environment(chain).PORT!;
     const probeArgv = execForm(last(chain, 'HEALTHCHECK')!)!.map((arg) =>
       arg.replaceAll(`:${imagePort}/`, `:${port}/`),
     );
-    const probe = () =>
+    probe = () =>
       spawnSync(probeArgv[0]!, probeArgv.slice(1), { env: { PATH: nodeBinDir }, timeout: 10_000 })
         .status;
+  }, 60_000);
 
+  afterAll(async () => {
+    await suite?.cleanup();
+  });
+
+  it('the api passes its HEALTHCHECK probe', async () => {
     let healthy = false;
-    for (let i = 0; i < 100 && !healthy && child.exitCode === null; i++) {
+    for (let i = 0; i < 100 && !healthy && api.child.exitCode === null; i++) {
       healthy = probe() === 0;
       if (!healthy) await sleep(200);
     }
-    expect(output()).not.toMatch(missingModule);
-    expect(healthy, `the HEALTHCHECK probe passed; output:\n${output()}`).toBe(true);
-    const response = await fetch(`http://127.0.0.1:${port}/health`);
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok' });
+    expect(api.output()).not.toMatch(missingModule);
+    expect(healthy, `the HEALTHCHECK probe passed; api output:\n${api.output()}`).toBe(true);
+  });
 
-    child.kill('SIGTERM');
-    expect(await exitOf(child, 15_000)).toBe(0);
-    expect(probe(), 'the probe fails once the api is gone').not.toBe(0);
-  }, 60_000);
-});
+  it('an ask the api accepts is answered by the worker, through SQS and DynamoDB', async () => {
+    expect(worker.child.exitCode, `the worker is running; output:\n${worker.output()}`).toBeNull();
+    const response = await fetch(`http://127.0.0.1:${port}/api/v1/ask`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', prefer: 'wait=20' },
+      body: JSON.stringify({ question: 'What does a production-only install leave out?' }),
+    });
+    const job = (await response.json()) as { status: string; answer: unknown };
+    expect(
+      { status: response.status, job: job.status },
+      `api:\n${api.output()}\nworker:\n${worker.output()}`,
+    ).toEqual({ status: 200, job: 'completed' });
+    expect(job.answer).toEqual(expect.any(String));
+    expect(worker.output()).not.toMatch(missingModule);
+    expect(worker.child.exitCode).toBeNull();
+  }, 40_000);
 
-describe('the worker image command', () => {
-  it('starts on the production tree, keeps running while AWS is unreachable, and exits 0 on SIGTERM', async () => {
-    const { child, output } = start('worker', join(staging, 'worker'), awsEnv);
-    await sleep(3000);
-    expect(output()).not.toMatch(missingModule);
-    expect(child.exitCode, `still running after 3 s; output:\n${output()}`).toBeNull();
-
-    child.kill('SIGTERM');
-    expect(await exitOf(child, 30_000)).toBe(0);
+  it('both exit 0 on SIGTERM, and the api probe then fails', async () => {
+    api.child.kill('SIGTERM');
+    worker.child.kill('SIGTERM');
+    const [apiExit, workerExit] = await Promise.all([
+      exitOf(api.child, 30_000),
+      exitOf(worker.child, 45_000),
+    ]);
+    expect({ api: apiExit, worker: workerExit }).toEqual({ api: 0, worker: 0 });
+    expect(probe()).not.toBe(0);
   }, 60_000);
 });
