@@ -33,7 +33,7 @@ export function createApp(
     },
   });
   const config = readConfig((key) => app.node.tryGetContext(key), env);
-  const stackEnv = { account: config.account, region: config.region };
+  const stackEnv = { region: config.region };
   const prefix = `IsCoolGpt-${config.envName}`;
 
   const base = new BaseStack(app, `${prefix}-Base`, {

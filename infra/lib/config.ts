@@ -10,9 +10,12 @@ export interface InfraConfig {
   readonly envName: string;
   /** Image tag deployed for both services; the CI passes the commit SHA. */
   readonly imageTag: string;
-  /** Region is fixed at synth time (ALB access logging needs it); the account may stay agnostic. */
+  /**
+   * Region is fixed at synth time (ALB access logging needs it). The account is left to the
+   * credentials used at deploy time: naming it would make the VPC look up availability zones,
+   * which needs AWS calls, and synth must work offline.
+   */
   readonly region: string;
-  readonly account: string | undefined;
   readonly api: ServiceSizing;
   readonly worker: ServiceSizing & {
     /** Messages waiting per running worker task that target tracking holds the service at. */
@@ -81,9 +84,9 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const PROVIDERS = ['openai', 'huggingface'];
 
 /**
- * Reads the deployment's settings from CDK context. `env` supplies the CLI's default account and
- * region (CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION) when context does not name them; offline both
- * may be absent and the app still synthesizes.
+ * Reads the deployment's settings from CDK context. `env` supplies the CLI's default region
+ * (CDK_DEFAULT_REGION) when context does not name one; offline it may be absent and the app
+ * still synthesizes.
  */
 export function readConfig(
   context: ContextReader,
@@ -119,7 +122,6 @@ export function readConfig(
   const envName = str('env', 'dev', /^[a-z][a-z0-9-]{1,15}$/);
   const imageTag = str('imageTag', 'dev', /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/);
   const region = str('region', env.CDK_DEFAULT_REGION ?? 'us-east-1', /^[a-z]{2}(-[a-z]+)+-\d$/);
-  const accountRaw = str('account', env.CDK_DEFAULT_ACCOUNT ?? '', /^(\d{12})?$/);
 
   const apiDesired = int('apiDesiredCount', 2, 1, 50);
   const workerDesired = int('workerDesiredCount', 1, 1, 50);
@@ -176,7 +178,6 @@ export function readConfig(
     envName,
     imageTag,
     region,
-    account: accountRaw === '' ? undefined : accountRaw,
     api,
     worker,
     app,

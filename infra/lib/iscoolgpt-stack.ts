@@ -54,10 +54,10 @@ export class IsCoolGptStack extends Stack {
     const data = {
       queue: this.queue.queue,
       deadLetterQueue: this.queue.deadLetterQueue,
-      table: this.table.table,
     };
     this.apiService = new ApiService(this, 'Api', {
       ...data,
+      jobsTable: this.table,
       cluster: this.cluster.cluster,
       repository: props.apiRepository,
       imageTag: config.imageTag,
@@ -69,6 +69,7 @@ export class IsCoolGptStack extends Stack {
     });
     this.workerService = new WorkerService(this, 'Worker', {
       ...data,
+      jobsTable: this.table,
       cluster: this.cluster.cluster,
       repository: props.workerRepository,
       imageTag: config.imageTag,

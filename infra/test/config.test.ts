@@ -11,17 +11,16 @@ describe('infra configuration from CDK context', () => {
     expect(config.envName).toBe('dev');
     expect(config.imageTag).toBe('dev');
     expect(config.region).toBe('us-east-1');
-    expect(config.account).toBeUndefined();
     expect(config.logRetention).toBe(RetentionDays.ONE_MONTH);
   });
 
-  it('takes the account and region the CLI resolved when context does not name them', () => {
-    const config = readConfig(fromContext({}), {
-      CDK_DEFAULT_ACCOUNT: '111122223333',
-      CDK_DEFAULT_REGION: 'sa-east-1',
-    });
-    expect(config.account).toBe('111122223333');
-    expect(config.region).toBe('sa-east-1');
+  it('takes the region the CLI resolved when context does not name one', () => {
+    expect(readConfig(fromContext({}), { CDK_DEFAULT_REGION: 'sa-east-1' }).region).toBe(
+      'sa-east-1',
+    );
+    expect(
+      readConfig(fromContext({ region: 'eu-west-1' }), { CDK_DEFAULT_REGION: 'sa-east-1' }).region,
+    ).toBe('eu-west-1');
   });
 
   it('reads CLI context strings (-c key=value) as numbers and booleans', () => {

@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Network } from '../lib/constructs/network/network.js';
+import { Network, VPC_CIDR } from '../lib/constructs/network/network.js';
 import { synthesize, type Synthesized } from './support/synth.js';
 
 let app: Synthesized;
@@ -25,6 +25,12 @@ describe('network', () => {
 
   it('spans two availability zones so one AZ outage leaves both services running', () => {
     app.template.resourceCountIs('AWS::EC2::Subnet', 4);
+  });
+
+  it('picks availability zones at deploy time (Fn::GetAZs), so synth makes no AWS lookup', () => {
+    app.template.hasResourceProperties('AWS::EC2::Subnet', {
+      AvailabilityZone: { 'Fn::Select': [1, { 'Fn::GetAZs': '' }] },
+    });
   });
 
   it('sends DynamoDB and S3 (ECR image layers) traffic through free gateway endpoints instead of NAT', () => {
@@ -67,5 +73,12 @@ describe('network', () => {
     for (const name of ['ecr.api', 'ecr.dkr', 'sqs', 'secretsmanager', 'logs']) {
       expect(services.some((s) => s.includes(`.${name}`))).toBe(true);
     }
+    // Reachable on HTTPS from inside the VPC only.
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('^Interface endpoints'),
+      SecurityGroupIngress: [
+        Match.objectLike({ CidrIp: VPC_CIDR, FromPort: 443, ToPort: 443, IpProtocol: 'tcp' }),
+      ],
+    });
   });
 });

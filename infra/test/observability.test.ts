@@ -52,12 +52,21 @@ describe('log groups', () => {
 });
 
 describe('alarms', () => {
-  it('fire on the first message in the dead-letter queue: a job failed on every delivery', () => {
-    const alarm = alarmOn('ApproximateNumberOfMessagesVisible', {
+  it('fire on the first message to reach the dead-letter queue (the worker drains it at once)', () => {
+    const alarm = alarmOn('NumberOfMessagesReceived', {
       'Fn::GetAtt': [queueId(defaultResourceNames.deadLetterQueue), 'QueueName'],
     });
     expect(alarm.Threshold).toBe(1);
     expect(alarm.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
+  });
+
+  it('fire when messages stay in the dead-letter queue (consumer down, or a poison message)', () => {
+    const alarm = alarms().find((a) =>
+      JSON.stringify(a.Metrics ?? []).includes('ApproximateNumberOfMessagesNotVisible'),
+    );
+    expect(alarm?.Metrics?.find((m) => m.Expression)?.Expression).toBe('visible + inFlight');
+    expect(JSON.stringify(alarm?.Metrics)).toContain(queueId(defaultResourceNames.deadLetterQueue));
+    expect(alarm?.Threshold).toBe(1);
   });
 
   it('fire when the oldest queued job has waited half its deadline', () => {
@@ -112,7 +121,7 @@ describe('alarms', () => {
 
   it('all notify the alarm topic', () => {
     const topicId = onlyResource(app.template, 'AWS::SNS::Topic').id;
-    expect(alarms()).toHaveLength(8);
+    expect(alarms()).toHaveLength(9);
     for (const alarm of alarms()) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
   });
 });

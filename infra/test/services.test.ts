@@ -1,3 +1,4 @@
+import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   API_CONTAINER_PORT,
@@ -138,19 +139,17 @@ describe('api service', () => {
     expect(actions).not.toContain('sqs:DeleteMessage');
   });
 
-  it('may read and write jobs in the table', () => {
+  it('may create and read jobs in the table, and nothing more (no delete, query or scan)', () => {
     const statements = statementsOfRole(app.template, rolesOf(app.template, 'api').taskRole);
     const tableId = onlyResource(app.template, 'AWS::DynamoDB::Table').id;
-    expect(statements).toContainEqual(
-      expect.objectContaining({
-        Action: expect.arrayContaining([
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-        ]),
-        Resource: expect.arrayContaining([{ 'Fn::GetAtt': [tableId, 'Arn'] }]),
-      }),
+    const onTable = statements.filter((s) =>
+      JSON.stringify(s.Resource).includes(JSON.stringify({ 'Fn::GetAtt': [tableId, 'Arn'] })),
     );
+    expect(allowedActions(onTable).sort()).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+    ]);
   });
 
   it('can read no secret, with either of its roles', () => {
@@ -204,11 +203,33 @@ describe('worker service', () => {
     expect(actions).not.toContain('sqs:SendMessage');
   });
 
-  it('may update jobs in the table', () => {
+  it('may read and update jobs in the table, and nothing more (no delete, query or scan)', () => {
     const actions = allowedActions(
       statementsOfRole(app.template, rolesOf(app.template, 'worker').taskRole),
     );
-    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem']));
+    expect(actions.filter((a) => a.startsWith('dynamodb:')).sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+  });
+
+  it('may consume the dead-letter queue too, to settle dead-lettered jobs as failed', () => {
+    const statements = statementsOfRole(app.template, rolesOf(app.template, 'worker').taskRole);
+    const dlqId = onlyResource(app.template, 'AWS::SQS::Queue', {
+      Properties: { RedrivePolicy: Match.absent() },
+    }).id;
+    const onDlq = statements.filter(
+      (s) => JSON.stringify(s.Resource) === JSON.stringify({ 'Fn::GetAtt': [dlqId, 'Arn'] }),
+    );
+    expect(allowedActions(onDlq)).toEqual(
+      expect.arrayContaining([
+        'sqs:ReceiveMessage',
+        'sqs:DeleteMessage',
+        'sqs:ChangeMessageVisibility',
+      ]),
+    );
+    expect(allowedActions(onDlq)).not.toContain('sqs:SendMessage');
   });
 
   it('reads the provider secret only through its execution role, at task start', () => {

@@ -2,14 +2,13 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { createApp, type IsCoolGptApp } from '../../lib/app.js';
 
 /**
- * Context every test synthesizes with: a concrete account and region (as in a real deploy), a
- * commit-SHA-like image tag and an alarm e-mail, so each setting is visible in the templates.
+ * Context every test synthesizes with: a region (as in a real deploy), a commit-SHA-like image
+ * tag and an alarm e-mail, so each setting is visible in the templates.
  */
 export const TEST_CONTEXT = {
   env: 'test',
   imageTag: '3f2a9c1',
   region: 'eu-west-1',
-  account: '123456789012',
   alarmEmail: 'oncall@example.com',
 } as const;
 

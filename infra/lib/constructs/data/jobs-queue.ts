@@ -10,7 +10,8 @@ export interface JobsQueueProps {
 /**
  * The jobs queue and its dead-letter queue, with the visibility timeout, redrive count and
  * retention that `npm run aws:bootstrap` uses locally. A message the worker fails on
- * `maxReceiveCount` times moves to the DLQ, where an alarm fires.
+ * `maxReceiveCount` times moves to the DLQ; the worker's dead-letter consumer settles its job as
+ * failed, and an alarm fires.
  */
 export class JobsQueue extends Construct {
   readonly queue: sqs.Queue;

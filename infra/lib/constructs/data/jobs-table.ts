@@ -1,5 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { defaultResourceNames, jobsTable } from '../../shared-resources.js';
 
@@ -28,5 +29,27 @@ export class JobsTable extends Construct {
       // Jobs are user data: deleting the stack must not delete them.
       removalPolicy: RemovalPolicy.RETAIN,
     });
+  }
+
+  /**
+   * What the api does with jobs (shared/src/adapters/aws/dynamo-job-store.ts: create, get,
+   * waitUntilSettled, settle on expiry): conditional puts, also inside TransactWriteItems for
+   * idempotency records, consistent gets and batch gets. No update, delete, query or scan.
+   */
+  grantSubmitAndRead(grantee: iam.IGrantable): iam.Grant {
+    return this.table.grant(
+      grantee,
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:PutItem',
+    );
+  }
+
+  /**
+   * What the worker does with jobs (get, claim, renewLease, settle): gets, conditional updates
+   * of the lease, conditional puts of the outcome. No delete, query or scan.
+   */
+  grantProcess(grantee: iam.IGrantable): iam.Grant {
+    return this.table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem');
   }
 }

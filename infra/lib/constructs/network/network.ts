@@ -22,6 +22,9 @@ export interface NetworkProps {
  * both services sit in private subnets. DynamoDB and S3 (where ECR keeps image layers) are
  * reached through free gateway endpoints, so the bulk of AWS traffic skips NAT.
  */
+/** Literal (not a token), so security-group rules built from it can be checked at synth time. */
+export const VPC_CIDR = '10.40.0.0/16';
+
 export class Network extends Construct {
   readonly vpc: ec2.Vpc;
   readonly flowLogGroup: logs.LogGroup;
@@ -30,7 +33,7 @@ export class Network extends Construct {
     super(scope, id);
 
     this.vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr('10.40.0.0/16'),
+      ipAddresses: ec2.IpAddresses.cidr(VPC_CIDR),
       maxAzs: 2,
       natGateways: props.natGateways,
       subnetConfiguration: [
@@ -53,6 +56,16 @@ export class Network extends Construct {
     });
 
     if (props.interfaceEndpoints) {
+      const endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
+        vpc: this.vpc,
+        description: 'Interface endpoints: HTTPS from inside the VPC only',
+        allowAllOutbound: false,
+      });
+      endpointSecurityGroup.addIngressRule(
+        ec2.Peer.ipv4(VPC_CIDR),
+        ec2.Port.tcp(443),
+        'AWS API calls from the tasks',
+      );
       const services: Record<string, ec2.InterfaceVpcEndpointAwsService> = {
         EcrApi: ec2.InterfaceVpcEndpointAwsService.ECR,
         EcrDocker: ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
@@ -65,6 +78,8 @@ export class Network extends Construct {
           service,
           subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
           privateDnsEnabled: true,
+          securityGroups: [endpointSecurityGroup],
+          open: false,
         });
       }
     }

@@ -31,7 +31,7 @@ export interface ServiceAlarmsProps {
 }
 
 /**
- * The alarms that say "jobs are not being answered": messages in the DLQ, jobs waiting too long,
+ * The alarms that say "jobs are not being answered": dead-lettered jobs, jobs waiting too long,
  * a backlog the worker cannot drain, 5xx at the edge or from the api, and services below their
  * task floor. All notify one SNS topic; an e-mail subscription is added when configured.
  */
@@ -58,21 +58,51 @@ export class ServiceAlarms extends Construct {
       this.alarms[name] = alarm;
     };
 
+    // The worker drains the dead-letter queue itself (settling each job as failed), so a message
+    // is visible there only for moments: count arrivals instead, and alarm on what stays.
     add(
-      'DeadLetters',
+      'JobsDeadLettered',
       props.deadLetterQueue
-        .metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(1),
-          statistic: cloudwatch.Stats.MAXIMUM,
+        .metricNumberOfMessagesReceived({
+          period: Duration.minutes(5),
+          statistic: cloudwatch.Stats.SUM,
         })
-        .createAlarm(this, 'DeadLetters', {
+        .createAlarm(this, 'JobsDeadLettered', {
           alarmDescription:
-            'A job failed on every delivery and reached the dead-letter queue: inspect and redrive.',
+            'A message reached the dead-letter queue: a job failed on every delivery (now failed / ' +
+            'dead_lettered), or a poison message is being looked at again. Read the worker logs.',
           threshold: 1,
           evaluationPeriods: 1,
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         }),
+    );
+    add(
+      'DeadLettersNotDrained',
+      new cloudwatch.MathExpression({
+        label: 'messages held in the dead-letter queue',
+        expression: 'visible + inFlight',
+        period: Duration.minutes(5),
+        usingMetrics: {
+          visible: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            period: Duration.minutes(5),
+            statistic: cloudwatch.Stats.MAXIMUM,
+          }),
+          inFlight: props.deadLetterQueue.metricApproximateNumberOfMessagesNotVisible({
+            period: Duration.minutes(5),
+            statistic: cloudwatch.Stats.MAXIMUM,
+          }),
+        },
+      }).createAlarm(this, 'DeadLettersNotDrained', {
+        alarmDescription:
+          'Messages stay in the dead-letter queue: the dead-letter consumer is down, or a poison ' +
+          'message waits for a person to inspect and delete it.',
+        threshold: 1,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
     );
 
     add(

@@ -1,5 +1,4 @@
 import { Duration } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -13,6 +12,7 @@ import {
   type AppSettings,
   type ServiceSizing,
 } from '../../config.js';
+import type { JobsTable } from '../data/jobs-table.js';
 import { acknowledge } from '../../nag.js';
 import { containerEnvironment } from './container-environment.js';
 
@@ -24,7 +24,7 @@ export interface ApiServiceProps {
   readonly app: AppSettings;
   readonly queue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
-  readonly table: dynamodb.ITable;
+  readonly jobsTable: JobsTable;
   /** The internal ALB's target group; the service registers its tasks in it. */
   readonly targetGroup: elbv2.ApplicationTargetGroup;
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
@@ -70,7 +70,7 @@ export class ApiService extends Construct {
           app: props.app,
           queue: props.queue,
           deadLetterQueue: props.deadLetterQueue,
-          table: props.table,
+          table: props.jobsTable.table,
         }),
         PORT: String(API_CONTAINER_PORT),
         // Leaves the process time to finish a 25 s wait before ECS sends SIGKILL.
@@ -112,7 +112,7 @@ export class ApiService extends Construct {
 
     // Least privilege: enqueue jobs, create and read them. No receive, no secret.
     props.queue.grantSendMessages(this.taskDefinition.taskRole);
-    props.table.grantReadWriteData(this.taskDefinition.taskRole);
+    props.jobsTable.grantSubmitAndRead(this.taskDefinition.taskRole);
 
     this.service.attachToApplicationTargetGroup(props.targetGroup);
     this.service.connections.allowFrom(

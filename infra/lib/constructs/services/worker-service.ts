@@ -1,5 +1,4 @@
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -9,6 +8,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { WORKER_STOP_TIMEOUT_SECONDS, type AppSettings, type ServiceSizing } from '../../config.js';
+import type { JobsTable } from '../data/jobs-table.js';
 import { acknowledge, wildcardResourceFinding } from '../../nag.js';
 import { PROVIDER_SECRET_KEYS } from '../secrets/provider-keys-secret.js';
 import { BacklogPerTaskScaling } from './backlog-scaling.js';
@@ -22,14 +22,14 @@ export interface WorkerServiceProps {
   readonly app: AppSettings;
   readonly queue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
-  readonly table: dynamodb.ITable;
+  readonly jobsTable: JobsTable;
   readonly providerSecret: secretsmanager.ISecret;
   readonly logRetention: logs.RetentionDays;
 }
 
 /**
  * The queue consumer on Fargate: no inbound port, no load balancer. It may consume the jobs
- * queue and update jobs; the provider keys reach it as ECS secrets, which the task's execution
+ * queue (and its dead-letter queue) and update jobs; the provider keys reach it as ECS secrets, which the task's execution
  * role (not the application's task role) reads at start.
  */
 export class WorkerService extends Construct {
@@ -62,7 +62,7 @@ export class WorkerService extends Construct {
           app: props.app,
           queue: props.queue,
           deadLetterQueue: props.deadLetterQueue,
-          table: props.table,
+          table: props.jobsTable.table,
         }),
         // Stop polling, finish in-flight calls, exit before ECS sends SIGKILL at stopTimeout.
         SHUTDOWN_TIMEOUT_SECONDS: String(WORKER_STOP_TIMEOUT_SECONDS - 10),
@@ -92,10 +92,12 @@ export class WorkerService extends Construct {
       enableExecuteCommand: false,
     });
 
-    // Least privilege: receive, extend visibility, delete; read and update jobs. No send.
+    // Least privilege: receive, extend visibility, delete; read and update jobs. No send. The
+    // worker also consumes the dead-letter queue, settling each dead-lettered job as failed.
     const taskRole = this.taskDefinition.taskRole;
     props.queue.grantConsumeMessages(taskRole);
-    props.table.grantReadWriteData(taskRole);
+    props.deadLetterQueue.grantConsumeMessages(taskRole);
+    props.jobsTable.grantProcess(taskRole);
 
     // Scale-in protection: the worker PUTs $ECS_AGENT_URI/task-protection/v1/state while it holds
     // a job; the agent calls these two APIs with the task role's credentials. Task ids are only
