@@ -4,12 +4,12 @@
  * providers' wire formats.
  */
 import { buildAnswerer, buildEmbeddedRuntime, loadConfig, type JobRecord } from '@iscoolgpt/shared';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   deadUrl,
-  FakeLlmServer,
   hfWire,
   openaiWire,
+  useFakeLlmServer,
 } from '../../../shared/test/support/fake-llm.js';
 import { captureLogs } from '../../../shared/test/support/logs.js';
 import { buildApp } from '../src/app.js';
@@ -19,16 +19,8 @@ const HF_TOKEN = 'hf_teste2e7c3a9d0b1f5e2468ac';
 /** Production backoff starts at 500 ms; these tests only need the order of events. */
 const FAST_BACKOFF = { minDelayMs: 1, maxDelayMs: 5 };
 
-let openaiUpstream: FakeLlmServer;
-let hfUpstream: FakeLlmServer;
-beforeAll(async () => {
-  [openaiUpstream, hfUpstream] = await Promise.all([FakeLlmServer.start(), FakeLlmServer.start()]);
-});
-afterAll(() => Promise.all([openaiUpstream.close(), hfUpstream.close()]));
-beforeEach(() => {
-  openaiUpstream.reset();
-  hfUpstream.reset();
-});
+const openaiUpstream = useFakeLlmServer();
+const hfUpstream = useFakeLlmServer();
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import type { ProviderName } from '../domain/job.js';
 import type { Answer } from '../domain/ports.js';
-import { badResponse, contentFiltered, type ProviderLabel } from './failures.js';
+import { badResponse, contentFiltered, type ProviderIdentity } from './failures.js';
 
 /**
  * The part of a chat completion we rely on. OpenAI, TGI, vLLM, Ollama and the Hugging Face router
@@ -29,11 +28,7 @@ const chatCompletionSchema = z.object({
     .nullish(),
 });
 
-export function toAnswer(
-  who: ProviderLabel & { name: ProviderName },
-  body: unknown,
-  requestedModel: string,
-): Answer {
+export function toAnswer(who: ProviderIdentity, body: unknown, requestedModel: string): Answer {
   const parsed = chatCompletionSchema.safeParse(body);
   if (!parsed.success) {
     throw badResponse(who, typeof body === 'string' ? 'the body is not JSON' : 'no choices');

@@ -5,11 +5,17 @@
  * are never copied, because some of them quote part of the key (OpenAI's 401 does).
  */
 import { ProviderError } from '../domain/errors.js';
+import type { ProviderName } from '../domain/job.js';
 
 /** Who failed, for messages: the display name and the variable an operator would fix. */
 export interface ProviderLabel {
   label: string;
   keyVariable: string;
+}
+
+/** A real provider: its name in jobs and requests, and how messages call it. */
+export interface ProviderIdentity extends ProviderLabel {
+  name: ProviderName;
 }
 
 /** What a failed HTTP response says about itself. */

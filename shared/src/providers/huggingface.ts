@@ -13,7 +13,7 @@ import {
   classifyHttpFailure,
   retryAfterMs,
   unreachable,
-  type ProviderLabel,
+  type ProviderIdentity,
 } from './failures.js';
 import { chatMessages } from './prompt.js';
 
@@ -21,7 +21,7 @@ const HUGGING_FACE = {
   name: 'huggingface',
   label: 'Hugging Face',
   keyVariable: 'HF_TOKEN',
-} as const satisfies ProviderLabel & { name: string };
+} as const satisfies ProviderIdentity;
 
 /** Where the client sends chat completions when no endpoint is configured. */
 export const HF_ROUTER_URL = 'https://router.huggingface.co';

@@ -6,7 +6,7 @@ import {
   classifyHttpFailure,
   retryAfterMs,
   unreachable,
-  type ProviderLabel,
+  type ProviderIdentity,
 } from './failures.js';
 import { chatMessages } from './prompt.js';
 
@@ -16,7 +16,7 @@ const OPENAI = {
   name: 'openai',
   label: 'OpenAI',
   keyVariable: 'OPENAI_API_KEY',
-} as const satisfies ProviderLabel & { name: string };
+} as const satisfies ProviderIdentity;
 
 export interface OpenAIProviderOptions {
   apiKey: string;

@@ -1,31 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildAnswerer } from '../../src/composition/answerer.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import type { AnswerRequest } from '../../src/domain/ports.js';
-import { FakeLlmServer, hfWire, openaiWire } from '../support/fake-llm.js';
+import { hfWire, openaiWire, useFakeLlmServer } from '../support/fake-llm.js';
 import { captureLogs } from '../support/logs.js';
+import { studyRequest } from '../support/requests.js';
 
 const OPENAI_KEY = 'sk-test-answerer-0123456789abcdef';
 const HF_TOKEN = 'hf_testanswerer0123456789abcdef';
 const FAST = { minDelayMs: 1, maxDelayMs: 5 };
-const request: AnswerRequest = {
-  question: 'What is entropy?',
-  subject: null,
-  level: null,
-  language: null,
-  model: null,
-};
+const request = studyRequest({ question: 'What is entropy?' });
 
-let openaiUpstream: FakeLlmServer;
-let hfUpstream: FakeLlmServer;
-beforeAll(async () => {
-  [openaiUpstream, hfUpstream] = await Promise.all([FakeLlmServer.start(), FakeLlmServer.start()]);
-});
-afterAll(() => Promise.all([openaiUpstream.close(), hfUpstream.close()]));
-beforeEach(() => {
-  openaiUpstream.reset();
-  hfUpstream.reset();
-});
+const openaiUpstream = useFakeLlmServer();
+const hfUpstream = useFakeLlmServer();
 
 const bothKeys = () => ({
   OPENAI_API_KEY: OPENAI_KEY,
@@ -169,6 +155,7 @@ describe('provider configuration errors', () => {
   });
 
   it('refuses a call timeout as long as the queue visibility timeout', () => {
+    expect(invalid({ LLM_TIMEOUT_SECONDS: '120' })).toThrow(ConfigError);
     expect(invalid({ LLM_TIMEOUT_SECONDS: '120' })).toThrow(
       'LLM_TIMEOUT_SECONDS: must be shorter than the queue visibility timeout (120 s)',
     );

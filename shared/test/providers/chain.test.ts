@@ -1,34 +1,20 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AnswerRequest } from '../../src/domain/ports.js';
+import { describe, expect, it } from 'vitest';
 import { ProviderChain } from '../../src/providers/chain.js';
 import { HuggingFaceProvider } from '../../src/providers/huggingface.js';
 import { OpenAIProvider } from '../../src/providers/openai.js';
 import { retryingCall } from '../../src/providers/retry.js';
-import { FakeLlmServer, hfWire, openaiWire } from '../support/fake-llm.js';
+import { hfWire, openaiWire, useFakeLlmServer } from '../support/fake-llm.js';
 import { captureLogs } from '../support/logs.js';
+import { studyRequest } from '../support/requests.js';
 
-const request: AnswerRequest = {
-  question: 'Explain photosynthesis',
-  subject: null,
-  level: null,
-  language: null,
-  model: null,
-};
+const request = studyRequest({ question: 'Explain photosynthesis' });
 const serverError = openaiWire.error(500, {
   message: 'The server had an error',
   type: 'server_error',
 });
 
-let openaiUpstream: FakeLlmServer;
-let hfUpstream: FakeLlmServer;
-beforeAll(async () => {
-  [openaiUpstream, hfUpstream] = await Promise.all([FakeLlmServer.start(), FakeLlmServer.start()]);
-});
-afterAll(() => Promise.all([openaiUpstream.close(), hfUpstream.close()]));
-beforeEach(() => {
-  openaiUpstream.reset();
-  hfUpstream.reset();
-});
+const openaiUpstream = useFakeLlmServer();
+const hfUpstream = useFakeLlmServer();
 
 function chain() {
   return new ProviderChain(

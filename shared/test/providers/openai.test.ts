@@ -1,88 +1,23 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../src/domain/errors.js';
-import type { AnswerRequest } from '../../src/domain/ports.js';
+import { describe, expect, it } from 'vitest';
 import { OpenAIProvider } from '../../src/providers/openai.js';
-import { systemPrompt } from '../../src/providers/prompt.js';
-import { deadUrl, FakeLlmServer, openaiWire, type Reply } from '../support/fake-llm.js';
+import { classification, providerError } from '../support/rejection.js';
+import { studyRequest } from '../support/requests.js';
+import { openaiWire, type Reply, useFakeLlmServer } from '../support/fake-llm.js';
 
 const KEY = 'sk-test-openai-0123456789abcdef';
-const request: AnswerRequest = {
-  question: 'Why is the sky blue?',
-  subject: 'physics',
-  level: 'high school',
-  language: 'pt-BR',
-  model: null,
-};
+const request = studyRequest();
 
-let upstream: FakeLlmServer;
-beforeAll(async () => {
-  upstream = await FakeLlmServer.start();
-});
-afterAll(() => upstream.close());
-beforeEach(() => {
-  upstream.reset();
-});
+const upstream = useFakeLlmServer();
 
 const provider = (baseURL = `${upstream.url}/v1`) =>
   new OpenAIProvider({ apiKey: KEY, model: 'gpt-4o-mini', baseURL });
 
-async function failure(reply: Reply): Promise<ProviderError> {
+function failure(reply: Reply) {
   upstream.reply(reply);
-  const error = await provider()
-    .answer(request)
-    .then(
-      () => undefined,
-      (thrown: unknown) => thrown,
-    );
-  expect(error).toBeInstanceOf(ProviderError);
-  return error as ProviderError;
+  return providerError(provider().answer(request));
 }
 
 describe('OpenAI provider', () => {
-  it('answers with the text, the model that answered and the token usage', async () => {
-    upstream.reply(
-      openaiWire.completion('Rayleigh scattering, step by step…', {
-        usage: { prompt_tokens: 120, completion_tokens: 80 },
-      }),
-    );
-
-    const answer = await provider().answer(request);
-
-    expect(answer).toEqual({
-      text: 'Rayleigh scattering, step by step…',
-      provider: 'openai',
-      model: 'gpt-4o-mini-2024-07-18',
-      usage: { inputTokens: 120, outputTokens: 80 },
-    });
-  });
-
-  it('posts a chat completion with the configured key, model and the study prompt', async () => {
-    upstream.reply(openaiWire.completion('ok'));
-
-    await provider().answer(request);
-
-    expect(upstream.requests).toHaveLength(1);
-    const [sent] = upstream.requests;
-    expect(sent).toMatchObject({ method: 'POST', path: '/v1/chat/completions' });
-    expect(sent?.headers.authorization).toBe(`Bearer ${KEY}`);
-    expect(sent?.body).toMatchObject({
-      model: 'gpt-4o-mini',
-      messages: [
-        { role: 'system', content: systemPrompt(request) },
-        { role: 'user', content: request.question },
-      ],
-    });
-  });
-
-  it('asks for the model the request names', async () => {
-    upstream.reply(openaiWire.completion('ok', { model: 'llama3.2' }));
-
-    const answer = await provider().answer({ ...request, model: 'llama3.2' });
-
-    expect(upstream.requests[0]?.body).toMatchObject({ model: 'llama3.2' });
-    expect(answer.model).toBe('llama3.2');
-  });
-
   it('counts zero tokens when an OpenAI-compatible server sends no usage', async () => {
     upstream.reply(openaiWire.completion('ok', { usage: null }));
     expect((await provider().answer(request)).usage).toEqual({ inputTokens: 0, outputTokens: 0 });
@@ -195,18 +130,24 @@ describe('OpenAI provider', () => {
         retryable: true,
         retryAfterMs: 3000,
       },
-    ])(
-      '$reply.status $reply.body.error.type → $code',
-      async ({ reply, code, retryable, retryAfterMs }) => {
-        const error = await failure(reply);
+    ])('$reply.status $reply.body.error.type → $code', async ({ reply, ...expected }) => {
+      expect(classification(await failure(reply))).toEqual({
+        status: reply.status,
+        retryAfterMs: undefined,
+        ...expected,
+      });
+      expect(upstream.requests).toHaveLength(1);
+    });
+  });
 
-        expect(error.code).toBe(code);
-        expect(error.retryable).toBe(retryable);
-        expect(error.options.status).toBe(reply.status);
-        expect(error.options.retryAfterMs).toBe(retryAfterMs);
-        expect(upstream.requests).toHaveLength(1);
-      },
-    );
+  it("reports the model's own refusal as content_filtered", async () => {
+    const refusal = openaiWire.completion('', { content: null });
+    const body = refusal.body as { choices: { message: Record<string, unknown> }[] };
+    body.choices[0]!.message.refusal = "I'm sorry, I can't help with that.";
+
+    const error = await failure(refusal);
+
+    expect(error).toMatchObject({ code: 'content_filtered', retryable: false });
   });
 
   it('never copies the upstream message, which may quote part of the key', async () => {
@@ -221,42 +162,5 @@ describe('OpenAI provider', () => {
       'OpenAI rejected the credentials (HTTP 401 invalid_api_key); check OPENAI_API_KEY',
     );
     expect(JSON.stringify({ ...error, message: error.message })).not.toContain(KEY.slice(-4));
-  });
-
-  describe('treats a 200 that is not a usable completion as a bad response', () => {
-    it.each([
-      { what: 'an HTML page', reply: { status: 200, body: '<html>502 Bad Gateway</html>' } },
-      {
-        what: 'truncated JSON',
-        reply: {
-          status: 200,
-          headers: { 'content-type': 'application/json' },
-          body: '{"choices": [',
-        },
-      },
-      { what: 'JSON without choices', reply: { status: 200, body: { object: 'chat.completion' } } },
-      { what: 'an empty answer', reply: openaiWire.completion('', { content: '  ' }) },
-      { what: 'a null answer', reply: openaiWire.completion('', { content: null }) },
-    ])('$what', async ({ reply }) => {
-      const error = await failure(reply);
-      expect(error.code).toBe('provider_bad_response');
-      expect(error.retryable).toBe(false);
-    });
-  });
-
-  it('reports a completion stopped by the content filter as content_filtered', async () => {
-    const error = await failure(
-      openaiWire.completion('', { content: null, finishReason: 'content_filter' }),
-    );
-    expect(error.code).toBe('content_filtered');
-    expect(error.retryable).toBe(false);
-  });
-
-  it('reports an unreachable server as provider_unavailable, retryable', async () => {
-    const error = await provider(`${await deadUrl()}/v1`)
-      .answer(request)
-      .catch((thrown: unknown) => thrown as ProviderError);
-    expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({ code: 'provider_unavailable', retryable: true });
   });
 });

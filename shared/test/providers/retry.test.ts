@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AnswerOutcome, AnswerRequest } from '../../src/domain/ports.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { AnswerOutcome } from '../../src/domain/ports.js';
 import { OpenAIProvider } from '../../src/providers/openai.js';
 import { retryingCall, type RetryPolicyOptions } from '../../src/providers/retry.js';
-import { FakeLlmServer, openaiWire } from '../support/fake-llm.js';
+import { openaiWire, useFakeLlmServer } from '../support/fake-llm.js';
 import { captureLogs } from '../support/logs.js';
+import { studyRequest } from '../support/requests.js';
 
 const KEY = 'sk-test-retry-0123456789abcdef';
-const request: AnswerRequest = {
-  question: 'What is a derivative?',
-  subject: 'math',
-  level: null,
-  language: null,
-  model: null,
-};
+const request = studyRequest({ question: 'What is a derivative?', subject: 'math' });
 const rateLimited = (headers: Record<string, string> = { 'retry-after-ms': '10' }) =>
   openaiWire.error(
     429,
@@ -24,14 +19,9 @@ const serverError = openaiWire.error(500, {
   type: 'server_error',
 });
 
-let upstream: FakeLlmServer;
+const upstream = useFakeLlmServer();
 let logs: ReturnType<typeof captureLogs>;
-beforeAll(async () => {
-  upstream = await FakeLlmServer.start();
-});
-afterAll(() => upstream.close());
 beforeEach(() => {
-  upstream.reset();
   logs = captureLogs();
 });
 

@@ -6,6 +6,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 export interface RecordedRequest {
   method: string;
@@ -25,48 +26,49 @@ export interface Reply {
   delayMs?: number;
 }
 
+const UNSCRIPTED: Reply = { status: 500, body: { error: 'the fake server has no reply scripted' } };
+
 export class FakeLlmServer {
   readonly requests: RecordedRequest[] = [];
   private script: Reply[] = [];
-  private fallback: Reply = {
-    status: 500,
-    body: { error: 'the fake server has no reply scripted' },
-  };
+  private fallback: Reply = UNSCRIPTED;
 
-  private constructor(private readonly server: Server) {}
+  private readonly server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      this.requests.push({
+        method: request.method ?? '',
+        path: request.url ?? '',
+        headers: request.headers,
+        body: text ? JSON.parse(text) : undefined,
+        receivedAt: performance.now(),
+      });
+      const reply = this.script.shift() ?? this.fallback;
+      const send = () => {
+        if (response.destroyed) return;
+        const isText = typeof reply.body === 'string';
+        response.writeHead(reply.status ?? 200, {
+          'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json',
+          ...reply.headers,
+        });
+        response.end(isText ? reply.body : JSON.stringify(reply.body ?? {}));
+      };
+      if (reply.delayMs) setTimeout(send, reply.delayMs);
+      else send();
+    });
+  });
 
   static async start(): Promise<FakeLlmServer> {
-    const fake: FakeLlmServer = new FakeLlmServer(
-      createServer((request, response) => {
-        const chunks: Buffer[] = [];
-        request.on('data', (chunk: Buffer) => chunks.push(chunk));
-        request.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          fake.requests.push({
-            method: request.method ?? '',
-            path: request.url ?? '',
-            headers: request.headers,
-            body: text ? JSON.parse(text) : undefined,
-            receivedAt: performance.now(),
-          });
-          const reply = fake.script.shift() ?? fake.fallback;
-          const send = () => {
-            if (response.destroyed) return;
-            const isText = typeof reply.body === 'string';
-            response.writeHead(reply.status ?? 200, {
-              'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json',
-              ...reply.headers,
-            });
-            response.end(isText ? reply.body : JSON.stringify(reply.body ?? {}));
-          };
-          if (reply.delayMs) setTimeout(send, reply.delayMs);
-          else send();
-        });
-      }),
-    );
-    fake.server.listen(0, '127.0.0.1');
-    await once(fake.server, 'listening');
+    const fake = new FakeLlmServer();
+    await fake.listen();
     return fake;
+  }
+
+  async listen(): Promise<void> {
+    this.server.listen(0, '127.0.0.1');
+    await once(this.server, 'listening');
   }
 
   /** http://127.0.0.1:<port> */
@@ -90,7 +92,7 @@ export class FakeLlmServer {
   reset(): this {
     this.script = [];
     this.requests.length = 0;
-    this.fallback = { status: 500, body: { error: 'the fake server has no reply scripted' } };
+    this.fallback = UNSCRIPTED;
     return this;
   }
 
@@ -99,6 +101,17 @@ export class FakeLlmServer {
     this.server.close();
     await once(this.server, 'close');
   }
+}
+
+/** A fake server for the whole test file, with its script and records forgotten between tests. */
+export function useFakeLlmServer(): FakeLlmServer {
+  const fake = new FakeLlmServer();
+  beforeAll(() => fake.listen());
+  afterAll(() => fake.close());
+  beforeEach(() => {
+    fake.reset();
+  });
+  return fake;
 }
 
 /** A URL on which nothing listens: connections are refused. */

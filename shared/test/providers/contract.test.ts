@@ -1,0 +1,126 @@
+/**
+ * What every real provider does the same way, whichever SDK it uses: the request it sends, the
+ * answer it returns, and how it treats responses that are not usable answers.
+ */
+import { describe, expect, it } from 'vitest';
+import type { AnswerProvider } from '../../src/domain/ports.js';
+import { HuggingFaceProvider } from '../../src/providers/huggingface.js';
+import { OpenAIProvider } from '../../src/providers/openai.js';
+import { systemPrompt } from '../../src/providers/prompt.js';
+import { deadUrl, hfWire, openaiWire, useFakeLlmServer, type Reply } from '../support/fake-llm.js';
+import { providerError } from '../support/rejection.js';
+import { studyRequest } from '../support/requests.js';
+
+const request = studyRequest();
+
+const upstream = useFakeLlmServer();
+
+describe.each([
+  {
+    name: 'openai',
+    key: 'sk-test-contract-0123456789abcdef',
+    defaultModel: 'gpt-4o-mini',
+    reportedModel: 'gpt-4o-mini-2024-07-18',
+    path: '/v1/chat/completions',
+    wire: openaiWire,
+    create: (url: string, key: string): AnswerProvider =>
+      new OpenAIProvider({ apiKey: key, model: 'gpt-4o-mini', baseURL: `${url}/v1` }),
+  },
+  {
+    name: 'huggingface',
+    key: 'hf_testcontract0123456789abcdef',
+    defaultModel: 'meta-llama/Llama-3.1-8B-Instruct',
+    reportedModel: 'meta-llama/Llama-3.1-8B-Instruct',
+    path: '/v1/chat/completions',
+    wire: hfWire,
+    create: (url: string, key: string): AnswerProvider =>
+      new HuggingFaceProvider({
+        token: key,
+        model: 'meta-llama/Llama-3.1-8B-Instruct',
+        endpointUrl: url,
+      }),
+  },
+])('$name provider', ({ name, key, defaultModel, reportedModel, path, wire, create }) => {
+  const provider = () => create(upstream.url, key);
+  const failure = (reply: Reply) => {
+    upstream.reply(reply);
+    return providerError(provider().answer(request));
+  };
+
+  it('answers with the text, the model the upstream reports and the token usage', async () => {
+    upstream.reply(
+      wire.completion('Rayleigh scattering, step by step…', {
+        usage: { prompt_tokens: 120, completion_tokens: 80 },
+      }),
+    );
+
+    expect(await provider().answer(request)).toEqual({
+      text: 'Rayleigh scattering, step by step…',
+      provider: name,
+      model: reportedModel,
+      usage: { inputTokens: 120, outputTokens: 80 },
+    });
+  });
+
+  it('posts one chat completion with the configured key, the model and the study prompt', async () => {
+    upstream.reply(wire.completion('ok'));
+
+    await provider().answer(request);
+
+    expect(upstream.requests).toHaveLength(1);
+    const [sent] = upstream.requests;
+    expect(sent).toMatchObject({ method: 'POST', path });
+    expect(sent?.headers.authorization).toBe(`Bearer ${key}`);
+    expect(sent?.body).toMatchObject({
+      model: defaultModel,
+      messages: [
+        { role: 'system', content: systemPrompt(request) },
+        { role: 'user', content: request.question },
+      ],
+    });
+  });
+
+  it('asks for the model the request names', async () => {
+    upstream.reply(wire.completion('ok', { model: 'Qwen/Qwen2.5-7B-Instruct' }));
+
+    const answer = await provider().answer({ ...request, model: 'Qwen/Qwen2.5-7B-Instruct' });
+
+    expect(upstream.requests[0]?.body).toMatchObject({ model: 'Qwen/Qwen2.5-7B-Instruct' });
+    expect(answer.model).toBe('Qwen/Qwen2.5-7B-Instruct');
+  });
+
+  describe('treats a 200 that is not a usable completion as a bad response', () => {
+    it.each([
+      { what: 'an HTML page', reply: { status: 200, body: '<html>502 Bad Gateway</html>' } },
+      {
+        what: 'truncated JSON',
+        reply: {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+          body: '{"choices": [',
+        },
+      },
+      {
+        what: 'JSON that is not a completion',
+        reply: { status: 200, body: { generated_text: 'hi' } },
+      },
+      { what: 'an empty answer', reply: wire.completion('', { content: '  ' }) },
+      { what: 'a null answer', reply: wire.completion('', { content: null }) },
+    ])('$what', async ({ reply }) => {
+      const error = await failure(reply);
+      expect(error).toMatchObject({ code: 'provider_bad_response', retryable: false });
+    });
+  });
+
+  it('reports a completion stopped by the content filter as content_filtered', async () => {
+    const error = await failure(
+      wire.completion('', { content: null, finishReason: 'content_filter' }),
+    );
+    expect(error).toMatchObject({ code: 'content_filtered', retryable: false });
+  });
+
+  it('reports an unreachable server as provider_unavailable, retryable', async () => {
+    const error = await providerError(create(await deadUrl(), key).answer(request));
+    expect(error).toMatchObject({ code: 'provider_unavailable', retryable: true });
+  });
+});
