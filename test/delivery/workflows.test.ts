@@ -1,0 +1,252 @@
+/**
+ * The GitHub workflows, checked for what actionlint cannot know: third-party actions pinned by
+ * commit, AWS reached only by OIDC, deploys serialized and gated on the tests, images built for
+ * the Dockerfile's targets, and every name deploy.yml assumes (stacks, ECR repositories, ECS
+ * cluster, stack outputs) matching what the CDK app actually synthesizes.
+ */
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { readDockerfile, repoRoot } from '../../docker/test/support/dockerfile.js';
+import { synthesize, TEST_CONTEXT, type Synthesized } from '../../infra/test/support/synth.js';
+import { LOCALSTACK_IMAGE } from '../support/local-aws.js';
+
+interface Step {
+  name?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+}
+interface Job {
+  needs?: string | string[];
+  uses?: string;
+  permissions?: Record<string, string>;
+  environment?: string;
+  strategy?: { matrix?: Record<string, unknown> };
+  env?: Record<string, string>;
+  services?: Record<string, { image: string }>;
+  steps?: Step[];
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions?: Record<string, string>;
+  concurrency?: { group: string; 'cancel-in-progress': boolean | string };
+  env?: Record<string, string>;
+  jobs: Record<string, Job>;
+}
+
+const workflowsDir = join(repoRoot, '.github', 'workflows');
+const files = readdirSync(workflowsDir).filter((f) => /\.ya?ml$/.test(f));
+const text = (file: string) => readFileSync(join(workflowsDir, file), 'utf8');
+const workflow = (file: string) => parse(text(file)) as Workflow;
+const ci = workflow('ci.yml');
+const deploy = workflow('deploy.yml');
+const steps = (w: Workflow) => Object.values(w.jobs).flatMap((job) => job.steps ?? []);
+const runs = (w: Workflow) => steps(w).flatMap((s) => (s.run ? [s.run] : []));
+const rootScripts = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts;
+
+describe('every workflow', () => {
+  it('pins third-party actions to a full commit SHA, with the release it is beside it', () => {
+    const unpinned = files.flatMap((file) =>
+      text(file)
+        .split('\n')
+        .filter((line) => /^\s*(-\s+)?uses:\s/.test(line))
+        .map((line) => line.trim().replace(/^-\s+/, ''))
+        .filter((line) => !line.startsWith('uses: ./'))
+        .filter((line) => !/^uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*$/.test(line))
+        .map((line) => `${file}: ${line}`),
+    );
+    expect(unpinned).toEqual([]);
+  });
+
+  it('pins each action to one commit everywhere', () => {
+    const commits = new Map<string, Set<string>>();
+    for (const file of files) {
+      for (const [, action, sha] of text(file).matchAll(/uses: ([\w./-]+)@([0-9a-f]{40})/g)) {
+        commits.set(action!, (commits.get(action!) ?? new Set()).add(sha!));
+      }
+    }
+    expect([...commits].filter(([, shas]) => shas.size > 1).map(([action]) => action)).toEqual([]);
+  });
+
+  it('calls only npm scripts that exist', () => {
+    const called = [ci, deploy]
+      .flatMap(runs)
+      .flatMap((run) => [...run.matchAll(/npm run (?!cdk -w infra)([\w:-]+)/g)].map((m) => m[1]!));
+    expect(called.length).toBeGreaterThan(0);
+    expect(called.filter((name) => !(name in rootScripts))).toEqual([]);
+  });
+
+  it('calls only scripts that are in the repository', () => {
+    const paths = [ci, deploy]
+      .flatMap(runs)
+      .flatMap((run) => [...run.matchAll(/\bscripts\/[\w./-]+/g)].map((m) => m[0]));
+    expect(paths.length).toBeGreaterThan(0);
+    expect(paths.filter((path) => !existsSync(join(repoRoot, path)))).toEqual([]);
+  });
+});
+
+describe('ci.yml', () => {
+  it('runs on pull requests and pushes, and can be called by deploy.yml', () => {
+    expect(Object.keys(ci.on)).toEqual(
+      expect.arrayContaining(['pull_request', 'push', 'workflow_call']),
+    );
+  });
+
+  it('installs, typechecks, lints, tests, synthesizes with cdk-nag, and lints the workflows', () => {
+    const commands = runs(ci).join('\n');
+    for (const command of [
+      'npm ci',
+      'npm run typecheck',
+      'npm run lint',
+      'npm test',
+      'npm run synth',
+      'scripts/actionlint.sh',
+    ]) {
+      expect(commands).toContain(command);
+    }
+  });
+
+  it('runs the integration tests against LocalStack pinned to the tag the test setup uses', () => {
+    const services = Object.values(ci.jobs).flatMap((job) => Object.values(job.services ?? {}));
+    expect(services.map((s) => s.image)).toEqual([LOCALSTACK_IMAGE]);
+    const testStep = steps(ci).find((s) => s.run === 'npm test') as Step & {
+      env?: Record<string, string>;
+    };
+    expect(testStep.env?.AWS_ENDPOINT_URL).toBe('http://localhost:4566');
+  });
+});
+
+describe('deploy.yml', () => {
+  const jobs = Object.entries(deploy.jobs);
+  const awsJobs = jobs.filter(([, job]) =>
+    (job.steps ?? []).some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@')),
+  );
+
+  it('runs on pushes to main', () => {
+    expect(deploy.on.push).toEqual({ branches: ['main'] });
+  });
+
+  it('deploys nothing before the tests pass: every job depends on the ci.yml job', () => {
+    const [testJob] = jobs.find(([, job]) => job.uses === './.github/workflows/ci.yml') ?? [];
+    expect(testJob).toBeDefined();
+    const needs = (name: string): string[] => {
+      const direct = [deploy.jobs[name]!.needs ?? []].flat();
+      return [...direct, ...direct.flatMap(needs)];
+    };
+    const ungated = jobs
+      .map(([name]) => name)
+      .filter((name) => name !== testJob && !needs(name).includes(testJob!));
+    expect(ungated).toEqual([]);
+  });
+
+  it('never runs two deploys at once, and never cancels one half-way', () => {
+    expect(deploy.concurrency?.group).toBeTruthy();
+    expect(deploy.concurrency?.['cancel-in-progress']).toBe(false);
+  });
+
+  it('reaches AWS only by OIDC: id-token where credentials are needed, a role, no keys', () => {
+    expect(awsJobs.length).toBeGreaterThan(0);
+    expect(deploy.permissions).toEqual({ contents: 'read' });
+    for (const [name, job] of awsJobs) {
+      expect(job.permissions?.['id-token'], name).toBe('write');
+      const credentials = job.steps!.find((s) =>
+        s.uses?.startsWith('aws-actions/configure-aws-credentials@'),
+      )!;
+      expect(credentials.with?.['role-to-assume'], name).toBeTruthy();
+      expect(Object.keys(credentials.with ?? {}), name).not.toContain('aws-access-key-id');
+    }
+    expect(text('deploy.yml')).not.toMatch(/secrets\.|AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID/);
+  });
+
+  it('builds one image per Dockerfile target with Buildx and its cache, tagged with the commit SHA', () => {
+    const images = jobs.find(([, job]) => job.strategy?.matrix?.service)?.[1];
+    expect(images).toBeDefined();
+    const targets = images!.strategy!.matrix!.service as string[];
+    const stages = readDockerfile().stages.map((s) => s.name);
+    expect(targets.sort()).toEqual(['api', 'worker']);
+    expect(targets.filter((t) => !stages.includes(t))).toEqual([]);
+
+    const uses = images!.steps!.map((s) => s.uses?.split('@')[0]);
+    expect(uses).toEqual(
+      expect.arrayContaining([
+        'aws-actions/amazon-ecr-login',
+        'docker/setup-buildx-action',
+        'docker/build-push-action',
+      ]),
+    );
+    const build = images!.steps!.find((s) => s.uses?.startsWith('docker/build-push-action@'))!;
+    expect(existsSync(join(repoRoot, build.with!.file as string))).toBe(true);
+    expect(build.with).toMatchObject({
+      context: '.',
+      target: '${{ matrix.service }}',
+      push: true,
+      'cache-from': expect.stringMatching(/^type=gha/),
+      'cache-to': expect.stringMatching(/^type=gha/),
+    });
+    expect(build.with!.tags).toMatch(
+      /^\$\{\{ steps\.ecr\.outputs\.registry \}\}\/.+:\$\{\{ github\.sha \}\}$/,
+    );
+  });
+
+  it('deploys the commit SHA as the image tag, waits for ECS, then smoke-tests through the gateway', () => {
+    const commands = runs(deploy);
+    const order = [
+      commands.findIndex((r) => /cdk -w infra -- deploy[\s\S]*-c imageTag="\$GITHUB_SHA"/.test(r)),
+      commands.findIndex((r) => r.includes('aws ecs wait services-stable')),
+      commands.findIndex((r) => r.includes('scripts/smoke-test.ts')),
+    ];
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  describe('names it shares with the CDK app', () => {
+    const env = TEST_CONTEXT.env;
+    const deployText = text('deploy.yml');
+    let app: Synthesized;
+    beforeAll(() => {
+      app = synthesize();
+    }, 120_000);
+
+    it('deploys stacks that the app defines', () => {
+      const named = [...deployText.matchAll(/"(IsCoolGpt-\$\{DEPLOY_ENV\}[\w-]*)"/g)].map((m) =>
+        m[1]!.replace('${DEPLOY_ENV}', env),
+      );
+      expect(named.length).toBeGreaterThan(0);
+      const stacks = [app.base.stackName, app.service.stackName];
+      expect(named.filter((name) => !stacks.includes(name))).toEqual([]);
+    });
+
+    it('pushes to the ECR repositories the base stack creates', () => {
+      const images = Object.values(deploy.jobs).find((job) => job.env?.REPOSITORY)!;
+      const repositories = (images.strategy!.matrix!.service as string[]).map((service) =>
+        images
+          .env!.REPOSITORY!.replace("${{ vars.DEPLOY_ENV || 'dev' }}", env)
+          .replace('${{ matrix.service }}', service),
+      );
+      for (const name of repositories) {
+        app.baseTemplate.hasResourceProperties('AWS::ECR::Repository', { RepositoryName: name });
+      }
+    });
+
+    it('waits on the ECS cluster that runs the two services', () => {
+      const cluster = /cluster="(iscoolgpt-\$\{DEPLOY_ENV\})"/.exec(deployText)?.[1];
+      expect(cluster).toBeDefined();
+      app.template.hasResourceProperties('AWS::ECS::Cluster', {
+        ClusterName: cluster!.replace('${DEPLOY_ENV}', env),
+      });
+      app.template.resourceCountIs('AWS::ECS::Service', 2);
+    });
+
+    it('finds the gateway URL and API key id among the service stack outputs', () => {
+      const outputs = app.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+      const urls = Object.values(outputs).filter((o) =>
+        /"https:\/\/",.*"\.execute-api\./.test(JSON.stringify(o.Value)),
+      );
+      expect(urls.length).toBeGreaterThan(0);
+      expect(Object.keys(outputs).filter((key) => /ApiKeyId/.test(key))).toHaveLength(1);
+    });
+  });
+});
