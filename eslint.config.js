@@ -5,7 +5,14 @@ import globals from 'globals';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/cdk.out/**', '**/node_modules/**', '**/.venv/**', 'coverage/**'],
+    ignores: [
+      '**/dist/**',
+      '**/cdk.out/**',
+      '**/node_modules/**',
+      '**/.venv/**',
+      '.cache/**',
+      'coverage/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
