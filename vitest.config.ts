@@ -5,6 +5,10 @@ export default defineConfig({
     // Workspace packages resolve to their TypeScript sources (the "source" export condition).
     conditions: ['source'],
   },
+  // Tests run in Vite's server (SSR) environment, which takes its conditions from here, not from
+  // `resolve`: without this, `@iscoolgpt/shared` resolved to its last build in dist/. Vite's
+  // default server conditions follow `source`.
+  ssr: { resolve: { conditions: ['source', 'node', 'development|production'] } },
   test: {
     include: [
       'shared/test/**/*.test.ts',

@@ -11,37 +11,9 @@ import { MemoryJobStore } from '../src/adapters/memory/job-store.js';
 import { IdempotencyConflictError } from '../src/domain/errors.js';
 import type { JobRecord, Settlement } from '../src/domain/job.js';
 import type { JobStore } from '../src/domain/ports.js';
+import { newJob } from './support/jobs.js';
 
 const SECOND = 1000;
-
-function newJob(overrides: Partial<JobRecord> = {}): JobRecord {
-  const now = Date.now();
-  const at = new Date(now).toISOString();
-  return {
-    id: randomUUID(),
-    status: 'queued',
-    question: 'Why is the sky blue?',
-    subject: 'physics',
-    level: null,
-    language: 'pt-BR',
-    answer: null,
-    provider: 'openai',
-    model: null,
-    usage: null,
-    attempts: 0,
-    error: null,
-    createdAt: at,
-    updatedAt: at,
-    completedAt: null,
-    requestedProvider: 'openai',
-    requestedModel: null,
-    deadlineAt: new Date(now + 300 * SECOND).toISOString(),
-    leaseUntil: null,
-    expiresAt: Math.floor(now / SECOND) + 7 * 24 * 3600,
-    deliveries: 0,
-    ...overrides,
-  };
-}
 
 const answered: Settlement = {
   status: 'completed',

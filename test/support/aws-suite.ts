@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { DeleteQueueCommand } from '@aws-sdk/client-sqs';
+import { DeleteQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import {
   bootstrapAwsResources,
   createAwsClients,
@@ -28,6 +28,8 @@ export interface AwsSuite {
   resources: AwsResources;
   /** The environment both services need to use these resources (for loadConfig or a child process). */
   env: Record<string, string>;
+  /** Messages on a queue, visible or in a worker's hands. */
+  messagesOn(queueUrl: string): Promise<number>;
   cleanup(): Promise<void>;
 }
 
@@ -54,6 +56,18 @@ export async function createAwsSuite(queueSettings: QueueSettingOverrides = {}):
       JOBS_QUEUE_URL: resources.queueUrl,
       JOBS_DLQ_URL: resources.deadLetterQueueUrl,
       JOBS_TABLE_NAME: resources.tableName,
+    },
+    messagesOn: async (queueUrl) => {
+      const { Attributes = {} } = await clients.sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: queueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      return (
+        Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+        Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
+      );
     },
     cleanup: async () => {
       await Promise.allSettled([
