@@ -20,6 +20,17 @@ const envSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
+  /** Origins browsers may call the API from: `*`, or a comma-separated list. */
+  CORS_ALLOWED_ORIGINS: z
+    .string()
+    .default('*')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    ),
+
   SYNC_WAIT_SECONDS: seconds(20).pipe(z.number().max(MAX_WAIT_SECONDS)),
   JOB_TTL_DAYS: z.coerce.number().positive().default(7),
   JOB_DEADLINE_SECONDS: count(300),

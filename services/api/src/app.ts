@@ -8,6 +8,7 @@ import {
 } from 'fastify-type-provider-zod';
 import jobsPlugin from './plugins/app/jobs.js';
 import problemDetails from './plugins/app/problem-details.js';
+import cors from './plugins/external/cors.js';
 import swagger from './plugins/external/swagger.js';
 import ask from './routes/api/v1/ask.js';
 import jobRoutes from './routes/api/v1/jobs.js';
@@ -18,7 +19,7 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface AppOptions {
   jobs: JobService;
-  config: Pick<Config, 'SYNC_WAIT_SECONDS'>;
+  config: Pick<Config, 'SYNC_WAIT_SECONDS' | 'CORS_ALLOWED_ORIGINS'>;
   logger: FastifyBaseLogger;
 }
 
@@ -54,6 +55,7 @@ export async function buildApp({ jobs, config, logger }: AppOptions) {
     );
   });
 
+  await app.register(cors, { allowedOrigins: config.CORS_ALLOWED_ORIGINS });
   await app.register(swagger);
   await app.register(problemDetails);
   await app.register(jobsPlugin, { jobs });

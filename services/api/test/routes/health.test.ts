@@ -37,3 +37,31 @@ describe('service endpoints', () => {
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 });
+
+describe('CORS', () => {
+  it('answers a browser preflight for ask with the headers a front end needs', async () => {
+    const response = await app.inject({
+      method: 'OPTIONS',
+      url: '/api/v1/ask',
+      headers: {
+        origin: 'https://study.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, prefer, idempotency-key',
+      },
+    });
+    expect(response.statusCode).toBe(204);
+    expect(response.headers['access-control-allow-origin']).toBe('*');
+    expect(String(response.headers['access-control-allow-headers'])).toMatch(/idempotency-key/);
+  });
+
+  it('lets browsers read Location and Retry-After on a 202', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/ask',
+      headers: { origin: 'https://study.example', prefer: 'respond-async' },
+      payload: { question: 'What is CORS?' },
+    });
+    expect(response.statusCode).toBe(202);
+    expect(String(response.headers['access-control-expose-headers'])).toMatch(/location/);
+  });
+});
