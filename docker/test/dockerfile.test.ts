@@ -4,17 +4,18 @@ import { join } from 'node:path';
 import dockerignoreModule from '@balena/dockerignore';
 import { describe, expect, it } from 'vitest';
 import {
+  appStageName,
   copySpec,
   environment,
   execForm,
   flag,
   instructions,
+  isNpmInstall,
   last,
   lineage,
   readDockerfile,
   repoRoot,
   shellCommand,
-  stage,
   type Stage,
 } from './support/dockerfile.js';
 
@@ -30,15 +31,9 @@ const rootManifest = readJson('package.json') as { scripts: Record<string, strin
 const lockedNode = readJson('package-lock.json').packages['node_modules/node'].version as string;
 
 const npmInstalls = (chain: readonly Stage[]) =>
-  instructions(chain, 'RUN').filter((run) => /\bnpm (ci|install|i)\b/.test(shellCommand(run)));
+  instructions(chain, 'RUN').filter((run) => isNpmInstall(shellCommand(run)));
 
-/** The stage whose /app the target copies in: its whole production tree. */
-function appStageOf(target: string): Stage[] {
-  const copies = instructions([stage(dockerfile, target)], 'COPY').map(copySpec);
-  const app = copies.find((c) => c.from !== undefined && c.sources.includes('/app'));
-  expect(app, `${target} copies /app from an earlier stage`).toBeDefined();
-  return lineage(dockerfile, app!.from!);
-}
+const appStageOf = (target: string) => lineage(dockerfile, appStageName(dockerfile, target));
 
 describe('docker/Dockerfile', () => {
   it('starts from the official Node slim image, pinned to the exact Node 24 release the tests run on', () => {

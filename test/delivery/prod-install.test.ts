@@ -15,17 +15,19 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsSuite, type AwsSuite } from '../support/aws-suite.js';
+import { freePort } from '../support/local-aws.js';
 import {
+  appStageName,
   copySpec,
   environment,
   envVariables,
   execForm,
   instructions,
+  isNpmInstall,
   last,
   lineage,
   readDockerfile,
@@ -33,10 +35,10 @@ import {
   shellCommand,
   stage,
   type Stage,
+  WORKDIR,
 } from '../../docker/test/support/dockerfile.js';
 
 const dockerfile = readDockerfile();
-const WORKDIR = '/app';
 /** Vitest runs on the repository's pinned Node 24, the release the image's base carries. */
 const nodeBinDir = dirname(process.execPath);
 const missingModule = /ERR_MODULE_NOT_FOUND|Cannot find (module|package)/;
@@ -63,31 +65,24 @@ function run(command: string, cwd: string, env: Record<string, string>) {
     encoding: 'utf8',
   });
   if (result.status !== 0) {
+    const hint = /ENOTCACHED/.test(result.stderr)
+      ? '\nThis test installs offline from the npm cache, which lacks a package of the lockfile: ' +
+        'run `npm ci` once (it fills the cache), then the test again.\n'
+      : '';
     throw new Error(
-      `\`${command}\` in ${cwd} exited ${result.status}:\n${result.stdout}${result.stderr}`,
+      `\`${command}\` in ${cwd} exited ${result.status}:${hint}\n${result.stdout}${result.stderr}`,
     );
   }
 }
 
-/** The stage the target copies its whole /app from. */
-function appStage(target: string): string {
-  const copy = instructions([stage(dockerfile, target)], 'COPY')
-    .map(copySpec)
-    .find((c) => c.from !== undefined && c.sources.includes(WORKDIR));
-  if (!copy) throw new Error(`${target} copies no ${WORKDIR} from an earlier stage`);
-  return copy.from!;
-}
-
 /** Stages the target's compiled code comes from, i.e. where its `COPY --from` of /app/... points. */
 function buildStages(target: string): Stage[] {
-  const froms = lineage(dockerfile, appStage(target))
+  const froms = lineage(dockerfile, appStageName(dockerfile, target))
     .flatMap((s) => instructions([s], 'COPY').map(copySpec))
     .map((c) => c.from)
     .filter((from): from is string => from !== undefined);
   return [...new Set(froms)].map((name) => stage(dockerfile, name));
 }
-
-const isInstall = (command: string) => /\bnpm (ci|install|i)\b/.test(command);
 
 /** Replays a stage lineage into `root` (standing for /app): ENV, WORKDIR, COPY and RUN. */
 function replay(chain: readonly Stage[], root: string) {
@@ -126,15 +121,6 @@ function copy(spec: ReturnType<typeof copySpec>, root: string) {
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
 /** Starts the target's CMD the way the container runtime does: argv as given, cwd /app, the image's ENV. */
 function start(target: string, root: string, env: Record<string, string>) {
   const chain = lineage(dockerfile, target);
@@ -168,12 +154,12 @@ beforeAll(() => {
       .flatMap(buildStages)
       .flatMap((s) => lineage(dockerfile, s.name))
       .flatMap((s) => instructions([s], 'RUN').map(shellCommand))
-      .filter((command) => !isInstall(command)),
+      .filter((command) => !isNpmInstall(command)),
   );
   expect(compileSteps.size).toBeGreaterThan(0);
   for (const command of compileSteps) run(command, repoRoot, {});
   for (const target of ['api', 'worker']) {
-    replay(lineage(dockerfile, appStage(target)), join(staging, target));
+    replay(lineage(dockerfile, appStageName(dockerfile, target)), join(staging, target));
   }
 }, 240_000);
 

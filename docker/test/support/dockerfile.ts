@@ -15,6 +15,8 @@ import {
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const dockerfilePath = fileURLToPath(new URL('../../Dockerfile', import.meta.url));
+/** Where every stage keeps the application. */
+export const WORKDIR = '/app';
 
 export interface Stage {
   /** The `AS` name. */
@@ -144,4 +146,15 @@ export function copySpec(instruction: Instruction): {
 } {
   const args = instruction.getArguments().map((a) => a.getValue());
   return { from: flag(instruction, 'from'), sources: args.slice(0, -1), destination: args.at(-1)! };
+}
+
+export const isNpmInstall = (command: string) => /\bnpm (ci|install|i)\b/.test(command);
+
+/** The stage a target copies its whole /app from: its production tree. */
+export function appStageName(parsed: ParsedDockerfile, target: string): string {
+  const copy = instructions([stage(parsed, target)], 'COPY')
+    .map(copySpec)
+    .find((c) => c.from !== undefined && c.sources.includes(WORKDIR));
+  if (!copy) throw new Error(`${target} copies no ${WORKDIR} from an earlier stage`);
+  return copy.from!;
 }
