@@ -21,8 +21,9 @@ export { SqsJobQueue } from './adapters/aws/sqs-job-queue.js';
 export { SqsJobSource, type SqsJobSourceOptions } from './adapters/aws/sqs-job-source.js';
 export {
   bootstrapAwsResources,
-  readVisibilityTimeout,
+  readQueueTimings,
   type AwsResources,
+  type QueueTimings,
   type QueueSettingOverrides,
   type ResourceNames,
 } from './adapters/aws/bootstrap.js';

@@ -45,7 +45,8 @@ export async function createAwsSuite(queueSettings: QueueSettingOverrides = {}):
     sqs: clients.sqs,
     dynamodb: clients.dynamodb,
     names: { table: name, queue: name, deadLetterQueue: `${name}-dlq` },
-    queueSettings,
+    // Short long polls: a stopping worker waits for the one under way.
+    queueSettings: { receiveWaitTimeSeconds: 1, ...queueSettings },
   });
   return {
     clients,

@@ -1,7 +1,7 @@
 import { createAwsClients } from '../adapters/aws/clients.js';
-import { readVisibilityTimeout } from '../adapters/aws/bootstrap.js';
+import { readQueueTimings, type QueueTimings } from '../adapters/aws/bootstrap.js';
 import { DynamoJobStore } from '../adapters/aws/dynamo-job-store.js';
-import { jobsQueue, workerSettings } from '../adapters/aws/resources.js';
+import { workerSettings } from '../adapters/aws/resources.js';
 import { SqsJobQueue } from '../adapters/aws/sqs-job-queue.js';
 import { SqsJobSource } from '../adapters/aws/sqs-job-source.js';
 import {
@@ -36,9 +36,7 @@ export function buildAwsApiRuntime(config: Config, aws: AwsConfig, logger: Logge
   return { jobs, close: async () => clients.destroy() };
 }
 
-export interface WorkerTimings {
-  /** The jobs queue's visibility timeout: how long a received message stays hidden. */
-  visibilityTimeoutSeconds: number;
+export interface WorkerTimings extends QueueTimings {
   /** How often a job in hand is kept: its message hidden again and its lease renewed. */
   heartbeatSeconds: number;
   /**
@@ -49,21 +47,16 @@ export interface WorkerTimings {
   leaseSeconds: number;
 }
 
-export function workerTimings(visibilityTimeoutSeconds: number): WorkerTimings {
-  if (visibilityTimeoutSeconds < 2) {
-    throw new Error(
-      `The jobs queue's visibility timeout (${visibilityTimeoutSeconds} s) must be at least 2 s`,
-    );
+export function workerTimings(queue: QueueTimings): WorkerTimings {
+  const visibility = queue.visibilityTimeoutSeconds;
+  if (visibility < 2) {
+    throw new Error(`The jobs queue's visibility timeout (${visibility} s) must be at least 2 s`);
   }
   const heartbeatSeconds = Math.max(
     1,
-    Math.floor(visibilityTimeoutSeconds / workerSettings.heartbeatsPerVisibilityTimeout),
+    Math.floor(visibility / workerSettings.heartbeatsPerVisibilityTimeout),
   );
-  return {
-    visibilityTimeoutSeconds,
-    heartbeatSeconds,
-    leaseSeconds: visibilityTimeoutSeconds - heartbeatSeconds,
-  };
+  return { ...queue, heartbeatSeconds, leaseSeconds: visibility - heartbeatSeconds };
 }
 
 export interface AwsWorker {
@@ -88,8 +81,8 @@ export async function startAwsWorker(
   const clients = createAwsClients({ ...aws, maxSockets: 2 * concurrency + 16 });
   let timings: WorkerTimings;
   try {
-    // The queue's own setting, so the heartbeat always matches the queue actually consumed.
-    timings = workerTimings(await readVisibilityTimeout(clients.sqs, aws.queueUrl));
+    // The queue's own settings, so the heartbeat always matches the queue actually consumed.
+    timings = workerTimings(await readQueueTimings(clients.sqs, aws.queueUrl));
   } catch (error) {
     clients.destroy();
     throw error;
@@ -105,7 +98,7 @@ export async function startAwsWorker(
     sqs: clients.sqs,
     visibilityTimeoutSeconds: timings.visibilityTimeoutSeconds,
     heartbeatSeconds: timings.heartbeatSeconds,
-    waitTimeSeconds: jobsQueue.receiveWaitTimeSeconds,
+    waitTimeSeconds: timings.receiveWaitTimeSeconds,
     logger,
   };
   const jobs = new SqsJobSource({

@@ -68,14 +68,31 @@ export async function bootstrapAwsResources(options: BootstrapOptions): Promise<
   return { queueUrl, deadLetterQueueUrl, tableName: names.table };
 }
 
-/** The queue's visibility timeout: the worker's heartbeat and job lease are derived from it. */
-export async function readVisibilityTimeout(sqs: SQSClient, queueUrl: string): Promise<number> {
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['VisibilityTimeout'] }),
+/** The jobs queue's own timings, which the worker follows (a test queue may shorten them). */
+export interface QueueTimings {
+  /** How long a received message stays hidden: the worker's heartbeat and lease follow it. */
+  visibilityTimeoutSeconds: number;
+  /** Long polling: how long one receive waits, and so how long a stopping worker waits for it. */
+  receiveWaitTimeSeconds: number;
+}
+
+export async function readQueueTimings(sqs: SQSClient, queueUrl: string): Promise<QueueTimings> {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['VisibilityTimeout', 'ReceiveMessageWaitTimeSeconds'],
+    }),
   );
-  const seconds = Number(Attributes?.VisibilityTimeout);
-  if (!Number.isFinite(seconds)) throw new Error(`Queue ${queueUrl} reports no visibility timeout`);
-  return seconds;
+  const visibilityTimeoutSeconds = Number(Attributes.VisibilityTimeout);
+  if (!Number.isFinite(visibilityTimeoutSeconds)) {
+    throw new Error(`Queue ${queueUrl} reports no visibility timeout`);
+  }
+  return {
+    visibilityTimeoutSeconds,
+    receiveWaitTimeSeconds: Number(
+      Attributes.ReceiveMessageWaitTimeSeconds ?? jobsQueue.receiveWaitTimeSeconds,
+    ),
+  };
 }
 
 async function ensureQueue(

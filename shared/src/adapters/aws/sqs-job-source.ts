@@ -1,9 +1,5 @@
-import {
-  ChangeMessageVisibilityCommand,
-  DeleteMessageCommand,
-  type Message,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Consumer } from 'sqs-consumer';
 import { jobMessageSchema, type JobMessage } from '../../domain/job.js';
 import type { JobSource, Logger, MessageHandler } from '../../domain/ports.js';
@@ -17,7 +13,7 @@ export interface SqsJobSourceOptions {
   visibilityTimeoutSeconds: number;
   /** While a message is in hand, it is hidden for another visibility timeout this often. */
   heartbeatSeconds: number;
-  /** Long polling: how long one receive waits for a message. */
+  /** Long polling: how long one receive waits for a message (the queue's setting). */
   waitTimeSeconds: number;
   /**
    * When a body that is not a job message shows up again. On the jobs queue 0: it spends its
@@ -25,7 +21,7 @@ export interface SqsJobSourceOptions {
    * hours: it is kept there for a person to look at.
    */
   poisonRedeliverySeconds: number;
-  /** Runs with each heartbeat (the worker renews the job's lease along with the message's). */
+  /** Runs with each heartbeat while a message is in hand (the worker renews the job's lease). */
   onHeartbeat?: (message: JobMessage) => Promise<void>;
   logger: Logger;
 }
@@ -33,29 +29,25 @@ export interface SqsJobSourceOptions {
 /** Longest pause between receives while SQS keeps failing. */
 const MAX_ERROR_BACKOFF_MS = 10_000;
 
-class PoisonMessageError extends Error {
-  constructor(messageId: string | undefined) {
-    super(`SQS message ${messageId ?? '(no id)'} is not a job message`);
-    this.name = 'PoisonMessageError';
+class UnhandledMessageError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'UnhandledMessageError';
   }
 }
 
 /**
  * Takes job messages from an SQS queue with sqs-consumer: one long-polling consumer per
- * concurrency slot, so a slow job never holds back a batch. Delivery contract: the handler
- * resolving deletes the message; throwing leaves it to be delivered again, and after the
- * queue's maxReceiveCount SQS moves it to the dead-letter queue.
- *
- * sqs-consumer polls and dispatches; the message's life after receipt (heartbeat, delete) is
- * handled here because sqs-consumer runs its own heartbeat and delete under the abort signal that
- * `stop({ abort: true })` fires: stopping the receives at shutdown would also stop the heartbeats
- * and deletes of the jobs still finishing.
+ * concurrency slot, so a slow job never holds back a batch. The handler resolving deletes the
+ * message (sqs-consumer deletes it once the outcome is stored); throwing leaves it to be delivered
+ * again, and after the queue's maxReceiveCount SQS moves it to the dead-letter queue. While a
+ * message is in hand, sqs-consumer's heartbeat keeps it hidden.
  */
 export class SqsJobSource implements JobSource {
   private readonly consumers: Consumer[] = [];
-  private readonly inHand = new Set<Promise<unknown>>();
   /** Visibility to give a message whose handling failed, by message id, when not the default. */
   private readonly redeliverAfter = new Map<string, number>();
+  private inHand = 0;
   private stopping = false;
 
   constructor(private readonly options: SqsJobSourceOptions) {}
@@ -68,11 +60,11 @@ export class SqsJobSource implements JobSource {
         sqs: this.options.sqs,
         batchSize: 1,
         visibilityTimeout: this.options.visibilityTimeoutSeconds,
+        heartbeatInterval: this.options.heartbeatSeconds,
         waitTimeSeconds: this.options.waitTimeSeconds,
         messageSystemAttributeNames: ['ApproximateReceiveCount'],
-        shouldDeleteMessages: false,
         strictReturn: true,
-        handleMessage: (message) => this.track(this.handle(message, handler)),
+        handleMessage: (message) => this.handle(message, handler),
         terminateVisibilityTimeout: ([message]) => this.redeliveryDelay(message),
       });
       this.backOffOnErrors(consumer);
@@ -81,32 +73,35 @@ export class SqsJobSource implements JobSource {
     }
   }
 
+  /**
+   * Stops polling and waits, at most `timeoutMs`, for every slot to finish what it has: the job
+   * in hand (outcome stored, message deleted) and the long poll under way. Receives are not
+   * aborted: SQS may already have handed a message to an abandoned poll, which would then stay
+   * hidden for a whole visibility timeout. A message such a poll brings after stop() is released
+   * at once for another worker.
+   */
   async stop(timeoutMs: number): Promise<void> {
     this.stopping = true;
-    for (const consumer of this.consumers.splice(0)) consumer.stop({ abort: true });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, timeoutMs);
-    });
-    await Promise.race([Promise.allSettled([...this.inHand]), timeout]);
-    clearTimeout(timer);
-    if (this.inHand.size > 0) {
+    const consumers = this.consumers.splice(0);
+    for (const consumer of consumers) consumer.stop();
+    const deadline = Date.now() + timeoutMs;
+    while (consumers.some((consumer) => consumer.status.isPolling) && Date.now() < deadline) {
+      await sleep(50);
+    }
+    if (this.inHand > 0) {
       this.options.logger.warn(
-        { inHand: this.inHand.size, queueUrl: this.options.queueUrl },
-        'stopped with messages still in hand; they will be delivered again after the visibility timeout',
+        { inHand: this.inHand, queueUrl: this.options.queueUrl },
+        'stopped with jobs still in hand; they will be delivered again after the visibility timeout',
       );
     }
   }
 
-  private track<T>(work: Promise<T>): Promise<T> {
-    this.inHand.add(work);
-    const forget = () => this.inHand.delete(work);
-    work.then(forget, forget);
-    return work;
-  }
-
   private async handle(raw: Message, handler: MessageHandler): Promise<Message> {
     const receives = Number(raw.Attributes?.ApproximateReceiveCount ?? 1);
+    if (this.stopping) {
+      this.redeliverAfter.set(raw.MessageId ?? '', 0);
+      throw new UnhandledMessageError('received while stopping: released for another worker');
+    }
     const message = parseJobMessage(raw.Body);
     if (!message) {
       this.redeliverAfter.set(raw.MessageId ?? '', this.options.poisonRedeliverySeconds);
@@ -119,50 +114,28 @@ export class SqsJobSource implements JobSource {
         },
         'message is not a job message; left on the queue (the redrive policy moves it to the dead-letter queue)',
       );
-      throw new PoisonMessageError(raw.MessageId);
+      throw new UnhandledMessageError('not a job message');
     }
     const logger = this.options.logger.child({ jobId: message.jobId });
-    const heartbeat = setInterval(
-      () => void this.heartbeat(raw, message, logger),
-      this.options.heartbeatSeconds * 1000,
-    );
+    const onHeartbeat = this.options.onHeartbeat;
+    // Beside sqs-consumer's own heartbeat (the message), at the same pace: the job's lease.
+    const heartbeat =
+      onHeartbeat &&
+      setInterval(() => {
+        onHeartbeat(message).catch((error: unknown) =>
+          logger.warn({ err: error }, 'job lease renewal failed'),
+        );
+      }, this.options.heartbeatSeconds * 1000);
+    this.inHand += 1;
     try {
       await handler(message);
+      return raw;
     } catch (error) {
       logger.warn({ err: error, receives }, 'job message not handled; it will be delivered again');
       throw error;
     } finally {
+      this.inHand -= 1;
       clearInterval(heartbeat);
-    }
-    // Deleted only now that the outcome is stored. Not under sqs-consumer's abort signal, so a job
-    // finishing during shutdown still deletes its message.
-    try {
-      await this.options.sqs.send(
-        new DeleteMessageCommand({
-          QueueUrl: this.options.queueUrl,
-          ReceiptHandle: raw.ReceiptHandle,
-        }),
-      );
-    } catch (error) {
-      // The outcome is stored: the next delivery finds the job settled and only deletes it.
-      logger.warn({ err: error }, 'deleting a handled message failed; it will be delivered again');
-      throw error;
-    }
-    return raw;
-  }
-
-  private async heartbeat(raw: Message, message: JobMessage, logger: Logger): Promise<void> {
-    try {
-      await this.options.sqs.send(
-        new ChangeMessageVisibilityCommand({
-          QueueUrl: this.options.queueUrl,
-          ReceiptHandle: raw.ReceiptHandle,
-          VisibilityTimeout: this.options.visibilityTimeoutSeconds,
-        }),
-      );
-      await this.options.onHeartbeat?.(message);
-    } catch (error) {
-      logger.warn({ err: error }, 'heartbeat failed; the job may be delivered to another worker');
     }
   }
 
@@ -187,9 +160,10 @@ export class SqsJobSource implements JobSource {
     consumer.on('empty', recovered);
     consumer.on('message_received', recovered);
     consumer.on('error', (error, message) => {
-      if (this.stopping) return; // aborted receives and calls after stop() are expected
       if (message) {
-        this.options.logger.warn({ err: error }, 'SQS call for a message failed');
+        // A heartbeat, delete or release that failed: the message comes back, and its next
+        // delivery finds the job's state in the store.
+        this.options.logger.warn({ err: error }, 'SQS call for a message in hand failed');
         return;
       }
       backoffMs = Math.min(MAX_ERROR_BACKOFF_MS, Math.max(500, backoffMs * 2));
