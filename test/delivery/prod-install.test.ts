@@ -14,9 +14,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsSuite, type AwsSuite } from '../support/aws-suite.js';
 import { freePort } from '../support/local-aws.js';
@@ -107,13 +107,11 @@ function copy(spec: ReturnType<typeof copySpec>, root: string) {
   for (const source of spec.sources) {
     // From the context (the repository), or from the build stage, whose /app is the repository
     // where the compile step ran.
-    const from =
-      spec.from === undefined
-        ? join(repoRoot, source)
-        : join(repoRoot, source.replace(/^\/app\/?/, ''));
+    const from = join(repoRoot, spec.from === undefined ? source : relative(WORKDIR, source));
     if (!existsSync(from)) throw new Error(`COPY ${source}: ${from} does not exist (not built?)`);
+    // As Docker does: a file copied to a folder keeps its name; a folder's contents are copied.
     const destination =
-      spec.destination.endsWith('/') && spec.from === undefined && !source.endsWith('/')
+      statSync(from).isFile() && spec.destination.endsWith('/')
         ? join(root, spec.destination, basename(source))
         : join(root, spec.destination);
     mkdirSync(dirname(destination), { recursive: true });
