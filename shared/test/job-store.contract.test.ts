@@ -30,6 +30,8 @@ interface StoreUnderTest {
   store: JobStore;
   /** Another store on the same data, reading time from `now`. */
   withClock(now: () => Date): JobStore;
+  /** Another writer on the same data (another API or worker process, where there can be one). */
+  otherWriter(): JobStore;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,9 @@ const stores: [string, () => Promise<StoreUnderTest>][] = [
       store: new MemoryJobStore({ maxJobs: 1000 }),
       // The memory store's data lives in the instance: a clocked store starts empty.
       withClock: (now) => new MemoryJobStore({ maxJobs: 1000, now }),
+      otherWriter() {
+        return this.store;
+      },
       close: async () => {},
     }),
   ],
@@ -53,7 +58,12 @@ const stores: [string, () => Promise<StoreUnderTest>][] = [
           tableName: suite.resources.tableName,
           ...(now && { now }),
         });
-      return { store: open(), withClock: open, close: () => suite.cleanup() };
+      return {
+        store: open(),
+        withClock: open,
+        otherWriter: () => open(),
+        close: () => suite.cleanup(),
+      };
     },
   ],
 ];
@@ -234,6 +244,27 @@ describe.each(stores)('JobStore contract: %s', (_name, open) => {
 
       expect(second).toBeUndefined();
       expect(await store.get(job.id)).toEqual(first);
+    });
+
+    it('never overwrites an outcome another writer stored after the claim', async () => {
+      const job = await created();
+      await store.claim(job.id, new Date(), inFuture(60 * SECOND));
+      const deadline = await subject
+        .otherWriter()
+        .settle(
+          job.id,
+          { status: 'failed', error: { code: 'deadline_exceeded', message: 'late' }, attempts: 0 },
+          new Date(),
+          { from: ['queued', 'running'], beforeDeadline: false },
+        );
+
+      expect(
+        await store.settle(job.id, answered, new Date(), {
+          from: ['running'],
+          beforeDeadline: true,
+        }),
+      ).toBeUndefined();
+      expect(await store.get(job.id)).toEqual(deadline);
     });
 
     it("adds the settlement's provider calls to the calls the job already counts", async () => {

@@ -1,0 +1,211 @@
+/**
+ * The worker service's throughput on local AWS (AWS_ENDPOINT_URL, or LocalStack, or a moto server
+ * provisioned as in the tests) against Little's law: with C jobs in hand at once and each taking
+ * L, no worker can finish more than C/L jobs per second. The provider is the offline one with a
+ * fixed latency L (OFFLINE_PROVIDER_DELAY_MS). L is long (5 s) because moto, single-threaded,
+ * serves only so many requests a second: its own ceiling is measured first and printed beside.
+ * Then the end-to-end queue overhead of a sync ask (api → SQS → worker → DynamoDB → api) minus L.
+ */
+import { randomUUID } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import {
+  bootstrapAwsResources,
+  buildAwsApiRuntime,
+  createAwsClients,
+  loadConfig,
+  requireAwsConfig,
+  type AwsClients,
+  type AwsResources,
+} from '@iscoolgpt/shared';
+import { pino } from 'pino';
+import { DUMMY_AWS_ENV, freePort, startLocalAws } from '../test/support/local-aws.js';
+import { startService, type LogLine } from '../test/support/service-process.js';
+
+const CONCURRENCY = 50;
+const LATENCY_MS = 5000;
+/** Ten waves of C jobs: ramp-up and drain weigh little against the run. */
+const JOBS = 10 * CONCURRENCY;
+/** Jobs submitted and not yet settled while the worker runs: C in hand, C more waiting. */
+const BACKLOG = 2 * CONCURRENCY;
+const CEILING_CONCURRENCY = 16;
+const CEILING_MS = 3000;
+const SYNC_ASKS = 40;
+const SYNC_CONCURRENCY = 10;
+
+export async function benchWorkerThroughput(): Promise<void> {
+  for (const [name, value] of Object.entries(DUMMY_AWS_ENV)) process.env[name] ??= value;
+  const localAws = await startLocalAws(process.env, (line) => console.log(line));
+  const clients = createAwsClients({
+    region: DUMMY_AWS_ENV.AWS_REGION,
+    endpoint: localAws.endpoint,
+    maxSockets: 64,
+  });
+  const name = `bench-${randomUUID().slice(0, 8)}`;
+  try {
+    // The settings the CDK stack deploys (120 s visibility timeout, 20 s long polls).
+    const resources = await bootstrapAwsResources({
+      sqs: clients.sqs,
+      dynamodb: clients.dynamodb,
+      names: { table: name, queue: name, deadLetterQueue: `${name}-dlq` },
+    });
+    const ceiling = await measureCeiling(clients, resources);
+    console.log(
+      `${localAws.kind} ceiling: ${ceiling.toFixed(0)} requests/s ` +
+        `(${CEILING_CONCURRENCY} concurrent small DynamoDB GetItem / SQS GetQueueAttributes calls)`,
+    );
+    const env = {
+      ...DUMMY_AWS_ENV,
+      AWS_ENDPOINT_URL: localAws.endpoint,
+      JOBS_QUEUE_URL: resources.queueUrl,
+      JOBS_DLQ_URL: resources.deadLetterQueueUrl,
+      JOBS_TABLE_NAME: resources.tableName,
+      LOG_LEVEL: 'info',
+    };
+    await throughputAndOverhead(env, ceiling);
+  } finally {
+    clients.destroy();
+    await localAws.stop();
+  }
+}
+
+async function throughputAndOverhead(env: Record<string, string>, ceiling: number): Promise<void> {
+  const config = loadConfig(env);
+  const api = buildAwsApiRuntime(config, requireAwsConfig(config), pino({ level: 'silent' }));
+  const submit = () => api.jobs.submit({ question: `Question ${randomUUID()}` });
+  let submitted = 0;
+  await inParallel(BACKLOG, 16, () => submit().then(() => (submitted += 1)));
+
+  const worker = startService('worker', {
+    ...env,
+    WORKER_CONCURRENCY: String(CONCURRENCY),
+    OFFLINE_PROVIDER_DELAY_MS: String(LATENCY_MS),
+  });
+  const apiPort = await freePort();
+  const apiProcess = startService('api', { ...env, PORT: String(apiPort), HOST: '127.0.0.1' });
+  try {
+    const started = await worker.waitForLog((line) => line.msg === 'worker started', 30_000);
+    const settledLines = () => worker.logs.filter((line) => line.msg === 'job settled');
+    const deadline = Date.now() + 10 * (JOBS / CONCURRENCY) * LATENCY_MS;
+    // Keep the backlog at BACKLOG jobs (C in hand, C waiting) until JOBS were submitted: enough
+    // that a slot never waits for work, and no deeper, since moto's receive scans the whole queue.
+    while (settledLines().length < JOBS && Date.now() < deadline) {
+      const wanted = Math.min(JOBS, settledLines().length + BACKLOG) - submitted;
+      if (wanted > 0) await inParallel(wanted, 16, () => submit().then(() => (submitted += 1)));
+      await sleep(100);
+    }
+    await api.close();
+    const settled = settledLines();
+    if (settled.length < JOBS) throw new Error(`only ${settled.length} of ${JOBS} jobs settled`);
+    const failed = settled.filter((line) => line.status !== 'completed').length;
+    if (failed > 0) throw new Error(`${failed} jobs failed:\n${worker.output().slice(-4000)}`);
+
+    const seconds = (time(settled.at(-1)!) - time(started)) / 1000;
+    const perSecond = JOBS / seconds;
+    const bound = CONCURRENCY / (LATENCY_MS / 1000);
+    const share = perSecond / bound;
+    console.log(
+      `\n${JOBS} jobs through one worker process, WORKER_CONCURRENCY=${CONCURRENCY}, provider ` +
+        `latency L=${LATENCY_MS / 1000} s, backlog kept at ${BACKLOG} jobs by submitting as jobs settle`,
+    );
+    console.table({
+      'worker throughput': {
+        'jobs/s': Number(perSecond.toFixed(2)),
+        'C/L bound': bound,
+        'share of bound': `${(share * 100).toFixed(1)}%`,
+        'moto requests/s (ceiling)': Math.round(ceiling),
+        // Worker: receive, claim, settle, delete. API: put, send.
+        'requests/s to moto (≈6 per job)': Math.round(perSecond * 6),
+      },
+    });
+    console.log(
+      `throughput: ${(share * 100).toFixed(1)}% of C/L (target >= 90%: ${share >= 0.9 ? 'met' : 'NOT met'}); ` +
+        `measured from "worker started" to the last job settled`,
+    );
+
+    await apiProcess.waitForLog((line) => line.msg === 'api service started', 30_000);
+    const latencies = await syncAskLatencies(`http://127.0.0.1:${apiPort}`);
+    const overhead = latencies.map((ms) => ms - LATENCY_MS).sort((a, b) => a - b);
+    console.log(
+      `\nsync ask end-to-end (api → SQS → worker → DynamoDB → api), ${SYNC_ASKS} asks, ` +
+        `${SYNC_CONCURRENCY} at a time, minus L:`,
+    );
+    console.table({
+      'queue overhead': {
+        'p50 ms': Math.round(percentile(overhead, 0.5)),
+        'p99 ms': Math.round(percentile(overhead, 0.99)),
+        'max ms': Math.round(overhead.at(-1)!),
+      },
+    });
+  } finally {
+    // Measurements are done: no need to wait out their shutdown drains.
+    worker.kill('SIGKILL');
+    apiProcess.kill('SIGKILL');
+    await Promise.all([worker.exited, apiProcess.exited]);
+  }
+}
+
+async function syncAskLatencies(apiUrl: string): Promise<number[]> {
+  const latencies: number[] = [];
+  await inParallel(SYNC_ASKS, SYNC_CONCURRENCY, async () => {
+    const start = performance.now();
+    const response = await fetch(`${apiUrl}/api/v1/ask`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', prefer: 'wait=20' },
+      body: JSON.stringify({ question: `Sync question ${randomUUID()}` }),
+    });
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`sync ask answered ${response.status}`);
+    latencies.push(performance.now() - start);
+  });
+  return latencies;
+}
+
+/** Small calls, CEILING_CONCURRENCY at a time, for CEILING_MS: what the server answers per second. */
+async function measureCeiling(clients: AwsClients, resources: AwsResources): Promise<number> {
+  let requests = 0;
+  const end = performance.now() + CEILING_MS;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: CEILING_CONCURRENCY }, async (_, slot) => {
+      for (let i = slot; performance.now() < end; i++) {
+        await (i % 2 === 0
+          ? clients.documents.send(
+              new GetCommand({ TableName: resources.tableName, Key: { pk: 'job#none' } }),
+            )
+          : clients.sqs.send(
+              new GetQueueAttributesCommand({
+                QueueUrl: resources.queueUrl,
+                AttributeNames: ['ApproximateNumberOfMessages'],
+              }),
+            ));
+        requests += 1;
+      }
+    }),
+  );
+  return requests / ((performance.now() - start) / 1000);
+}
+
+async function inParallel(count: number, width: number, task: () => Promise<unknown>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < count) {
+        next += 1;
+        await task();
+      }
+    }),
+  );
+}
+
+function time(line: LogLine): number {
+  return Date.parse(String(line.time));
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
+}
+
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
