@@ -38,15 +38,16 @@ interface StoreUnderTest {
 const stores: [string, () => Promise<StoreUnderTest>][] = [
   [
     'MemoryJobStore',
-    async () => ({
-      store: new MemoryJobStore({ maxJobs: 1000 }),
-      // The memory store's data lives in the instance: a clocked store starts empty.
-      withClock: (now) => new MemoryJobStore({ maxJobs: 1000, now }),
-      otherWriter() {
-        return this.store;
-      },
-      close: async () => {},
-    }),
+    async () => {
+      const store = new MemoryJobStore({ maxJobs: 1000 });
+      return {
+        store,
+        // The memory store's data lives in the instance: a clocked store starts empty.
+        withClock: (now) => new MemoryJobStore({ maxJobs: 1000, now }),
+        otherWriter: () => store,
+        close: async () => {},
+      };
+    },
   ],
   [
     'DynamoJobStore',

@@ -24,9 +24,9 @@ export interface ResourceNames {
 }
 
 /** Queue settings a test may shorten (e.g. a 3 s visibility timeout); the rest come from resources.ts. */
-export type QueueSettingOverrides = Partial<
-  Pick<typeof jobsQueue, 'visibilityTimeoutSeconds' | 'maxReceiveCount' | 'receiveWaitTimeSeconds'>
->;
+export type QueueSettingOverrides = {
+  [Setting in 'visibilityTimeoutSeconds' | 'maxReceiveCount' | 'receiveWaitTimeSeconds']?: number;
+};
 
 export interface BootstrapOptions {
   sqs: SQSClient;
