@@ -5,6 +5,7 @@
  */
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DynamoJobStore,
   buildAwsApiRuntime,
@@ -145,6 +146,22 @@ describe('the worker', () => {
     expect(completions()).toHaveLength(1);
     expect(job).toMatchObject({ status: 'completed', answer: 'Worth the wait.', deliveries: 1 });
     await drained(suite.resources.queueUrl);
+  }, 40_000);
+
+  it('renews the lease of a slow job, so a duplicate delivered meanwhile does not call the LLM again', async () => {
+    fake.otherwise({ ...openaiWire.completion('Leased.'), delayMs: 7000 });
+    const id = await ask();
+    await vi.waitFor(() => expect(completions()).toHaveLength(1), { timeout: 10_000 });
+    // Past the lease the claim took (visibility timeout − one heartbeat = 2 s): only the renewals
+    // keep the job from being claimed again by this copy.
+    await sleep(3500);
+    await sendRaw(JSON.stringify({ jobId: id }));
+
+    const job = await settled(id, 25_000);
+    await drained(suite.resources.queueUrl);
+
+    expect(completions()).toHaveLength(1);
+    expect(job).toMatchObject({ status: 'completed', answer: 'Leased.', deliveries: 1 });
   }, 40_000);
 
   it('fails a job on a permanent provider error without retrying it, and deletes the message', async () => {
