@@ -111,12 +111,6 @@ export async function startMoto(log: (line: string) => void): Promise<LocalAws> 
   return { endpoint, kind: 'moto', stop: () => stopChild(child) };
 }
 
-/** Forgets every queue and table (between benchmark sections; tests isolate by name instead). */
-export async function resetMoto(endpoint: string): Promise<void> {
-  const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
-  if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);
-}
-
 async function waitUntilAnswering(
   endpoint: string,
   child: ChildProcess,
