@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Config, JobService } from '@iscoolgpt/shared';
-import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import {
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { AccessLog } from './http/access-log.js';
 import jobsPlugin from './plugins/app/jobs.js';
 import problemDetails from './plugins/app/problem-details.js';
 import cors from './plugins/external/cors.js';
@@ -30,8 +31,7 @@ export async function buildApp({ jobs, config, logger }: AppOptions) {
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    // One access line per request (onResponse below) instead of Fastify's two.
-    logController: new LogController({ disableRequestLogging: true }),
+    logController: new AccessLog(),
     // API Gateway and the ALB sit in front: trust their forwarding headers.
     trustProxy: true,
   }).withTypeProvider<ZodTypeProvider>();
@@ -39,20 +39,10 @@ export async function buildApp({ jobs, config, logger }: AppOptions) {
   app.setSerializerCompiler(serializerCompiler);
   // JSON only: a text/plain body must be refused with 415, not parsed as a string.
   app.removeContentTypeParser(['text/plain']);
-  app.addHook('onSend', async (request, reply) => {
+  // Callback style, not async: this runs on every request and a promise per hook shows up there.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    const level = reply.statusCode >= 500 ? 'error' : request.url === '/health' ? 'debug' : 'info';
-    request.log[level](
-      {
-        method: request.method,
-        url: request.url,
-        statusCode: reply.statusCode,
-        responseTimeMs: Math.round(reply.elapsedTime * 100) / 100,
-      },
-      'request completed',
-    );
+    done();
   });
 
   await app.register(cors, { allowedOrigins: config.CORS_ALLOWED_ORIGINS });

@@ -18,25 +18,30 @@ export class OfflineProvider implements AnswerProvider {
     const about = [request.subject, request.level && `${request.level} level`]
       .filter(Boolean)
       .join(', ');
-    const text = [
-      '[OFFLINE DEMO — no language model was called. Set OPENAI_API_KEY or HF_TOKEN for real answers.]',
-      '',
-      `Your question${about ? ` (${about})` : ''}: "${request.question}"`,
-      '',
-      'How to study it, step by step:',
-      '1. Restate the question in your own words and list the terms you need to define.',
-      '2. Find the core concept behind it in your notes or textbook and write a one-line summary.',
-      '3. Work through one small example, checking each step.',
-      '4. Explain the answer aloud as if teaching a classmate; the gaps you notice are what to review.',
-    ].join('\n');
+    const asked = `Your question${about ? ` (${about})` : ''}: "${request.question}"`;
     return {
-      text,
+      text: `${HEADER}\n\n${asked}\n\n${STUDY_STEPS}`,
       provider: 'offline',
       model: OFFLINE_MODEL,
-      usage: { inputTokens: countWords(request.question), outputTokens: countWords(text) },
+      usage: {
+        inputTokens: countWords(request.question),
+        outputTokens: TEMPLATE_WORDS + countWords(asked),
+      },
     };
   }
 }
+
+const HEADER =
+  '[OFFLINE DEMO — no language model was called. Set OPENAI_API_KEY or HF_TOKEN for real answers.]';
+const STUDY_STEPS = [
+  'How to study it, step by step:',
+  '1. Restate the question in your own words and list the terms you need to define.',
+  '2. Find the core concept behind it in your notes or textbook and write a one-line summary.',
+  '3. Work through one small example, checking each step.',
+  '4. Explain the answer aloud as if teaching a classmate; the gaps you notice are what to review.',
+].join('\n');
+/** "Tokens" here are words: the template's own are counted once. */
+const TEMPLATE_WORDS = countWords(HEADER) + countWords(STUDY_STEPS);
 
 function countWords(text: string): number {
   return text.split(/\s+/).filter(Boolean).length;

@@ -21,6 +21,7 @@ export class MemoryJobStore implements JobStore {
   private readonly keyByJob = new Map<string, string>();
   private readonly waiters = new Map<string, Set<(job: JobRecord) => void>>();
   private readonly now: () => Date;
+  private nextExpirySweep = 0;
 
   constructor(private readonly options: MemoryJobStoreOptions) {
     this.now = options.now ?? (() => new Date());
@@ -112,19 +113,28 @@ export class MemoryJobStore implements JobStore {
     for (const waiter of this.waiters.get(job.id) ?? []) waiter(job);
   }
 
-  /** Drops jobs past their TTL, then the oldest settled jobs while at the size cap. */
+  /**
+   * Drops jobs past their TTL (swept at most once a second), then, at the size cap, the oldest
+   * settled jobs down to 90% of it: eviction runs once per batch, not on every create, so its
+   * cost stays constant per job however full the store is.
+   */
   private evict(): void {
-    const nowSeconds = Math.floor(this.now().getTime() / 1000);
-    // Oldest first, and every job has the same TTL: the expired ones are a prefix.
-    for (const job of this.jobs.values()) {
-      if (job.expiresAt > nowSeconds) break;
-      this.forget(job.id);
+    const now = this.now().getTime();
+    if (now >= this.nextExpirySweep) {
+      this.nextExpirySweep = now + 1000;
+      const nowSeconds = Math.floor(now / 1000);
+      // Oldest first, and every job has the same TTL: the expired ones are a prefix.
+      for (const job of this.jobs.values()) {
+        if (job.expiresAt > nowSeconds) break;
+        this.forget(job.id);
+      }
     }
-    if (this.jobs.size < this.options.maxJobs) return;
+    const { maxJobs } = this.options;
+    if (this.jobs.size < maxJobs) return;
+    const target = maxJobs - Math.max(1, Math.floor(maxJobs / 10));
     for (const job of this.jobs.values()) {
-      if (!isSettled(job.status)) continue;
-      this.forget(job.id);
-      if (this.jobs.size < this.options.maxJobs) return;
+      if (this.jobs.size <= target) return;
+      if (isSettled(job.status)) this.forget(job.id);
     }
   }
 
