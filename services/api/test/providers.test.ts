@@ -94,6 +94,22 @@ describe('asking through real providers (embedded mode)', () => {
     }
     expect(logs.text()).not.toContain(OPENAI_KEY);
     expect(JSON.stringify(await record(job.id))).not.toContain(OPENAI_KEY);
+    // Each retry is logged, with the job it belongs to.
+    const retries = logs.entries().filter((line) => line.msg === 'provider call failed');
+    expect(retries).toEqual([
+      expect.objectContaining({
+        jobId: job.id,
+        provider: 'openai',
+        attempt: 1,
+        code: 'provider_rate_limited',
+      }),
+      expect.objectContaining({
+        jobId: job.id,
+        provider: 'openai',
+        attempt: 2,
+        code: 'provider_rate_limited',
+      }),
+    ]);
   });
 
   it('answers {"provider":"huggingface"} from the configured Hugging Face endpoint', async () => {

@@ -65,7 +65,7 @@ export class JobProcessor {
         model: job.requestedModel,
       },
       job.requestedProvider,
-      signal,
+      { signal, logger },
     );
     const settlement: Settlement = outcome.ok
       ? {

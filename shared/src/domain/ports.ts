@@ -103,12 +103,19 @@ export type AnswerOutcome =
   | { ok: true; answer: Answer; attempts: number }
   | { ok: false; error: ProviderError; attempts: number; provider?: AnsweredBy; model?: string };
 
+/** What a call for one job carries besides the request: cancellation, and the job's logger. */
+export interface CallContext {
+  signal?: AbortSignal;
+  /** Bound to the job (its lines carry the job id); the answerer's own logger when absent. */
+  logger?: Logger;
+}
+
 /** Picks and calls providers for a job (explicit choice, fallback chain, retries). */
 export interface Answerer {
   answer(
     request: AnswerRequest,
     requestedProvider: ProviderName | null,
-    signal?: AbortSignal,
+    context?: CallContext,
   ): Promise<AnswerOutcome>;
 }
 

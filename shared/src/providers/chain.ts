@@ -1,18 +1,24 @@
 import { ProviderError, type JobErrorCode } from '../domain/errors.js';
 import type { ProviderName } from '../domain/job.js';
-import type { AnswerOutcome, AnswerProvider, AnswerRequest, Answerer } from '../domain/ports.js';
+import type {
+  AnswerOutcome,
+  AnswerProvider,
+  AnswerRequest,
+  Answerer,
+  CallContext,
+} from '../domain/ports.js';
 
 /** One provider, asked under the retry policy: the answer or the final error, and the calls made. */
 export type ProviderCall = (
   provider: AnswerProvider,
   request: AnswerRequest,
-  signal?: AbortSignal,
+  context?: CallContext,
 ) => Promise<AnswerOutcome>;
 
 /** Asks a provider once; the retry policy replaces it where retries are configured. */
-export const callOnce: ProviderCall = async (provider, request, signal) => {
+export const callOnce: ProviderCall = async (provider, request, context) => {
   try {
-    return { ok: true, answer: await provider.answer(request, signal), attempts: 1 };
+    return { ok: true, answer: await provider.answer(request, context?.signal), attempts: 1 };
   } catch (error) {
     return { ok: false, error: asProviderError(error), attempts: 1, provider: provider.name };
   }
@@ -44,7 +50,7 @@ export class ProviderChain implements Answerer {
   async answer(
     request: AnswerRequest,
     requestedProvider: ProviderName | null,
-    signal?: AbortSignal,
+    context?: CallContext,
   ): Promise<AnswerOutcome> {
     if (requestedProvider) {
       const provider = this.providers.find((candidate) => candidate.name === requestedProvider);
@@ -59,16 +65,16 @@ export class ProviderChain implements Answerer {
           ),
         };
       }
-      return this.call(provider, request, signal);
+      return this.call(provider, request, context);
     }
     let attempts = 0;
     let last: AnswerOutcome | undefined;
     for (const provider of this.providers) {
       // A model name belongs to one provider; fallbacks use their own default model.
       const asked = provider === this.providers[0] ? request : { ...request, model: null };
-      last = await this.call(provider, asked, signal);
+      last = await this.call(provider, asked, context);
       attempts += last.attempts;
-      if (last.ok || FINAL_CODES.has(last.error.code) || signal?.aborted) break;
+      if (last.ok || FINAL_CODES.has(last.error.code) || context?.signal?.aborted) break;
     }
     return { ...(last as AnswerOutcome), attempts };
   }

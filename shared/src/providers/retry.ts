@@ -40,8 +40,9 @@ export function retryingCall(options: RetryPolicyOptions): ProviderCall {
   const maxRetryAfterMs = options.maxRetryAfterMs ?? RETRY_DEFAULTS.maxRetryAfterMs;
   const maxElapsedMs = options.maxElapsedMs ?? timeoutMs;
 
-  return async (provider, request, signal) => {
-    const log = logger.child({ provider: provider.name });
+  return async (provider, request, context) => {
+    const signal = context?.signal;
+    const log = (context?.logger ?? logger).child({ provider: provider.name });
     const startedAt = performance.now();
     let attempts = 0;
     try {

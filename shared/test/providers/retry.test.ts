@@ -39,7 +39,7 @@ function ask(policy: Partial<RetryPolicyOptions> = {}, signal?: AbortSignal) {
     model: 'gpt-4o-mini',
     baseURL: `${upstream.url}/v1`,
   });
-  return call(provider, request, signal);
+  return call(provider, request, { signal });
 }
 
 function failed(outcome: AnswerOutcome) {

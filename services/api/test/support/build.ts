@@ -1,7 +1,6 @@
-import { Writable } from 'node:stream';
-import { buildEmbeddedRuntime, loadConfig, loggerOptions, type Config } from '@iscoolgpt/shared';
-import { pino } from 'pino';
+import { buildEmbeddedRuntime, loadConfig, type Config } from '@iscoolgpt/shared';
 import { afterAll } from 'vitest';
+import { captureLogs } from '../../../../shared/test/support/logs.js';
 import { buildApp, type App } from '../../src/app.js';
 
 export interface TestApp {
@@ -17,21 +16,20 @@ export interface TestApp {
  */
 export async function build(env: Record<string, string> = {}): Promise<TestApp> {
   const config = loadConfig({ LOG_LEVEL: 'info', ...env });
-  const logs: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) logs.push(JSON.parse(line));
-      done();
-    },
-  });
-  // The same options (redaction included) as production, writing to memory instead of stdout.
-  const logger = pino(loggerOptions('info', { service: 'test' }), sink);
-  const runtime = buildEmbeddedRuntime(config, logger);
-  const app = await buildApp({ jobs: runtime.jobs, config, logger });
+  // The production logger options (redaction included), writing to memory instead of stdout.
+  const captured = captureLogs('info');
+  const runtime = buildEmbeddedRuntime(config, captured.logger);
+  const app = await buildApp({ jobs: runtime.jobs, config, logger: captured.logger });
   runtime.start();
   afterAll(async () => {
     await app.close();
     await runtime.stop();
   });
-  return { app, config, logs };
+  return {
+    app,
+    config,
+    get logs() {
+      return captured.entries();
+    },
+  };
 }
