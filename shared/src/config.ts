@@ -43,6 +43,8 @@ const envSchema = z.object({
   JOBS_QUEUE_URL: optionalUrl,
   JOBS_DLQ_URL: optionalUrl,
   JOBS_TABLE_NAME: optionalString,
+  /** Set by ECS in every task: the worker uses it for task scale-in protection while it holds a job. */
+  ECS_AGENT_URI: optionalUrl,
 
   LLM_PROVIDERS: optionalString.pipe(
     z

@@ -20,12 +20,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { createAwsSuite, type AwsSuite } from '../../../test/support/aws-suite.js';
 import { FakeLlmServer, openaiWire } from '../../../shared/test/support/fake-llm.js';
 import { newJob } from '../../../shared/test/support/jobs.js';
+import { FakeEcsAgent } from '../../../shared/test/support/fake-ecs-agent.js';
 import { captureLogs } from '../../../shared/test/support/logs.js';
 
 const VISIBILITY_TIMEOUT_SECONDS = 3;
 
 let suite: AwsSuite;
 let fake: FakeLlmServer;
+let ecsAgent: FakeEcsAgent;
 let worker: AwsWorker;
 let jobs: JobService;
 let closeApi: () => Promise<void>;
@@ -38,12 +40,14 @@ beforeAll(async () => {
     maxReceiveCount: 2,
   });
   fake = await FakeLlmServer.start();
+  ecsAgent = await FakeEcsAgent.start();
   const config = loadConfig({
     ...suite.env,
     OPENAI_API_KEY: 'sk-test-not-a-real-key',
     OPENAI_BASE_URL: `${fake.url}/v1`,
     WORKER_CONCURRENCY: '4',
     SHUTDOWN_TIMEOUT_SECONDS: '5',
+    ECS_AGENT_URI: ecsAgent.uri,
   });
   const aws = requireAwsConfig(config, [
     'AWS_REGION',
@@ -69,6 +73,7 @@ afterAll(async () => {
   await worker?.stop();
   await closeApi?.();
   await fake?.close();
+  await ecsAgent?.close();
   await suite?.cleanup();
 });
 
@@ -121,6 +126,19 @@ describe('the worker', () => {
     });
     expect(completions()).toHaveLength(1);
     await drained(suite.resources.queueUrl);
+  });
+
+  it('protects its ECS task from scale-in while it holds a job', async () => {
+    fake.otherwise(openaiWire.completion('Protected.'));
+
+    await settled(await ask());
+
+    // Protection is asked for once and kept while jobs keep coming (earlier tests' jobs included).
+    expect(ecsAgent.requests).toContainEqual({
+      method: 'PUT',
+      url: '/v4/task-id/task-protection/v1/state',
+      body: { ProtectionEnabled: true, ExpiresInMinutes: 15 },
+    });
   });
 
   it('calls the LLM once and stores one result when the same message is delivered twice', async () => {

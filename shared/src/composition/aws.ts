@@ -4,6 +4,7 @@ import { DynamoJobStore } from '../adapters/aws/dynamo-job-store.js';
 import { workerSettings } from '../adapters/aws/resources.js';
 import { SqsJobQueue } from '../adapters/aws/sqs-job-queue.js';
 import { SqsJobSource } from '../adapters/aws/sqs-job-source.js';
+import { TaskProtection } from '../adapters/aws/task-protection.js';
 import {
   ConfigError,
   loadConfig,
@@ -124,7 +125,13 @@ export async function startAwsWorker(
     concurrency: 1,
     poisonRedeliverySeconds: workerSettings.deadLetterPoisonRedeliverySeconds,
   });
-  jobs.start((message) => processor.process(message));
+  // On ECS, scale-in picks only tasks that hold no job; elsewhere there is nothing to protect.
+  const protection = config.ECS_AGENT_URI
+    ? new TaskProtection({ agentUri: config.ECS_AGENT_URI, logger })
+    : undefined;
+  jobs.start((message) =>
+    protection ? protection.around(() => processor.process(message)) : processor.process(message),
+  );
   deadLetters.start((message) => processor.deadLetter(message));
   logger.info(
     { concurrency, ...timings, queueUrl: aws.queueUrl, deadLetterQueueUrl: aws.deadLetterQueueUrl },
@@ -135,6 +142,7 @@ export async function startAwsWorker(
     stop: async () => {
       const timeoutMs = config.SHUTDOWN_TIMEOUT_SECONDS * 1000;
       await Promise.all([jobs.stop(timeoutMs), deadLetters.stop(timeoutMs)]);
+      await protection?.release();
       clients.destroy();
       logger.info({}, 'worker stopped');
     },
