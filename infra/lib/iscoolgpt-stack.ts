@@ -66,6 +66,7 @@ export class IsCoolGptStack extends Stack {
       targetGroup: this.loadBalancer.targetGroup,
       loadBalancer: this.loadBalancer.loadBalancer,
       logRetention: config.logRetention,
+      corsAllowOrigins: config.edge.corsAllowOrigins,
     });
     this.workerService = new WorkerService(this, 'Worker', {
       ...data,

@@ -116,6 +116,16 @@ describe('api service', () => {
     ]);
   });
 
+  it('answers CORS for the same origins API Gateway allows, so browsers can read real responses', () => {
+    const restricted = synthesize({
+      corsAllowOrigins: 'https://study.example,https://app.example',
+    });
+    const { container } = rolesOf(restricted.template, 'api');
+    expect(environmentOf(container).CORS_ALLOWED_ORIGINS).toBe(
+      'https://study.example,https://app.example',
+    );
+  });
+
   it('is health-checked on GET /health inside the task, so ECS replaces a hung process', () => {
     const { container } = rolesOf(app.template, 'api');
     const healthCheck = container.HealthCheck as { Command: string[] };

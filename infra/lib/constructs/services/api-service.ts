@@ -29,6 +29,8 @@ export interface ApiServiceProps {
   readonly targetGroup: elbv2.ApplicationTargetGroup;
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
   readonly logRetention: logs.RetentionDays;
+  /** Origins browsers may call from; the api answers CORS for them (API Gateway answers preflights). */
+  readonly corsAllowOrigins: string[];
   /** Average CPU the service scales to hold. */
   readonly cpuTargetPercent?: number;
   /** Requests per task per minute the service scales to hold. */
@@ -73,6 +75,7 @@ export class ApiService extends Construct {
           table: props.jobsTable.table,
         }),
         PORT: String(API_CONTAINER_PORT),
+        CORS_ALLOWED_ORIGINS: props.corsAllowOrigins.join(','),
         // Leaves the process time to finish a 25 s wait before ECS sends SIGKILL.
         SHUTDOWN_TIMEOUT_SECONDS: String(API_STOP_TIMEOUT_SECONDS - 3),
       },
