@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Config, JobService } from '@iscoolgpt/shared';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
-import {
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AccessLog } from './http/access-log.js';
+import { serializerCompiler } from './http/serializer.js';
 import jobsPlugin from './plugins/app/jobs.js';
 import problemDetails from './plugins/app/problem-details.js';
 import cors from './plugins/external/cors.js';

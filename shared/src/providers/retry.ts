@@ -42,7 +42,6 @@ export function retryingCall(options: RetryPolicyOptions): ProviderCall {
 
   return async (provider, request, context) => {
     const signal = context?.signal;
-    const log = (context?.logger ?? logger).child({ provider: provider.name });
     const startedAt = performance.now();
     let attempts = 0;
     try {
@@ -61,8 +60,9 @@ export function retryingCall(options: RetryPolicyOptions): ProviderCall {
           signal,
           onFailedAttempt: ({ error, attemptNumber }) => {
             const failure = error as ProviderError;
-            log.warn(
+            (context?.logger ?? logger).warn(
               {
+                provider: provider.name,
                 attempt: attemptNumber,
                 code: failure.code,
                 status: failure.options.status,

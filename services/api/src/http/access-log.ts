@@ -3,7 +3,7 @@ import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 /**
  * One access line per request, written when the response is done, instead of Fastify's
  * "incoming request" + "request completed" pair. It carries the request id and, for asks, the
- * job id (the ask route binds it to the request's logger). Health probes log at debug level.
+ * job id (`request.jobId`, set by the routes). Health probes log at debug level.
  */
 export class AccessLog extends LogController {
   override incomingRequest(): void {}
@@ -17,6 +17,7 @@ export class AccessLog extends LogController {
       method: request.method,
       url: request.url,
       statusCode: reply.statusCode,
+      jobId: request.jobId,
       responseTimeMs: Math.round(reply.elapsedTime * 100) / 100,
     };
     if (error || reply.statusCode >= 500)

@@ -6,11 +6,16 @@ declare module 'fastify' {
     /** The jobs domain service: create, read and wait for jobs. */
     jobs: JobService;
   }
+  interface FastifyRequest {
+    /** The job this request created or read: the access line carries it. */
+    jobId: string | undefined;
+  }
 }
 
 export default fp<{ jobs: JobService }>(
   async (fastify, { jobs }) => {
     fastify.decorate('jobs', jobs);
+    fastify.decorateRequest('jobId', undefined);
   },
   { name: 'jobs' },
 );

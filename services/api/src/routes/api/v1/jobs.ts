@@ -6,6 +6,7 @@ import { problemTypes } from '../../../schemas/problem.js';
 
 const jobs: FastifyPluginAsyncZod = async (fastify) => {
   fastify.get('/jobs/:id', { schema: getJobSchema }, async (request, reply) => {
+    request.jobId = request.params.id;
     const job = await fastify.jobs.get(request.params.id);
     if (!job) {
       return sendProblem(reply, {
