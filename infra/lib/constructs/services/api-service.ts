@@ -15,6 +15,12 @@ import {
 import type { JobsTable } from '../data/jobs-table.js';
 import { acknowledge } from '../../nag.js';
 import { containerEnvironment } from './container-environment.js';
+import {
+  containerBasics,
+  fargateTaskDefinition,
+  mountWritableTmp,
+  serviceBasics,
+} from './fargate-basics.js';
 
 export interface ApiServiceProps {
   readonly cluster: ecs.ICluster;
@@ -51,20 +57,11 @@ export class ApiService extends Construct {
 
     this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention });
 
-    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
-      cpu: props.sizing.cpu,
-      memoryLimitMiB: props.sizing.memoryMiB,
-      runtimePlatform: {
-        cpuArchitecture: ecs.CpuArchitecture.X86_64,
-        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
-      },
-      volumes: [{ name: 'tmp' }],
-    });
+    this.taskDefinition = fargateTaskDefinition(this, props.sizing);
 
     const stack = this.taskDefinition.stack;
     const container = this.taskDefinition.addContainer('api', {
-      image: ecs.ContainerImage.fromEcrRepository(props.repository, props.imageTag),
-      essential: true,
+      ...containerBasics({ ...props, logGroup: this.logGroup, name: 'api' }),
       portMappings: [{ containerPort: API_CONTAINER_PORT, protocol: ecs.Protocol.TCP }],
       environment: {
         ...containerEnvironment({
@@ -93,24 +90,14 @@ export class ApiService extends Construct {
         startPeriod: Duration.seconds(20),
       },
       stopTimeout: Duration.seconds(API_STOP_TIMEOUT_SECONDS),
-      readonlyRootFilesystem: true,
-      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'api' }),
     });
-    // The root filesystem is read-only; /tmp stays writable for libraries that expect it.
-    container.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
+    mountWritableTmp(container);
 
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: props.cluster,
       taskDefinition: this.taskDefinition,
-      // No desiredCount: the scalable target's minimum sets the floor, and a deploy does not
-      // reset a scaled-out fleet back to it.
-      minHealthyPercent: 100,
-      maxHealthyPercent: 200,
-      circuitBreaker: { enable: true, rollback: true },
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      assignPublicIp: false,
+      ...serviceBasics,
       healthCheckGracePeriod: Duration.seconds(30),
-      enableExecuteCommand: false,
     });
 
     // Least privilege: enqueue jobs, create and read them. No receive, no secret.

@@ -1,5 +1,4 @@
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -13,6 +12,12 @@ import { acknowledge, wildcardResourceFinding } from '../../nag.js';
 import { PROVIDER_SECRET_KEYS } from '../secrets/provider-keys-secret.js';
 import { BacklogPerTaskScaling } from './backlog-scaling.js';
 import { containerEnvironment } from './container-environment.js';
+import {
+  containerBasics,
+  fargateTaskDefinition,
+  mountWritableTmp,
+  serviceBasics,
+} from './fargate-basics.js';
 
 export interface WorkerServiceProps {
   readonly cluster: ecs.ICluster;
@@ -43,19 +48,10 @@ export class WorkerService extends Construct {
 
     this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention });
 
-    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
-      cpu: props.sizing.cpu,
-      memoryLimitMiB: props.sizing.memoryMiB,
-      runtimePlatform: {
-        cpuArchitecture: ecs.CpuArchitecture.X86_64,
-        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
-      },
-      volumes: [{ name: 'tmp' }],
-    });
+    this.taskDefinition = fargateTaskDefinition(this, props.sizing);
 
     const container = this.taskDefinition.addContainer('worker', {
-      image: ecs.ContainerImage.fromEcrRepository(props.repository, props.imageTag),
-      essential: true,
+      ...containerBasics({ ...props, logGroup: this.logGroup, name: 'worker' }),
       environment: {
         ...containerEnvironment({
           region: Stack.of(this).region,
@@ -74,22 +70,13 @@ export class WorkerService extends Construct {
         ]),
       ),
       stopTimeout: Duration.seconds(WORKER_STOP_TIMEOUT_SECONDS),
-      readonlyRootFilesystem: true,
-      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'worker' }),
     });
-    container.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
+    mountWritableTmp(container);
 
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: props.cluster,
       taskDefinition: this.taskDefinition,
-      // No desiredCount: the scalable target's minimum sets the floor, and a deploy does not
-      // reset a scaled-out fleet back to it.
-      minHealthyPercent: 100,
-      maxHealthyPercent: 200,
-      circuitBreaker: { enable: true, rollback: true },
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      assignPublicIp: false,
-      enableExecuteCommand: false,
+      ...serviceBasics,
     });
 
     // Least privilege: receive, extend visibility, delete; read and update jobs. No send. The

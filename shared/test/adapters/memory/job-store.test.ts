@@ -1,36 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MemoryJobStore } from '../../../src/adapters/memory/job-store.js';
 import type { JobRecord } from '../../../src/domain/job.js';
+import { newJob } from '../../support/jobs.js';
 
 const DAY_SECONDS = 24 * 60 * 60;
 
-function job(createdAtMs: number, overrides: Partial<JobRecord> = {}): JobRecord {
-  const at = new Date(createdAtMs).toISOString();
-  return {
-    id: randomUUID(),
-    status: 'queued',
-    question: 'q',
-    subject: null,
-    level: null,
-    language: null,
-    answer: null,
-    provider: null,
-    model: null,
-    usage: null,
-    attempts: 0,
-    error: null,
-    createdAt: at,
-    updatedAt: at,
-    completedAt: null,
-    requestedProvider: null,
-    requestedModel: null,
-    deadlineAt: new Date(createdAtMs + 300_000).toISOString(),
-    leaseUntil: null,
-    expiresAt: Math.floor(createdAtMs / 1000) + 7 * DAY_SECONDS,
-    deliveries: 0,
-    ...overrides,
-  };
+/** A queued job created at `createdAtMs`, kept for 7 days from then. */
+function job(createdAtMs: number): JobRecord {
+  return newJob({ expiresAt: Math.floor(createdAtMs / 1000) + 7 * DAY_SECONDS });
 }
 
 const done = {

@@ -1,0 +1,53 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { ServiceSizing } from '../../config.js';
+
+/**
+ * What the api and the worker share on Fargate, in one place: x86_64 Linux tasks, a read-only
+ * root filesystem with a writable /tmp, logs to the service's own group, rolling deployments
+ * with the circuit breaker, private subnets only.
+ */
+export function fargateTaskDefinition(scope: Construct, sizing: ServiceSizing) {
+  return new ecs.FargateTaskDefinition(scope, 'Task', {
+    cpu: sizing.cpu,
+    memoryLimitMiB: sizing.memoryMiB,
+    runtimePlatform: {
+      cpuArchitecture: ecs.CpuArchitecture.X86_64,
+      operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+    },
+    volumes: [{ name: 'tmp' }],
+  });
+}
+
+export function containerBasics(props: {
+  repository: ecr.IRepository;
+  imageTag: string;
+  logGroup: logs.ILogGroup;
+  name: string;
+}) {
+  return {
+    image: ecs.ContainerImage.fromEcrRepository(props.repository, props.imageTag),
+    essential: true,
+    readonlyRootFilesystem: true,
+    logging: ecs.LogDrivers.awsLogs({ logGroup: props.logGroup, streamPrefix: props.name }),
+  };
+}
+
+/** The root filesystem is read-only; /tmp stays writable for libraries that expect it. */
+export function mountWritableTmp(container: ecs.ContainerDefinition): void {
+  container.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
+}
+
+export const serviceBasics = {
+  // No desiredCount: the scalable target's minimum sets the floor, and a deploy does not
+  // reset a scaled-out fleet back to it.
+  minHealthyPercent: 100,
+  maxHealthyPercent: 200,
+  circuitBreaker: { enable: true, rollback: true },
+  vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+  assignPublicIp: false,
+  enableExecuteCommand: false,
+};
