@@ -1,5 +1,6 @@
 import { JobBusyError } from './errors.js';
 import { PENDING_STATUSES, type JobMessage, type JobRecord, type Settlement } from './job.js';
+import { failure } from './transitions.js';
 import type { Answerer, JobStore, Logger } from './ports.js';
 
 export interface JobProcessorOptions {
@@ -48,7 +49,11 @@ export class JobProcessor {
       case 'busy':
         throw new JobBusyError(message.jobId);
       case 'overdue':
-        await this.settle(claim.job, deadlineFailure(), logger);
+        await this.settle(
+          claim.job,
+          failure('deadline_exceeded', 'The job was not started before its deadline'),
+          logger,
+        );
         return 'overdue';
       case 'claimed':
         break;
@@ -108,14 +113,7 @@ export class JobProcessor {
     const logger = this.options.logger.child({ jobId: message.jobId });
     const stored = await this.options.store.settle(
       message.jobId,
-      {
-        status: 'failed',
-        error: {
-          code: 'dead_lettered',
-          message: 'The job could not be processed after repeated attempts',
-        },
-        attempts: 0,
-      },
+      failure('dead_lettered', 'The job could not be processed after repeated attempts'),
       this.now(),
       { from: PENDING_STATUSES, beforeDeadline: false },
     );
@@ -129,12 +127,4 @@ export class JobProcessor {
     });
     logger.warn({ settled: Boolean(stored) }, 'job deadline exceeded before it started');
   }
-}
-
-function deadlineFailure(): Settlement {
-  return {
-    status: 'failed',
-    error: { code: 'deadline_exceeded', message: 'The job was not started before its deadline' },
-    attempts: 0,
-  };
 }

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { QueueUnavailableError } from './errors.js';
 import { isSettled, PENDING_STATUSES, type AskRequest, type JobRecord } from './job.js';
+import { failure } from './transitions.js';
 import type { JobQueue, JobStore, Logger } from './ports.js';
 
 export interface JobServiceOptions {
@@ -41,11 +42,7 @@ export class JobService {
       // The job must not sit `queued` with no message behind it: end it now, visibly.
       await this.options.store.settle(
         job.id,
-        {
-          status: 'failed',
-          error: { code: 'queue_unavailable', message: 'The job could not be queued' },
-          attempts: 0,
-        },
+        failure('queue_unavailable', 'The job could not be queued'),
         this.now(),
         { from: ['queued'], beforeDeadline: false },
       );
@@ -70,14 +67,7 @@ export class JobService {
     if (isSettled(job.status) || Date.parse(job.deadlineAt) > this.now().getTime()) return job;
     const expired = await this.options.store.settle(
       job.id,
-      {
-        status: 'failed',
-        error: {
-          code: 'deadline_exceeded',
-          message: `No answer within ${this.options.deadlineSeconds} s`,
-        },
-        attempts: 0,
-      },
+      failure('deadline_exceeded', `No answer within ${this.options.deadlineSeconds} s`),
       this.now(),
       { from: PENDING_STATUSES, beforeDeadline: false },
     );

@@ -1,4 +1,10 @@
+import type { JobErrorCode } from './errors.js';
 import type { JobRecord, Settlement } from './job.js';
+
+/** A failure decided by us, not by a provider: no provider call is counted. */
+export function failure(code: JobErrorCode, message: string): Settlement {
+  return { status: 'failed', error: { code, message }, attempts: 0 };
+}
 
 /** The record after a settlement: one definition of what "completed" and "failed" write. */
 export function applySettlement(job: JobRecord, settlement: Settlement, now: Date): JobRecord {
