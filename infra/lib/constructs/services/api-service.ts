@@ -16,6 +16,7 @@ import type { JobsTable } from '../data/jobs-table.js';
 import { acknowledge } from '../../nag.js';
 import { containerEnvironment } from './container-environment.js';
 import {
+  acknowledgeExecutionRole,
   containerBasics,
   fargateTaskDefinition,
   mountWritableTmp,
@@ -127,12 +128,7 @@ export class ApiService extends Construct {
       scaleOutCooldown: Duration.minutes(1),
     });
 
-    acknowledge(this.taskDefinition.obtainExecutionRole(), {
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Only ecr:GetAuthorizationToken has Resource "*": the action has no resource-level ' +
-        'permissions. Image pulls and log writes are scoped to this repository and log group.',
-    });
+    acknowledgeExecutionRole(this.taskDefinition);
     acknowledge(this.taskDefinition, {
       id: 'AwsSolutions-ECS2',
       reason:

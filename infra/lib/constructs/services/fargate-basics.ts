@@ -4,6 +4,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { ServiceSizing } from '../../config.js';
+import { acknowledge } from '../../nag.js';
 
 /**
  * What the api and the worker share on Fargate, in one place: x86_64 Linux tasks, a read-only
@@ -34,6 +35,16 @@ export function containerBasics(props: {
     readonlyRootFilesystem: true,
     logging: ecs.LogDrivers.awsLogs({ logGroup: props.logGroup, streamPrefix: props.name }),
   };
+}
+
+/** The one wildcard CDK gives every task's execution role, and why it stays. */
+export function acknowledgeExecutionRole(taskDefinition: ecs.TaskDefinition): void {
+  acknowledge(taskDefinition.obtainExecutionRole(), {
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'Only ecr:GetAuthorizationToken has Resource "*": the action has no resource-level ' +
+      'permissions. Image pulls and log writes are scoped to this repository and log group.',
+  });
 }
 
 /** The root filesystem is read-only; /tmp stays writable for libraries that expect it. */

@@ -13,6 +13,7 @@ import { PROVIDER_SECRET_KEYS } from '../secrets/provider-keys-secret.js';
 import { BacklogPerTaskScaling } from './backlog-scaling.js';
 import { containerEnvironment } from './container-environment.js';
 import {
+  acknowledgeExecutionRole,
   containerBasics,
   fargateTaskDefinition,
   mountWritableTmp,
@@ -115,12 +116,7 @@ export class WorkerService extends Construct {
       backlogPerTaskTarget: props.sizing.backlogPerTaskTarget,
     });
 
-    acknowledge(this.taskDefinition.obtainExecutionRole(), {
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Only ecr:GetAuthorizationToken has Resource "*": the action has no resource-level ' +
-        'permissions. Image pulls and log writes are scoped to this repository and log group.',
-    });
+    acknowledgeExecutionRole(this.taskDefinition);
     acknowledge(this.taskDefinition, {
       id: 'AwsSolutions-ECS2',
       reason:
