@@ -98,6 +98,8 @@ describe('both services', () => {
         Options: Record<string, unknown>;
       };
       expect(log.LogDriver).toBe('awslogs');
+      // Log writes are synchronous in the services: a stalled driver must not block them.
+      expect(log.Options).toMatchObject({ mode: 'non-blocking', 'max-buffer-size': '26214400b' });
       return JSON.stringify(log.Options['awslogs-group']);
     });
     expect(groups[0]).not.toBe(groups[1]);

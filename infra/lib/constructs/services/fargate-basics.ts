@@ -1,3 +1,4 @@
+import { Size } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -8,7 +9,7 @@ import { acknowledge } from '../../nag.js';
 
 /**
  * What the api and the worker share on Fargate, in one place: x86_64 Linux tasks, a read-only
- * root filesystem with a writable /tmp, logs to the service's own group, rolling deployments
+ * root filesystem with a writable /tmp, non-blocking logs to the service's own group, rolling deployments
  * with the circuit breaker, private subnets only.
  */
 export function fargateTaskDefinition(scope: Construct, sizing: ServiceSizing) {
@@ -33,7 +34,14 @@ export function containerBasics(props: {
     image: ecs.ContainerImage.fromEcrRepository(props.repository, props.imageTag),
     essential: true,
     readonlyRootFilesystem: true,
-    logging: ecs.LogDrivers.awsLogs({ logGroup: props.logGroup, streamPrefix: props.name }),
+    // Non-blocking: the services write log lines to stdout synchronously, so if CloudWatch Logs
+    // stalls, the driver buffers (and past the buffer, drops lines) instead of blocking the task.
+    logging: ecs.LogDrivers.awsLogs({
+      logGroup: props.logGroup,
+      streamPrefix: props.name,
+      mode: ecs.AwsLogDriverMode.NON_BLOCKING,
+      maxBufferSize: Size.mebibytes(25),
+    }),
   };
 }
 

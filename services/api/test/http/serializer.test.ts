@@ -1,0 +1,60 @@
+import { jobSchema, type Job } from '@iscoolgpt/shared';
+import { describe, expect, it } from 'vitest';
+import { serializerCompiler } from '../../src/http/serializer.js';
+
+const serialize = serializerCompiler({ schema: jobSchema });
+
+const base: Job = {
+  id: '5f0c8c8e-3b8a-4c55-9f0e-9d7f0f3c2a11',
+  status: 'queued',
+  question: 'Why is the sky "blue"?\nAsk a physicist.',
+  subject: 'physics',
+  level: null,
+  language: null,
+  answer: null,
+  provider: null,
+  model: null,
+  usage: null,
+  attempts: 0,
+  error: null,
+  createdAt: '2026-11-26T06:00:00.000Z',
+  updatedAt: '2026-11-26T06:00:00.000Z',
+  completedAt: null,
+};
+
+describe('response serializer', () => {
+  it.each<[string, Job]>([
+    ['a pending job (nulls everywhere)', base],
+    [
+      'a completed job',
+      {
+        ...base,
+        status: 'completed',
+        answer: 'Rayleigh scattering: “short” wavelengths scatter more. ☀️',
+        provider: 'openai',
+        model: 'gpt-4o-mini',
+        usage: { inputTokens: 12, outputTokens: 240 },
+        attempts: 2,
+        completedAt: '2026-11-26T06:00:01.250Z',
+      },
+    ],
+    [
+      'a failed job',
+      {
+        ...base,
+        status: 'failed',
+        attempts: 3,
+        error: { code: 'rate_limited', message: 'The provider kept refusing' },
+        completedAt: '2026-11-26T06:00:09.000Z',
+      },
+    ],
+  ])('writes %s exactly as JSON.stringify would', (_name, job) => {
+    expect(JSON.parse(serialize(job))).toEqual(job);
+    expect(serialize(job)).toBe(JSON.stringify(job));
+  });
+
+  it('drops fields the public job does not have', () => {
+    const record = { ...base, deadlineAt: '2026-11-26T06:10:00.000Z', leaseUntil: null };
+    expect(Object.keys(JSON.parse(serialize(record)))).toEqual(Object.keys(base));
+  });
+});
