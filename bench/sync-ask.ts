@@ -33,6 +33,7 @@ export async function benchSyncAsk(): Promise<void> {
           body: '{}',
           concurrency: CONCURRENCY,
           durationMs: ROUND_MS,
+          serverPid: bare.child.pid,
         }),
       );
       results.ask.push(
@@ -43,6 +44,7 @@ export async function benchSyncAsk(): Promise<void> {
           body: JSON.stringify({ question: 'Why is the sky blue?', subject: 'physics' }),
           concurrency: CONCURRENCY,
           durationMs: ROUND_MS,
+          serverPid: embedded.child.pid,
         }),
       );
     }
@@ -74,6 +76,13 @@ export async function benchSyncAsk(): Promise<void> {
   console.log(
     `requests/s ratio ask/bare: ${ratio.toFixed(2)} (target >= 0.50: ${ratio >= 0.5 ? 'met' : 'NOT met'})`,
   );
+  if (askMedian.serverCpuUs !== undefined && bareMedian.serverCpuUs !== undefined) {
+    console.log(
+      `server CPU per request: ask ${askMedian.serverCpuUs.toFixed(1)} µs, bare ` +
+        `${bareMedian.serverCpuUs.toFixed(1)} µs (${(askMedian.serverCpuUs / bareMedian.serverCpuUs).toFixed(2)}x); ` +
+        'the bare route is limited by the load generator, not by its CPU',
+    );
+  }
 }
 
 function medianRound(rounds: LoadResult[]): LoadResult {
@@ -85,6 +94,8 @@ function row(result: LoadResult) {
     'req/s': Math.round(result.perSecond),
     'p50 ms': Number(result.p50Ms.toFixed(3)),
     'p99 ms': Number(result.p99Ms.toFixed(3)),
+    'server CPU µs/req':
+      result.serverCpuUs === undefined ? 'n/a' : Number(result.serverCpuUs.toFixed(1)),
     requests: result.requests,
   };
 }

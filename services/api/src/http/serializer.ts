@@ -16,7 +16,7 @@ export const serializerCompiler = ({ schema }: { schema: z.ZodType }) =>
         target: 'draft-7',
         unrepresentable: 'any',
       }) as JsonSchema,
-    ) as Parameters<typeof fastJson>[0],
+    ) as unknown as Parameters<typeof fastJson>[0],
   );
 
 /** Keywords that check a value without changing how it is written. */
@@ -36,7 +36,7 @@ const VALUE_CHECKS = new Set([
  * on the value, date-time regexes included, for every response; a nullable type is a typeof test.
  * The output is the same: the values come from our own records, validated when they were made.
  */
-export function shapeOnly(schema: JsonSchema): JsonSchema {
+function shapeOnly(schema: JsonSchema): JsonSchema {
   const out: JsonSchema = {};
   for (const [keyword, value] of Object.entries(schema)) {
     if (VALUE_CHECKS.has(keyword) && typeof value !== 'object') continue;
