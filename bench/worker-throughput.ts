@@ -9,15 +9,14 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { loadConfig, requireAwsConfig } from '@iscoolgpt/shared';
 import {
   bootstrapAwsResources,
   buildAwsApiRuntime,
   createAwsClients,
-  loadConfig,
-  requireAwsConfig,
   type AwsClients,
   type AwsResources,
-} from '@iscoolgpt/shared';
+} from '@iscoolgpt/shared/aws';
 import { pino } from 'pino';
 import { DUMMY_AWS_ENV, freePort, startLocalAws } from '../test/support/local-aws.js';
 import { startService, type LogLine } from '../test/support/service-process.js';

@@ -8,13 +8,8 @@
  * Idempotent: run it again and it prints the same values. Real AWS is deployed with the CDK stack
  * (infra/), not with this script, so it refuses to run without AWS_ENDPOINT_URL.
  */
-import {
-  ConfigError,
-  bootstrapAwsResources,
-  createAwsClients,
-  loadConfig,
-  requireAwsConfig,
-} from '@iscoolgpt/shared';
+import { ConfigError, loadConfig, requireAwsConfig } from '@iscoolgpt/shared';
+import { bootstrapAwsResources, createAwsClients } from '@iscoolgpt/shared/aws';
 
 try {
   const config = loadConfig();

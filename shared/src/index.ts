@@ -1,3 +1,7 @@
+/**
+ * The domain, the in-memory adapters, the providers, config and logging: everything embedded mode
+ * needs. The AWS adapters (and the AWS SDK they load) are in `@iscoolgpt/shared/aws`.
+ */
 export * from './domain/job.js';
 export * from './domain/errors.js';
 export type * from './domain/ports.js';
@@ -15,18 +19,6 @@ export {
   defaultResourceNames,
   workerSettings,
 } from './adapters/aws/resources.js';
-export { createAwsClients, type AwsClients } from './adapters/aws/clients.js';
-export { DynamoJobStore, type DynamoJobStoreOptions } from './adapters/aws/dynamo-job-store.js';
-export { SqsJobQueue } from './adapters/aws/sqs-job-queue.js';
-export { SqsJobSource, type SqsJobSourceOptions } from './adapters/aws/sqs-job-source.js';
-export {
-  bootstrapAwsResources,
-  readQueueTimings,
-  type AwsResources,
-  type QueueTimings,
-  type QueueSettingOverrides,
-  type ResourceNames,
-} from './adapters/aws/bootstrap.js';
 export { OfflineProvider, OFFLINE_MODEL } from './providers/offline.js';
 export { ProviderChain, callOnce, type ProviderCall } from './providers/chain.js';
 export {
@@ -53,12 +45,3 @@ export {
 export { createLogger, loggerOptions, REDACTED_PATHS } from './logger.js';
 export { buildAnswerer, type BackoffOverrides } from './composition/answerer.js';
 export { buildEmbeddedRuntime, type EmbeddedRuntime } from './composition/embedded.js';
-export {
-  buildAwsApiRuntime,
-  configureAwsProcess,
-  startAwsWorker,
-  workerTimings,
-  type AwsApiRuntime,
-  type AwsWorker,
-  type WorkerTimings,
-} from './composition/aws.js';

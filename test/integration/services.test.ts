@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DynamoJobStore, type Job } from '@iscoolgpt/shared';
+import { type Job } from '@iscoolgpt/shared';
+import { DynamoJobStore } from '@iscoolgpt/shared/aws';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FakeLlmServer, openaiWire } from '../../shared/test/support/fake-llm.js';
 import { createAwsSuite, type AwsSuite } from '../support/aws-suite.js';

@@ -13,7 +13,7 @@ import {
   type AwsClients,
   type AwsResources,
   type QueueSettingOverrides,
-} from '@iscoolgpt/shared';
+} from '@iscoolgpt/shared/aws';
 import { inject } from 'vitest';
 import { DUMMY_AWS_ENV } from './local-aws.js';
 

@@ -2,7 +2,7 @@
  * `npm run start:api`: the production API service. Jobs go to DynamoDB and SQS; the worker service
  * answers them. Exits 1, naming the variable, when the AWS settings are missing.
  */
-import { buildAwsApiRuntime, configureAwsProcess } from '@iscoolgpt/shared';
+import { buildAwsApiRuntime, configureAwsProcess } from '@iscoolgpt/shared/aws';
 import { buildApp } from './app.js';
 import { serve } from './serve.js';
 

@@ -3,7 +3,7 @@
  * outcomes in DynamoDB. On SIGTERM it stops polling, lets the jobs in hand finish (at most
  * SHUTDOWN_TIMEOUT_SECONDS; unfinished ones are redelivered to another worker) and exits 0.
  */
-import { configureAwsProcess, startAwsWorker } from '@iscoolgpt/shared';
+import { configureAwsProcess, startAwsWorker } from '@iscoolgpt/shared/aws';
 import closeWithGrace from 'close-with-grace';
 
 const { config, aws, logger } = configureAwsProcess('worker', [

@@ -6,16 +6,13 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConfig, requireAwsConfig, type JobRecord, type JobService } from '@iscoolgpt/shared';
 import {
   DynamoJobStore,
   buildAwsApiRuntime,
-  loadConfig,
-  requireAwsConfig,
   startAwsWorker,
   type AwsWorker,
-  type JobRecord,
-  type JobService,
-} from '@iscoolgpt/shared';
+} from '@iscoolgpt/shared/aws';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAwsSuite, type AwsSuite } from '../../../test/support/aws-suite.js';
 import { FakeLlmServer, openaiWire } from '../../../shared/test/support/fake-llm.js';
