@@ -11,7 +11,7 @@ import { startNode } from './support/process.js';
 
 const CONCURRENCY = 10;
 const ROUND_MS = 4000;
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
