@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { QueueUnavailableError } from './errors.js';
 import { isSettled, PENDING_STATUSES, type AskRequest, type JobRecord } from './job.js';
-import { failure } from './transitions.js';
+import { failure, isOverdue } from './transitions.js';
 import type { JobQueue, JobStore, Logger } from './ports.js';
 
 export interface JobServiceOptions {
@@ -64,7 +64,7 @@ export class JobService {
   }
 
   private async refresh(job: JobRecord): Promise<JobRecord> {
-    if (isSettled(job.status) || Date.parse(job.deadlineAt) > this.now().getTime()) return job;
+    if (isSettled(job.status) || !isOverdue(job, this.now())) return job;
     const expired = await this.options.store.settle(
       job.id,
       failure('deadline_exceeded', `No answer within ${this.options.deadlineSeconds} s`),

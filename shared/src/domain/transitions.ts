@@ -1,9 +1,20 @@
 import type { JobErrorCode } from './errors.js';
 import type { JobRecord, Settlement } from './job.js';
+import type { SettleOptions } from './ports.js';
 
 /** A failure decided by us, not by a provider: no provider call is counted. */
 export function failure(code: JobErrorCode, message: string): Settlement {
   return { status: 'failed', error: { code, message }, attempts: 0 };
+}
+
+/** At or past its deadline: a pending job then reads failed / deadline_exceeded. */
+export function isOverdue(job: Pick<JobRecord, 'deadlineAt'>, now: Date): boolean {
+  return Date.parse(job.deadlineAt) <= now.getTime();
+}
+
+/** Whether a store may settle the job now under the caller's conditions (one rule for every store). */
+export function maySettle(job: JobRecord, now: Date, options: SettleOptions): boolean {
+  return options.from.includes(job.status) && !(options.beforeDeadline && isOverdue(job, now));
 }
 
 /** The record after a settlement: one definition of what "completed" and "failed" write. */

@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { IdempotencyConflictError } from '../../domain/errors.js';
 import { isSettled, type JobRecord, type Settlement } from '../../domain/job.js';
 import type { ClaimResult, IdempotencyClaim, JobStore, SettleOptions } from '../../domain/ports.js';
-import { applySettlement } from '../../domain/transitions.js';
+import { applySettlement, isOverdue, maySettle } from '../../domain/transitions.js';
 import { jobsTable } from './resources.js';
 import { SettlementPoller } from './settlement-poller.js';
 
@@ -150,7 +150,7 @@ export class DynamoJobStore implements JobStore {
     const job = await this.get(id);
     if (!job) return { outcome: 'missing' };
     if (isSettled(job.status)) return { outcome: 'settled', job };
-    if (Date.parse(job.deadlineAt) <= now.getTime()) return { outcome: 'overdue', job };
+    if (isOverdue(job, now)) return { outcome: 'overdue', job };
     return { outcome: 'busy', job };
   }
 
@@ -191,8 +191,7 @@ export class DynamoJobStore implements JobStore {
     let job = this.claimed.get(id) ?? (await this.get(id));
     this.claimed.delete(id);
     for (let attempt = 1; job && attempt <= WRITE_ATTEMPTS; attempt++) {
-      if (!options.from.includes(job.status)) return undefined;
-      if (options.beforeDeadline && Date.parse(job.deadlineAt) <= now.getTime()) return undefined;
+      if (!maySettle(job, now, options)) return undefined;
       const settled = applySettlement(job, settlement, now);
       try {
         // Written only over the exact state it was computed from: `deliveries` grows with every

@@ -1,7 +1,7 @@
 import { IdempotencyConflictError, StoreFullError } from '../../domain/errors.js';
 import { isSettled, type JobRecord, type Settlement } from '../../domain/job.js';
 import type { ClaimResult, IdempotencyClaim, JobStore, SettleOptions } from '../../domain/ports.js';
-import { applySettlement } from '../../domain/transitions.js';
+import { applySettlement, isOverdue, maySettle } from '../../domain/transitions.js';
 
 export interface MemoryJobStoreOptions {
   /** At most this many jobs are kept; the oldest settled ones make room for new ones. */
@@ -62,7 +62,7 @@ export class MemoryJobStore implements JobStore {
     const job = this.jobs.get(id);
     if (!job) return { outcome: 'missing' };
     if (isSettled(job.status)) return { outcome: 'settled', job };
-    if (Date.parse(job.deadlineAt) <= now.getTime()) return { outcome: 'overdue', job };
+    if (isOverdue(job, now)) return { outcome: 'overdue', job };
     if (job.status === 'running' && job.leaseUntil && Date.parse(job.leaseUntil) > now.getTime()) {
       return { outcome: 'busy', job };
     }
@@ -84,8 +84,7 @@ export class MemoryJobStore implements JobStore {
     options: SettleOptions,
   ): Promise<JobRecord | undefined> {
     const job = this.jobs.get(id);
-    if (!job || !options.from.includes(job.status)) return undefined;
-    if (options.beforeDeadline && Date.parse(job.deadlineAt) <= now.getTime()) return undefined;
+    if (!job || !maySettle(job, now, options)) return undefined;
     const settled = applySettlement(job, settlement, now);
     this.jobs.set(id, settled);
     this.notify(settled);
