@@ -9,8 +9,8 @@ import { acknowledge } from '../../nag.js';
 
 /**
  * What the api and the worker share on Fargate, in one place: x86_64 Linux tasks, a read-only
- * root filesystem with a writable /tmp, non-blocking logs to the service's own group, rolling deployments
- * with the circuit breaker, private subnets only.
+ * root filesystem with a writable /tmp, non-blocking logs to the service's own group, rolling
+ * deployments with the circuit breaker, private subnets only.
  */
 export function fargateTaskDefinition(scope: Construct, sizing: ServiceSizing) {
   return new ecs.FargateTaskDefinition(scope, 'Task', {
