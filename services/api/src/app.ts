@@ -7,7 +7,11 @@ import { AccessLog } from './http/access-log.js';
 import { clientErrorHandler } from './http/client-errors.js';
 import { serializerCompiler } from './http/serializer.js';
 import jobsPlugin from './plugins/app/jobs.js';
-import problemDetails from './plugins/app/problem-details.js';
+import allowedMethods from './plugins/app/allowed-methods.js';
+import problemDetails, {
+  frameworkErrors,
+  MAX_PARAM_LENGTH,
+} from './plugins/app/problem-details.js';
 import cors from './plugins/external/cors.js';
 import swagger from './plugins/external/swagger.js';
 import ask from './routes/api/v1/ask.js';
@@ -49,6 +53,9 @@ export async function buildApp({ jobs, config, logger }: AppOptions) {
       connectionsCheckingInterval: Math.min(1000, Math.ceil(requestTimeoutMs / 4)),
     },
     clientErrorHandler: clientErrorHandler(logger, config.HTTP_REQUEST_TIMEOUT_SECONDS),
+    frameworkErrors,
+    // Long enough that an over-long id reaches the route's schema and reads 400 like any bad id.
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     logController: new AccessLog(),
@@ -66,6 +73,7 @@ export async function buildApp({ jobs, config, logger }: AppOptions) {
     done();
   });
 
+  await app.register(allowedMethods);
   await app.register(cors, { allowedOrigins: config.CORS_ALLOWED_ORIGINS });
   await app.register(swagger);
   await app.register(problemDetails);
