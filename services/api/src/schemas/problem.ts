@@ -41,6 +41,7 @@ export const problemTypes = {
   notFound: '/problems/not-found',
   idempotencyConflict: '/problems/idempotency-key-reused',
   jobFailed: '/problems/job-failed',
+  jobCancelled: '/problems/job-cancelled',
   unavailable: '/problems/service-unavailable',
   internal: '/problems/internal-error',
 } as const;
