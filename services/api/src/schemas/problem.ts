@@ -44,4 +44,32 @@ export const problemTypes = {
   jobCancelled: '/problems/job-cancelled',
   unavailable: '/problems/service-unavailable',
   internal: '/problems/internal-error',
+  requestTimeout: '/problems/request-timeout',
+  headersTooLarge: '/problems/headers-too-large',
+  malformedRequest: '/problems/malformed-request',
+  methodNotAllowed: '/problems/method-not-allowed',
 } as const;
+
+/**
+ * Titles for errors we did not name ourselves (a framework or parser error), by status: a client
+ * reads a stable, human title, never an internal class name.
+ */
+const STATUS_TITLES: Record<number, string> = {
+  400: 'Bad request',
+  404: 'Not found',
+  405: 'Method not allowed',
+  406: 'Not acceptable',
+  408: 'Request timeout',
+  413: 'Payload too large',
+  414: 'URI too long',
+  415: 'Unsupported media type',
+  422: 'Unprocessable content',
+  429: 'Too many requests',
+  431: 'Request header fields too large',
+  500: 'Internal server error',
+  503: 'Service unavailable',
+};
+
+export function titleForStatus(status: number): string {
+  return STATUS_TITLES[status] ?? (status >= 500 ? 'Server error' : 'Client error');
+}
