@@ -99,6 +99,24 @@ export const PROVIDER_KEY_VARIABLES = {
   huggingface: 'HF_TOKEN',
 } as const satisfies Record<ProviderName, string>;
 
+/**
+ * The providers this process can call itself, in chain order: those LLM_PROVIDERS lists (every
+ * provider when unset) whose key is set. Empty when only the offline demo provider answers.
+ */
+export function providersWithKeys(config: Config): ProviderName[] {
+  return (config.LLM_PROVIDERS ?? PROVIDER_NAMES).filter((name) =>
+    Boolean(config[PROVIDER_KEY_VARIABLES[name]]),
+  );
+}
+
+/**
+ * The providers the workers can use, seen from the API service, which holds no keys:
+ * LLM_PROVIDERS when set (infra sets it for both services), else those with a key here.
+ */
+export function availableProviders(config: Config): ProviderName[] {
+  return config.LLM_PROVIDERS ? [...config.LLM_PROVIDERS] : providersWithKeys(config);
+}
+
 export class ConfigError extends Error {
   constructor(message: string) {
     super(message);

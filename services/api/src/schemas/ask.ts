@@ -1,7 +1,12 @@
 import { askRequestSchema, jobSchema } from '@iscoolgpt/shared';
 import { z } from 'zod';
 import { eventStreamSchema } from './events.js';
-import { jobFailedProblemSchema, problemSchema, validationProblemSchema } from './problem.js';
+import {
+  jobFailedProblemSchema,
+  problemSchema,
+  unprocessableProblemSchema,
+  validationProblemSchema,
+} from './problem.js';
 
 export const jobResponseSchema = jobSchema.meta({ id: 'Job' });
 
@@ -44,7 +49,7 @@ export const askSchema = {
     413: problemSchema,
     415: problemSchema,
     409: jobFailedProblemSchema,
-    422: problemSchema,
+    422: unprocessableProblemSchema,
     502: jobFailedProblemSchema,
     503: problemSchema,
   },

@@ -26,6 +26,22 @@ export const validationProblemSchema = problemSchema
   })
   .meta({ id: 'ValidationProblem' });
 
+/** 422: a request we understood but will not act on, with a code a client can branch on. */
+export const unprocessableProblemSchema = problemSchema
+  .extend({
+    code: z
+      .enum(['provider_not_configured', 'idempotency_key_reused'])
+      .describe('provider_not_configured: `provider` names one this server lacks'),
+    providers: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'with provider_not_configured: the values `provider` may take here ([] when the server ' +
+          'answers with the offline demo provider only: send no `provider`)',
+      ),
+  })
+  .meta({ id: 'UnprocessableProblem' });
+
 export const jobFailedProblemSchema = problemSchema
   .extend({ code: z.string(), jobId: z.uuid() })
   .meta({ id: 'JobFailedProblem' });
@@ -40,6 +56,7 @@ export const problemTypes = {
   payloadTooLarge: '/problems/payload-too-large',
   notFound: '/problems/not-found',
   idempotencyConflict: '/problems/idempotency-key-reused',
+  providerNotConfigured: '/problems/provider-not-configured',
   jobFailed: '/problems/job-failed',
   jobCancelled: '/problems/job-cancelled',
   unavailable: '/problems/service-unavailable',

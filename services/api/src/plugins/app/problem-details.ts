@@ -1,4 +1,9 @@
-import { IdempotencyConflictError, QueueUnavailableError, StoreFullError } from '@iscoolgpt/shared';
+import {
+  IdempotencyConflictError,
+  ProviderNotConfiguredError,
+  QueueUnavailableError,
+  StoreFullError,
+} from '@iscoolgpt/shared';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
@@ -146,6 +151,17 @@ function toProblem(error: FastifyError, request: FastifyRequest): Problem {
       title: 'Idempotency-Key reused',
       status: 422,
       detail: error.message,
+      code: 'idempotency_key_reused',
+    };
+  }
+  if (error instanceof ProviderNotConfiguredError) {
+    return {
+      type: problemTypes.providerNotConfigured,
+      title: 'Provider not configured',
+      status: 422,
+      detail: error.message,
+      code: 'provider_not_configured',
+      providers: [...error.available],
     };
   }
   if (error instanceof StoreFullError || error instanceof QueueUnavailableError) {
