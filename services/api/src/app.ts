@@ -8,6 +8,7 @@ import jobsPlugin from './plugins/app/jobs.js';
 import problemDetails from './plugins/app/problem-details.js';
 import cors from './plugins/external/cors.js';
 import swagger from './plugins/external/swagger.js';
+import webPage, { hasPage } from './plugins/external/web-page.js';
 import ask from './routes/api/v1/ask.js';
 import jobRoutes from './routes/api/v1/jobs.js';
 import health from './routes/health.js';
@@ -19,10 +20,12 @@ export interface AppOptions {
   jobs: JobService;
   config: Pick<Config, 'SYNC_WAIT_SECONDS' | 'CORS_ALLOWED_ORIGINS'>;
   logger: FastifyBaseLogger;
+  /** The built study page (web/dist) to serve at `/`; without one the app is the API alone. */
+  webRoot?: string;
 }
 
 /** The HTTP layer, the same in embedded mode and in the API service: external plugins, ours, routes. */
-export async function buildApp({ jobs, config, logger }: AppOptions) {
+export async function buildApp({ jobs, config, logger, webRoot }: AppOptions) {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -50,6 +53,8 @@ export async function buildApp({ jobs, config, logger }: AppOptions) {
   await app.register(health);
   await app.register(ask, { prefix: '/api/v1', defaultWaitSeconds: config.SYNC_WAIT_SECONDS });
   await app.register(jobRoutes, { prefix: '/api/v1' });
+  if (hasPage(webRoot)) await app.register(webPage, { root: webRoot });
+  else if (webRoot) logger.info({ webRoot }, 'no study page built there: serving the API only');
   return app;
 }
 
