@@ -118,6 +118,13 @@ describe('api service', () => {
     ]);
   });
 
+  it('knows the providers the workers use (LLM_PROVIDERS), so it refuses another with 422 before creating a job', () => {
+    const api = environmentOf(rolesOf(app.template, 'api').container);
+    const worker = environmentOf(rolesOf(app.template, 'worker').container);
+    expect(api.LLM_PROVIDERS).toBeTruthy();
+    expect(api.LLM_PROVIDERS).toBe(worker.LLM_PROVIDERS);
+  });
+
   it('answers CORS for the same origins API Gateway allows, so browsers can read real responses', () => {
     const restricted = synthesize({
       corsAllowOrigins: 'https://study.example,https://app.example',

@@ -1,6 +1,6 @@
 import { MemoryJobQueue } from '../adapters/memory/job-queue.js';
 import { MemoryJobStore } from '../adapters/memory/job-store.js';
-import type { Config } from '../config.js';
+import { providersWithKeys, type Config } from '../config.js';
 import { JobProcessor } from '../domain/job-processor.js';
 import { JobService } from '../domain/job-service.js';
 import type { Answerer, Logger } from '../domain/ports.js';
@@ -45,6 +45,8 @@ export function buildEmbeddedRuntime(
     logger,
     deadlineSeconds: config.JOB_DEADLINE_SECONDS,
     ttlDays: config.JOB_TTL_DAYS,
+    // The worker in this process calls exactly these (buildAnswerer's rule).
+    providers: providersWithKeys(config),
   });
   return {
     jobs,

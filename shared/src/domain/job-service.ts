@@ -1,6 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { QueueUnavailableError } from './errors.js';
-import { isSettled, PENDING_STATUSES, type AskRequest, type JobRecord } from './job.js';
+import { ProviderNotConfiguredError, QueueUnavailableError } from './errors.js';
+import {
+  isSettled,
+  PENDING_STATUSES,
+  type AskRequest,
+  type JobRecord,
+  type ProviderName,
+} from './job.js';
 import { failure, isOverdue } from './transitions.js';
 import type { JobQueue, JobStore, Logger } from './ports.js';
 
@@ -12,6 +18,8 @@ export interface JobServiceOptions {
   deadlineSeconds: number;
   /** How long the store keeps a job. */
   ttlDays: number;
+  /** The providers the workers can use: a request naming another is refused before it is stored. */
+  providers: readonly ProviderName[];
   now?: () => Date;
 }
 
@@ -28,6 +36,9 @@ export class JobService {
     request: AskRequest,
     idempotencyKey?: string,
   ): Promise<{ job: JobRecord; created: boolean }> {
+    if (request.provider && !this.options.providers.includes(request.provider)) {
+      throw new ProviderNotConfiguredError(request.provider, this.options.providers);
+    }
     const now = this.now();
     const record = newJobRecord(request, now, this.options);
     const idempotency = idempotencyKey

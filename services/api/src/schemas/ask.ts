@@ -1,6 +1,11 @@
 import { askRequestSchema, jobSchema } from '@iscoolgpt/shared';
 import { z } from 'zod';
-import { jobFailedProblemSchema, problemSchema, validationProblemSchema } from './problem.js';
+import {
+  jobFailedProblemSchema,
+  problemSchema,
+  unprocessableProblemSchema,
+  validationProblemSchema,
+} from './problem.js';
 
 export const jobResponseSchema = jobSchema.meta({ id: 'Job' });
 
@@ -33,7 +38,7 @@ export const askSchema = {
     400: validationProblemSchema,
     413: problemSchema,
     415: problemSchema,
-    422: problemSchema,
+    422: unprocessableProblemSchema,
     502: jobFailedProblemSchema,
     503: problemSchema,
   },

@@ -1,12 +1,12 @@
-import { z } from 'zod';
 import { jobResponseSchema } from './ask.js';
+import { idParams } from './params.js';
 import { problemSchema, validationProblemSchema } from './problem.js';
 
 export const getJobSchema = {
   summary: 'Read a job',
   description: 'The job with its status; poll it after a 202 from ask.',
   tags: ['jobs'],
-  params: z.object({ id: z.uuid('must be a job id (UUID)') }),
+  params: idParams('job'),
   response: {
     200: jobResponseSchema,
     400: validationProblemSchema,
