@@ -32,10 +32,15 @@ export interface AppOptions {
     | 'HTTP_MAX_CONNECTIONS'
   >;
   logger: FastifyBaseLogger;
+  /**
+   * The request header that names the caller (set by API Gateway in the API service), so that
+   * Idempotency-Keys are scoped per caller. Unset in embedded mode: one scope for every request.
+   */
+  callerHeader?: string;
 }
 
 /** The HTTP layer, the same in embedded mode and in the API service: external plugins, ours, routes. */
-export async function buildApp({ jobs, config, logger }: AppOptions) {
+export async function buildApp({ jobs, config, logger, callerHeader }: AppOptions) {
   const requestTimeoutMs = Math.ceil(config.HTTP_REQUEST_TIMEOUT_SECONDS * 1000);
   const app = Fastify({
     loggerInstance: logger,
@@ -80,7 +85,11 @@ export async function buildApp({ jobs, config, logger }: AppOptions) {
   await app.register(jobsPlugin, { jobs });
 
   await app.register(health);
-  await app.register(ask, { prefix: '/api/v1', defaultWaitSeconds: config.SYNC_WAIT_SECONDS });
+  await app.register(ask, {
+    prefix: '/api/v1',
+    defaultWaitSeconds: config.SYNC_WAIT_SECONDS,
+    callerHeader,
+  });
   await app.register(jobRoutes, { prefix: '/api/v1' });
   return app;
 }

@@ -8,7 +8,7 @@ import {
   type ProviderName,
 } from './job.js';
 import { failure, isOverdue } from './transitions.js';
-import type { JobQueue, JobStore, Logger } from './ports.js';
+import type { IdempotencyKey, JobQueue, JobStore, Logger } from './ports.js';
 
 export interface JobServiceOptions {
   store: JobStore;
@@ -31,10 +31,13 @@ export class JobService {
     this.now = options.now ?? (() => new Date());
   }
 
-  /** Creates and enqueues a job, or returns the earlier job for a replayed Idempotency-Key. */
+  /**
+   * Creates and enqueues a job, or returns the earlier job for an Idempotency-Key this caller
+   * already used with the same request.
+   */
   async submit(
     request: AskRequest,
-    idempotencyKey?: string,
+    idempotencyKey?: IdempotencyKey,
   ): Promise<{ job: JobRecord; created: boolean }> {
     if (request.provider && !this.options.providers.includes(request.provider)) {
       throw new ProviderNotConfiguredError(request.provider, this.options.providers);
@@ -42,7 +45,7 @@ export class JobService {
     const now = this.now();
     const record = newJobRecord(request, now, this.options);
     const idempotency = idempotencyKey
-      ? { key: idempotencyKey, fingerprint: fingerprint(request) }
+      ? { ...idempotencyKey, fingerprint: fingerprint(request) }
       : undefined;
     const { job, created } = await this.options.store.create(record, idempotency);
     if (!created) return { job: await this.refresh(job), created };

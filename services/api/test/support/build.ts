@@ -19,14 +19,18 @@ export interface TestApp {
 
 /**
  * Builds the embedded app (API + in-process worker, in-memory adapters) from an environment, as
- * `npm start` does, and closes it after the test file.
+ * `npm start` does, and closes it after the test file. `callerHeader` scopes Idempotency-Keys
+ * as the API service does behind API Gateway.
  */
-export async function build(env: Record<string, string> = {}): Promise<TestApp> {
+export async function build(
+  env: Record<string, string> = {},
+  { callerHeader }: { callerHeader?: string } = {},
+): Promise<TestApp> {
   const config = loadConfig({ LOG_LEVEL: 'info', ...env });
   // The production logger options (redaction included), writing to memory instead of stdout.
   const captured = captureLogs('info');
   const runtime = buildEmbeddedRuntime(config, captured.logger);
-  const app = await buildApp({ jobs: runtime.jobs, config, logger: captured.logger });
+  const app = await buildApp({ jobs: runtime.jobs, config, logger: captured.logger, callerHeader });
   runtime.start();
   afterAll(async () => {
     await app.close();
