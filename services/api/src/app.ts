@@ -6,6 +6,7 @@ import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-z
 import { AccessLog } from './http/access-log.js';
 import { clientErrorHandler } from './http/client-errors.js';
 import { serializerCompiler } from './http/serializer.js';
+import type { EventStreamOptions } from './http/sse.js';
 import jobsPlugin from './plugins/app/jobs.js';
 import allowedMethods from './plugins/app/allowed-methods.js';
 import problemDetails, {
@@ -37,10 +38,12 @@ export interface AppOptions {
    * Idempotency-Keys are scoped per caller. Unset in embedded mode: one scope for every request.
    */
   callerHeader?: string;
+  /** Heartbeat and retry hint of event streams (tests shorten the heartbeat). */
+  eventStream?: EventStreamOptions;
 }
 
 /** The HTTP layer, the same in embedded mode and in the API service: external plugins, ours, routes. */
-export async function buildApp({ jobs, config, logger, callerHeader }: AppOptions) {
+export async function buildApp({ jobs, config, logger, callerHeader, eventStream }: AppOptions) {
   const requestTimeoutMs = Math.ceil(config.HTTP_REQUEST_TIMEOUT_SECONDS * 1000);
   const app = Fastify({
     loggerInstance: logger,
@@ -89,8 +92,9 @@ export async function buildApp({ jobs, config, logger, callerHeader }: AppOption
     prefix: '/api/v1',
     defaultWaitSeconds: config.SYNC_WAIT_SECONDS,
     callerHeader,
+    ...(eventStream && { eventStream }),
   });
-  await app.register(jobRoutes, { prefix: '/api/v1' });
+  await app.register(jobRoutes, { prefix: '/api/v1', ...(eventStream && { eventStream }) });
   return app;
 }
 

@@ -6,7 +6,7 @@ import {
 } from '@iscoolgpt/shared';
 import { afterAll } from 'vitest';
 import { captureLogs } from '../../../../shared/test/support/logs.js';
-import { buildApp, type App } from '../../src/app.js';
+import { buildApp, type App, type AppOptions } from '../../src/app.js';
 
 export interface TestApp {
   app: App;
@@ -24,13 +24,13 @@ export interface TestApp {
  */
 export async function build(
   env: Record<string, string> = {},
-  { callerHeader }: { callerHeader?: string } = {},
+  options: Pick<AppOptions, 'eventStream' | 'callerHeader'> = {},
 ): Promise<TestApp> {
   const config = loadConfig({ LOG_LEVEL: 'info', ...env });
   // The production logger options (redaction included), writing to memory instead of stdout.
   const captured = captureLogs('info');
   const runtime = buildEmbeddedRuntime(config, captured.logger);
-  const app = await buildApp({ jobs: runtime.jobs, config, logger: captured.logger, callerHeader });
+  const app = await buildApp({ jobs: runtime.jobs, config, logger: captured.logger, ...options });
   runtime.start();
   afterAll(async () => {
     await app.close();
