@@ -6,6 +6,7 @@ import { gatewaySettings } from '@iscoolgpt/shared';
 import { buildAwsApiRuntime, configureAwsProcess } from '@iscoolgpt/shared/aws';
 import { buildApp } from './app.js';
 import { serve } from './serve.js';
+import { WEB_ROOT } from './web-root.js';
 
 const { config, aws, logger } = configureAwsProcess('api');
 const runtime = buildAwsApiRuntime(config, aws, logger);
@@ -15,6 +16,7 @@ const app = await buildApp({
   config,
   logger,
   callerHeader: gatewaySettings.callerHeader,
+  webRoot: WEB_ROOT,
 });
 await serve(app, config, { onClose: () => runtime.close() });
 logger.info({ queueUrl: aws.queueUrl, tableName: aws.tableName }, 'api service started');
