@@ -26,6 +26,11 @@ interface Job {
 }
 
 let server: RunningServer;
+/**
+ * Conversations (issue 12) are built in parallel with the page: until the API documents them, the
+ * tests that need them report themselves skipped instead of failing the whole suite.
+ */
+let serverHasConversations = false;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
@@ -36,6 +41,8 @@ beforeAll(async () => {
     launchChromium(),
   ]);
   mkdirSync(screenshotDir, { recursive: true });
+  const spec = (await (await fetch(`${server.url}/docs/json`)).json()) as { paths: object };
+  serverHasConversations = '/api/v1/conversations/{id}' in spec.paths;
 }, 180_000);
 
 afterAll(async () => {
@@ -201,7 +208,8 @@ describe('conversations', () => {
   let page: Page;
   let conversationId: string | undefined;
 
-  it('a follow-up: two answers in one conversation, the second job carries the first one’s conversationId', async () => {
+  it('a follow-up: two answers in one conversation, the second job carries the first one’s conversationId', async (context) => {
+    if (!serverHasConversations) context.skip('the API has no conversations yet (issue 12)');
     page = await openPage();
     await ask(page, 'What is a derivative?');
     const first = page.getByRole('article').nth(0);
@@ -225,7 +233,8 @@ describe('conversations', () => {
     );
   }, 90_000);
 
-  it('reload: the conversation comes back from the server; delete: gone from the list and the API', async () => {
+  it('reload: the conversation comes back from the server; delete: gone from the list and the API', async (context) => {
+    if (!serverHasConversations) context.skip('the API has no conversations yet (issue 12)');
     expect(conversationId, 'the follow-up test made a conversation').toBeTruthy();
     const before = await page.getByRole('article').allInnerTexts();
     await page.reload();
@@ -357,13 +366,21 @@ describe('on a phone and a desktop', () => {
     const page = await openPage({ width: 1280, height: 800 });
     await ask(page, 'What is the derivative of $x^2$? Show it with \\(\\lim_{h \\to 0}\\).');
     const answer = page.getByRole('article').last();
-    await streamedAtLeast(answer, 80);
+    await streamedAtLeast(answer, 200);
     await page.screenshot({ path: `${screenshotDir}desktop-streaming.png` });
     await settled(answer);
     await page.screenshot({ path: `${screenshotDir}desktop-done.png` });
-    const { violations } = await new AxeBuilder({ page }).analyze();
-    expect(
-      violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id),
-    ).toEqual([]);
+    // Both themes follow the system; both must pass (contrast differs between them).
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      const { violations } = await new AxeBuilder({ page }).analyze();
+      expect(
+        violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => v.id),
+        colorScheme,
+      ).toEqual([]);
+    }
+    await page.screenshot({ path: `${screenshotDir}desktop-dark-done.png` });
   }, 60_000);
 });

@@ -2,28 +2,17 @@
  * The page as a student gets it: `vite build` into web/dist, then embedded mode (`npm start`'s entry
  * point) as its own process on a free port, serving that build and the API.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 
-const webDir = fileURLToPath(new URL('../../', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const viteBin = fileURLToPath(new URL('../../../node_modules/vite/bin/vite.js', import.meta.url));
 const embeddedEntry = fileURLToPath(
   new URL('../../../services/api/src/embedded.ts', import.meta.url),
 );
 
-/** Builds web/dist exactly as `npm start` does (so the suite tests the page it ships). */
-export async function buildPage(): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, [viteBin, 'build'], {
-    cwd: webDir,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' },
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  return stdout;
-}
+export { buildPage } from '../../scripts/build.js';
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
