@@ -3,11 +3,13 @@
  * printed side by side were measured on the same machine under the same load.
  */
 import { benchSyncAsk } from './sync-ask.js';
+import { benchWebBundle } from './web-bundle.js';
 import { benchWorkerThroughput } from './worker-throughput.js';
 
 const sections: { name: string; run: () => Promise<void> }[] = [
   { name: 'sync ask (embedded mode) vs bare Fastify route', run: benchSyncAsk },
   { name: "worker throughput on local AWS vs C/L (Little's law)", run: benchWorkerThroughput },
+  { name: 'study page bundle (web/dist)', run: benchWebBundle },
 ];
 
 for (const section of sections) {
