@@ -33,8 +33,7 @@ const settingFor = (httpMethod: string, path: string) =>
   methodSettings().find(
     (s) =>
       s.HttpMethod === httpMethod &&
-      s.ResourcePath ===
-        (path === '/' || path === '/*' ? path : `/${path.replaceAll('/', '~1')}`),
+      s.ResourcePath === (path === '/' || path === '/*' ? path : `/${path.replaceAll('/', '~1')}`),
   );
 
 describe('caller identity for idempotency scopes (issue 14, point 3)', () => {
