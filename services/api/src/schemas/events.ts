@@ -18,7 +18,16 @@ export const EVENT_STREAM_DESCRIPTION = [
 export const deltaEventSchema = z.object({ text: z.string() }).meta({ id: 'DeltaEvent' });
 export const resetEventSchema = z.object({ reason: z.string() }).meta({ id: 'ResetEvent' });
 
-/** The body of a streamed response as OpenAPI shows it: the stream is text, its events above. */
-export const eventStreamSchema = z.string().describe(EVENT_STREAM_DESCRIPTION);
+/**
+ * One event of a streamed response, as OpenAPI 3.1 documents `text/event-stream` (the schema
+ * describes each event): its `id:`, `event:` name and `data:` line (JSON, by event name above).
+ */
+export const eventStreamSchema = z
+  .looseObject({
+    id: z.string().regex(/^[0-9]+(-[0-9]+)?$/),
+    event: z.enum(['job', 'delta', 'reset', 'done']),
+    data: z.string().describe('one line of JSON: the job, `{"text"}` or `{"reason"}`'),
+  })
+  .describe(EVENT_STREAM_DESCRIPTION);
 
 export { jobSchema };
