@@ -1,4 +1,3 @@
-import { jobSchema } from '@iscoolgpt/shared';
 import { z } from 'zod';
 
 /**
@@ -15,9 +14,6 @@ export const EVENT_STREAM_DESCRIPTION = [
   'The `delta` texts after the last `reset` make up the final answer. A comment line at least every 15 s keeps the connection alive; `retry:` is sent once.',
 ].join('\n');
 
-export const deltaEventSchema = z.object({ text: z.string() }).meta({ id: 'DeltaEvent' });
-export const resetEventSchema = z.object({ reason: z.string() }).meta({ id: 'ResetEvent' });
-
 /**
  * One event of a streamed response, as OpenAPI 3.1 documents `text/event-stream` (the schema
  * describes each event): its `id:`, `event:` name and `data:` line (JSON, by event name above).
@@ -29,5 +25,3 @@ export const eventStreamSchema = z
     data: z.string().describe('one line of JSON: the job, `{"text"}` or `{"reason"}`'),
   })
   .describe(EVENT_STREAM_DESCRIPTION);
-
-export { jobSchema };
