@@ -103,6 +103,28 @@ describe('start:api and start:worker without their AWS settings', () => {
     expect(service.output()).toMatch(
       /Missing required environment variables: AWS_REGION, JOBS_QUEUE_URL, JOBS_TABLE_NAME/,
     );
+    expect(service.output()).toMatch(/Missing required environment variable: REDIS_URL/);
+  });
+
+  it('start:worker exits 1 at once without REDIS_URL, naming it', async () => {
+    const { REDIS_URL: _omitted, ...withoutRedis } = suite.env;
+    const service = startService('worker', withoutRedis);
+
+    expect(await service.exited).toBe(1);
+    expect(service.output()).toMatch(/Missing required environment variable: REDIS_URL/);
+    expect(service.output()).not.toMatch(/JOBS_QUEUE_URL/);
+  });
+
+  it('start:api refuses a REDIS_URL that is not redis:// or rediss://, without echoing it', async () => {
+    const service = startService('api', {
+      ...suite.env,
+      PORT: String(await freePort()),
+      REDIS_URL: 'http://user:hunter2@cache.internal:6379',
+    });
+
+    expect(await service.exited).toBe(1);
+    expect(service.output()).toMatch(/REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/);
+    expect(service.output()).not.toContain('hunter2');
   });
 
   it('start:worker exits 1 at once, naming the one variable it lacks', async () => {
