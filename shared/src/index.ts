@@ -8,6 +8,7 @@ export * from './domain/events.js';
 export { EventPublisher, DeltaStream, DELTA_INTERVAL_MS } from './domain/job-events.js';
 export type * from './domain/ports.js';
 export { JobService, fingerprint, type JobServiceOptions } from './domain/job-service.js';
+export { JobStreams, NOTHING_AFTER } from './domain/job-stream.js';
 export {
   JobProcessor,
   type ProcessOutcome,
@@ -44,6 +45,8 @@ export {
   ConfigError,
   MAX_WAIT_SECONDS,
   PROVIDER_KEY_VARIABLES,
+  availableProviders,
+  providersWithKeys,
   type AwsConfig,
   type Config,
   type RedisConfig,

@@ -6,6 +6,7 @@ import { SqsJobQueue } from '../adapters/aws/sqs-job-queue.js';
 import { SqsJobSource } from '../adapters/aws/sqs-job-source.js';
 import { TaskProtection } from '../adapters/aws/task-protection.js';
 import {
+  availableProviders,
   ConfigError,
   loadConfig,
   requireAwsConfig,
@@ -57,6 +58,7 @@ export function buildAwsApiRuntime(config: Config, aws: AwsConfig, logger: Logge
     logger,
     deadlineSeconds: config.JOB_DEADLINE_SECONDS,
     ttlDays: config.JOB_TTL_DAYS,
+    providers: availableProviders(config),
   });
   return {
     jobs,

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { QueueUnavailableError } from './errors.js';
+import { ProviderNotConfiguredError, QueueUnavailableError } from './errors.js';
 import { EventPublisher, settleAndAnnounce } from './job-events.js';
 import {
   isSettled,
@@ -8,6 +8,7 @@ import {
   type AskRequest,
   type JobRecord,
   type JobStatus,
+  type ProviderName,
   type Settlement,
 } from './job.js';
 import { cancellation, failure, isOverdue } from './transitions.js';
@@ -27,6 +28,8 @@ export interface JobServiceOptions {
    * the job for this long, the wait polls the store as well.
    */
   channelGraceMs?: number;
+  /** The providers the workers can use: a request naming another is refused before it is stored. */
+  providers: readonly ProviderName[];
   now?: () => Date;
 }
 
@@ -52,6 +55,9 @@ export class JobService {
     request: AskRequest,
     idempotencyKey?: string,
   ): Promise<{ job: JobRecord; created: boolean }> {
+    if (request.provider && !this.options.providers.includes(request.provider)) {
+      throw new ProviderNotConfiguredError(request.provider, this.options.providers);
+    }
     const now = this.now();
     const record = newJobRecord(request, now, this.options);
     const idempotency = idempotencyKey

@@ -1,11 +1,18 @@
-import { buildEmbeddedRuntime, loadConfig, type Config } from '@iscoolgpt/shared';
+import {
+  buildEmbeddedRuntime,
+  loadConfig,
+  type Config,
+  type MemoryJobStore,
+} from '@iscoolgpt/shared';
 import { afterAll } from 'vitest';
 import { captureLogs } from '../../../../shared/test/support/logs.js';
-import { buildApp, type App } from '../../src/app.js';
+import { buildApp, type App, type AppOptions } from '../../src/app.js';
 
 export interface TestApp {
   app: App;
   config: Config;
+  /** The embedded store, to check what was (or was not) stored. */
+  store: MemoryJobStore;
   /** Every log line the app and its worker wrote, parsed. */
   logs: Record<string, unknown>[];
 }
@@ -14,12 +21,15 @@ export interface TestApp {
  * Builds the embedded app (API + in-process worker, in-memory adapters) from an environment, as
  * `npm start` does, and closes it after the test file.
  */
-export async function build(env: Record<string, string> = {}): Promise<TestApp> {
+export async function build(
+  env: Record<string, string> = {},
+  options: Pick<AppOptions, 'eventStream'> = {},
+): Promise<TestApp> {
   const config = loadConfig({ LOG_LEVEL: 'info', ...env });
   // The production logger options (redaction included), writing to memory instead of stdout.
   const captured = captureLogs('info');
   const runtime = buildEmbeddedRuntime(config, captured.logger);
-  const app = await buildApp({ jobs: runtime.jobs, config, logger: captured.logger });
+  const app = await buildApp({ jobs: runtime.jobs, config, logger: captured.logger, ...options });
   runtime.start();
   afterAll(async () => {
     await app.close();
@@ -28,6 +38,7 @@ export async function build(env: Record<string, string> = {}): Promise<TestApp> 
   return {
     app,
     config,
+    store: runtime.store,
     get logs() {
       return captured.entries();
     },
