@@ -15,6 +15,7 @@ import problemDetails, {
 } from './plugins/app/problem-details.js';
 import cors from './plugins/external/cors.js';
 import swagger from './plugins/external/swagger.js';
+import webPage, { hasPage } from './plugins/external/web-page.js';
 import ask from './routes/api/v1/ask.js';
 import jobRoutes from './routes/api/v1/jobs.js';
 import health from './routes/health.js';
@@ -35,10 +36,12 @@ export interface AppOptions {
   logger: FastifyBaseLogger;
   /** Heartbeat and retry hint of event streams (tests shorten the heartbeat). */
   eventStream?: EventStreamOptions;
+  /** The built study page (web/dist) to serve at `/`; without one the app is the API alone. */
+  webRoot?: string;
 }
 
 /** The HTTP layer, the same in embedded mode and in the API service: external plugins, ours, routes. */
-export async function buildApp({ jobs, config, logger, eventStream }: AppOptions) {
+export async function buildApp({ jobs, config, logger, eventStream, webRoot }: AppOptions) {
   const requestTimeoutMs = Math.ceil(config.HTTP_REQUEST_TIMEOUT_SECONDS * 1000);
   const app = Fastify({
     loggerInstance: logger,
@@ -89,6 +92,8 @@ export async function buildApp({ jobs, config, logger, eventStream }: AppOptions
     ...(eventStream && { eventStream }),
   });
   await app.register(jobRoutes, { prefix: '/api/v1', ...(eventStream && { eventStream }) });
+  if (hasPage(webRoot)) await app.register(webPage, { root: webRoot });
+  else if (webRoot) logger.info({ webRoot }, 'no study page built there: serving the API only');
   return app;
 }
 

@@ -23,7 +23,7 @@ export interface TestApp {
  */
 export async function build(
   env: Record<string, string> = {},
-  options: Pick<AppOptions, 'eventStream'> = {},
+  options: Pick<AppOptions, 'eventStream' | 'webRoot'> = {},
 ): Promise<TestApp> {
   const config = loadConfig({ LOG_LEVEL: 'info', ...env });
   // The production logger options (redaction included), writing to memory instead of stdout.
