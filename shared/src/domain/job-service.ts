@@ -12,7 +12,7 @@ import {
   type Settlement,
 } from './job.js';
 import { cancellation, failure, isOverdue } from './transitions.js';
-import type { JobEvents, JobQueue, JobStore, Logger } from './ports.js';
+import type { IdempotencyKey, JobEvents, JobQueue, JobStore, Logger } from './ports.js';
 
 export interface JobServiceOptions {
   store: JobStore;
@@ -50,10 +50,13 @@ export class JobService {
     return this.options.events;
   }
 
-  /** Creates and enqueues a job, or returns the earlier job for a replayed Idempotency-Key. */
+  /**
+   * Creates and enqueues a job, or returns the earlier job for an Idempotency-Key this caller
+   * already used with the same request.
+   */
   async submit(
     request: AskRequest,
-    idempotencyKey?: string,
+    idempotencyKey?: IdempotencyKey,
   ): Promise<{ job: JobRecord; created: boolean }> {
     if (request.provider && !this.options.providers.includes(request.provider)) {
       throw new ProviderNotConfiguredError(request.provider, this.options.providers);
@@ -61,7 +64,7 @@ export class JobService {
     const now = this.now();
     const record = newJobRecord(request, now, this.options);
     const idempotency = idempotencyKey
-      ? { key: idempotencyKey, fingerprint: fingerprint(request) }
+      ? { ...idempotencyKey, fingerprint: fingerprint(request) }
       : undefined;
     const { job, created } = await this.options.store.create(record, idempotency);
     if (!created) return { job: await this.refresh(job), created };
