@@ -85,6 +85,8 @@ const envSchema = z.object({
   HF_TOKEN: optionalString,
   HF_MODEL: z.string().default('meta-llama/Llama-3.1-8B-Instruct'),
   HF_ENDPOINT_URL: optionalUrl,
+  /** A job's events are kept this long after its last one (its `done`), for replays and resumes. */
+  JOB_EVENTS_TTL_SECONDS: count(3600),
   /** Latency of the offline demo provider (benchmarks and demos of the async path). */
   OFFLINE_PROVIDER_DELAY_MS: z.coerce.number().int().nonnegative().default(0),
 });

@@ -4,8 +4,11 @@
  */
 export * from './domain/job.js';
 export * from './domain/errors.js';
+export * from './domain/events.js';
+export { EventPublisher, DeltaStream, DELTA_INTERVAL_MS } from './domain/job-events.js';
 export type * from './domain/ports.js';
 export { JobService, fingerprint, type JobServiceOptions } from './domain/job-service.js';
+export { JobStreams, NOTHING_AFTER } from './domain/job-stream.js';
 export {
   JobProcessor,
   type ProcessOutcome,
@@ -13,11 +16,14 @@ export {
 } from './domain/job-processor.js';
 export { MemoryJobStore } from './adapters/memory/job-store.js';
 export { MemoryJobQueue } from './adapters/memory/job-queue.js';
+export { MemoryJobEvents, type MemoryJobEventsOptions } from './adapters/memory/job-events.js';
+export { LiveQueue } from './adapters/live-queue.js';
 export {
   jobsQueue,
   jobsTable,
   defaultResourceNames,
   workerSettings,
+  gatewaySettings,
 } from './adapters/aws/resources.js';
 export { OfflineProvider, OFFLINE_MODEL } from './providers/offline.js';
 export { ProviderChain, callOnce, type ProviderCall } from './providers/chain.js';

@@ -6,6 +6,7 @@ import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-z
 import { AccessLog } from './http/access-log.js';
 import { clientErrorHandler } from './http/client-errors.js';
 import { serializerCompiler } from './http/serializer.js';
+import type { EventStreamOptions } from './http/sse.js';
 import jobsPlugin from './plugins/app/jobs.js';
 import allowedMethods from './plugins/app/allowed-methods.js';
 import problemDetails, {
@@ -14,6 +15,7 @@ import problemDetails, {
 } from './plugins/app/problem-details.js';
 import cors from './plugins/external/cors.js';
 import swagger from './plugins/external/swagger.js';
+import webPage, { hasPage } from './plugins/external/web-page.js';
 import ask from './routes/api/v1/ask.js';
 import jobRoutes from './routes/api/v1/jobs.js';
 import health from './routes/health.js';
@@ -32,10 +34,26 @@ export interface AppOptions {
     | 'HTTP_MAX_CONNECTIONS'
   >;
   logger: FastifyBaseLogger;
+  /**
+   * The request header that names the caller (set by API Gateway in the API service), so that
+   * Idempotency-Keys are scoped per caller. Unset in embedded mode: one scope for every request.
+   */
+  callerHeader?: string;
+  /** Heartbeat and retry hint of event streams (tests shorten the heartbeat). */
+  eventStream?: EventStreamOptions;
+  /** The built study page (web/dist) to serve at `/`; without one the app is the API alone. */
+  webRoot?: string;
 }
 
 /** The HTTP layer, the same in embedded mode and in the API service: external plugins, ours, routes. */
-export async function buildApp({ jobs, config, logger }: AppOptions) {
+export async function buildApp({
+  jobs,
+  config,
+  logger,
+  callerHeader,
+  eventStream,
+  webRoot,
+}: AppOptions) {
   const requestTimeoutMs = Math.ceil(config.HTTP_REQUEST_TIMEOUT_SECONDS * 1000);
   const app = Fastify({
     loggerInstance: logger,
@@ -80,8 +98,15 @@ export async function buildApp({ jobs, config, logger }: AppOptions) {
   await app.register(jobsPlugin, { jobs });
 
   await app.register(health);
-  await app.register(ask, { prefix: '/api/v1', defaultWaitSeconds: config.SYNC_WAIT_SECONDS });
-  await app.register(jobRoutes, { prefix: '/api/v1' });
+  await app.register(ask, {
+    prefix: '/api/v1',
+    defaultWaitSeconds: config.SYNC_WAIT_SECONDS,
+    callerHeader,
+    ...(eventStream && { eventStream }),
+  });
+  await app.register(jobRoutes, { prefix: '/api/v1', ...(eventStream && { eventStream }) });
+  if (hasPage(webRoot)) await app.register(webPage, { root: webRoot });
+  else if (webRoot) logger.info({ webRoot }, 'no study page built there: serving the API only');
   return app;
 }
 

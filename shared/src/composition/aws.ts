@@ -16,6 +16,8 @@ import {
 import { createLogger } from '../logger.js';
 import { JobProcessor } from '../domain/job-processor.js';
 import { JobService } from '../domain/job-service.js';
+import { MemoryJobEvents } from '../adapters/memory/job-events.js';
+import { MAX_EVENTS_PER_JOB } from '../domain/events.js';
 import type { Answerer, Logger } from '../domain/ports.js';
 import { buildAnswerer } from './answerer.js';
 
@@ -31,6 +33,11 @@ export function buildAwsApiRuntime(config: Config, aws: AwsConfig, logger: Logge
   const jobs = new JobService({
     store: new DynamoJobStore({ client: clients.documents, tableName: aws.tableName }),
     queue: new SqsJobQueue(clients.sqs, aws.queueUrl),
+    // TODO(redis): the Redis Streams adapter replaces this process-local channel.
+    events: new MemoryJobEvents({
+      ttlSeconds: config.JOB_EVENTS_TTL_SECONDS,
+      maxEventsPerJob: MAX_EVENTS_PER_JOB,
+    }),
     logger,
     deadlineSeconds: config.JOB_DEADLINE_SECONDS,
     ttlDays: config.JOB_TTL_DAYS,
@@ -94,6 +101,11 @@ export async function startAwsWorker(
   const processor = new JobProcessor({
     store,
     answerer,
+    // TODO(redis): the Redis Streams adapter replaces this process-local channel.
+    events: new MemoryJobEvents({
+      ttlSeconds: config.JOB_EVENTS_TTL_SECONDS,
+      maxEventsPerJob: MAX_EVENTS_PER_JOB,
+    }),
     logger,
     leaseSeconds: timings.leaseSeconds,
   });

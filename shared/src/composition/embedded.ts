@@ -1,6 +1,8 @@
+import { MemoryJobEvents } from '../adapters/memory/job-events.js';
 import { MemoryJobQueue } from '../adapters/memory/job-queue.js';
 import { MemoryJobStore } from '../adapters/memory/job-store.js';
 import { providersWithKeys, type Config } from '../config.js';
+import { MAX_EVENTS_PER_JOB } from '../domain/events.js';
 import { JobProcessor } from '../domain/job-processor.js';
 import { JobService } from '../domain/job-service.js';
 import type { Answerer, Logger } from '../domain/ports.js';
@@ -26,9 +28,14 @@ export function buildEmbeddedRuntime(
   answerer: Answerer = buildAnswerer(config, logger),
 ): EmbeddedRuntime {
   const store = new MemoryJobStore({ maxJobs: config.MEMORY_STORE_MAX_JOBS });
+  const events = new MemoryJobEvents({
+    ttlSeconds: config.JOB_EVENTS_TTL_SECONDS,
+    maxEventsPerJob: MAX_EVENTS_PER_JOB,
+  });
   const processor = new JobProcessor({
     store,
     answerer,
+    events,
     logger,
     leaseSeconds: jobsQueue.visibilityTimeoutSeconds,
   });
@@ -42,6 +49,7 @@ export function buildEmbeddedRuntime(
   const jobs = new JobService({
     store,
     queue,
+    events,
     logger,
     deadlineSeconds: config.JOB_DEADLINE_SECONDS,
     ttlDays: config.JOB_TTL_DAYS,
@@ -52,6 +60,9 @@ export function buildEmbeddedRuntime(
     jobs,
     store,
     start: () => queue.start((message) => processor.process(message)),
-    stop: () => queue.stop(config.SHUTDOWN_TIMEOUT_SECONDS * 1000),
+    stop: async () => {
+      await queue.stop(config.SHUTDOWN_TIMEOUT_SECONDS * 1000);
+      await events.close();
+    },
   };
 }

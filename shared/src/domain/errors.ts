@@ -64,6 +64,7 @@ export const JOB_ERROR_CODES = [
   'deadline_exceeded',
   'dead_lettered',
   'queue_unavailable',
+  'cancelled',
 ] as const;
 export type JobErrorCode = (typeof JOB_ERROR_CODES)[number];
 

@@ -1,21 +1,37 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { JobBusyError } from './errors.js';
-import { PENDING_STATUSES, type JobMessage, type JobRecord, type Settlement } from './job.js';
+import { RESET_REASONS } from './events.js';
+import { DeltaStream, EventPublisher, settleAndAnnounce } from './job-events.js';
+import {
+  isSettled,
+  PENDING_STATUSES,
+  type JobMessage,
+  type JobRecord,
+  type Settlement,
+} from './job.js';
 import { failure } from './transitions.js';
-import type { Answerer, JobStore, Logger } from './ports.js';
+import type { Answerer, JobEvents, JobStore, Logger, SettleOptions } from './ports.js';
 
 export interface JobProcessorOptions {
   store: JobStore;
   answerer: Answerer;
+  events: JobEvents;
   logger: Logger;
   /**
    * How long a worker owns a job it took. Longer than the slowest provider round (retries
    * included), so a live worker is never overtaken; a crashed worker's job is taken over after it.
    */
   leaseSeconds: number;
+  /** How often the store is checked for a cancellation while the event channel is down. */
+  cancelPollMs?: number;
   now?: () => Date;
 }
 
-export type ProcessOutcome = 'completed' | 'failed' | 'duplicate' | 'missing' | 'overdue' | 'late';
+export type ProcessOutcome =
+  'completed' | 'failed' | 'cancelled' | 'duplicate' | 'missing' | 'overdue' | 'late';
+
+/** The abort reason of a provider call stopped because its job was cancelled. */
+const CANCELLED = Symbol('job cancelled');
 
 /**
  * The worker side of a job's life. Safe under at-least-once delivery: the conditional claim lets
@@ -24,9 +40,11 @@ export type ProcessOutcome = 'completed' | 'failed' | 'duplicate' | 'missing' | 
  */
 export class JobProcessor {
   private readonly now: () => Date;
+  private readonly publisher: EventPublisher;
 
   constructor(private readonly options: JobProcessorOptions) {
     this.now = options.now ?? (() => new Date());
+    this.publisher = new EventPublisher(options.events, options.logger);
   }
 
   async process(message: JobMessage, signal?: AbortSignal): Promise<ProcessOutcome> {
@@ -61,17 +79,48 @@ export class JobProcessor {
 
     const job = claim.job;
     logger.debug({ delivery: job.deliveries }, 'job started');
-    const outcome = await answerer.answer(
-      {
-        question: job.question,
-        subject: job.subject,
-        level: job.level,
-        language: job.language,
-        model: job.requestedModel,
-      },
-      job.requestedProvider,
-      { signal, logger },
+    const started = await this.publisher.status(job);
+    if (job.deliveries > 1) {
+      // An earlier delivery may have streamed part of an answer before its worker died.
+      await this.publisher.publish(job.id, { type: 'reset', reason: RESET_REASONS.redelivered });
+    }
+    const cancel = new AbortController();
+    const watching = new AbortController();
+    void this.watchForCancel(
+      job.id,
+      started ?? this.options.events.origin,
+      cancel,
+      watching.signal,
     );
+    const deltas = new DeltaStream(this.publisher, job.id);
+    let outcome;
+    try {
+      outcome = await answerer.answer(
+        {
+          question: job.question,
+          subject: job.subject,
+          level: job.level,
+          language: job.language,
+          model: job.requestedModel,
+        },
+        job.requestedProvider,
+        {
+          signal: signal ? AbortSignal.any([signal, cancel.signal]) : cancel.signal,
+          logger,
+          onDelta: (text) => deltas.write(text),
+          onRestart: (reason) => deltas.restart(reason),
+        },
+      );
+    } finally {
+      watching.abort();
+    }
+    if (cancel.signal.aborted) {
+      // The API settled the job as cancelled and announced it: nothing more is written.
+      deltas.discard();
+      logger.info({ attempts: outcome.attempts }, 'job cancelled; provider call stopped');
+      return 'cancelled';
+    }
+    await deltas.flush();
     const settlement: Settlement = outcome.ok
       ? {
           status: 'completed',
@@ -88,7 +137,7 @@ export class JobProcessor {
           ...(outcome.provider && { provider: outcome.provider }),
           ...(outcome.model && { model: outcome.model }),
         };
-    const stored = await store.settle(job.id, settlement, this.now(), {
+    const stored = await this.settleAndAnnounce(job.id, settlement, {
       from: ['running'],
       beforeDeadline: true,
     });
@@ -108,20 +157,69 @@ export class JobProcessor {
     return stored.status === 'completed' ? 'completed' : 'failed';
   }
 
+  /**
+   * Aborts `cancel` once the job is settled by someone else (a client's cancel), as the `done`
+   * event on the channel says; while the channel is down, by checking the store now and then.
+   */
+  private async watchForCancel(
+    jobId: string,
+    after: string,
+    cancel: AbortController,
+    signal: AbortSignal,
+  ): Promise<void> {
+    try {
+      for await (const event of this.options.events.follow(jobId, after, signal)) {
+        if (event.type === 'done') {
+          cancel.abort(CANCELLED);
+          return;
+        }
+      }
+      return;
+    } catch {
+      // The channel failed: fall through to the store.
+    }
+    try {
+      while (!signal.aborted) {
+        await sleep(this.options.cancelPollMs ?? 2000, undefined, { signal });
+        const job = await this.options.store.get(jobId);
+        if (!job || isSettled(job.status)) {
+          cancel.abort(CANCELLED);
+          return;
+        }
+      }
+    } catch {
+      // Stopped (the call ended) or the store failed: the settle's condition still guards the job.
+    }
+  }
+
+  private settleAndAnnounce(
+    id: string,
+    settlement: Settlement,
+    options: SettleOptions,
+  ): Promise<JobRecord | undefined> {
+    return settleAndAnnounce(
+      this.options.store,
+      this.publisher,
+      id,
+      settlement,
+      this.now(),
+      options,
+    );
+  }
+
   /** Called for a message that could not be processed after every delivery (the dead-letter path). */
   async deadLetter(message: JobMessage): Promise<void> {
     const logger = this.options.logger.child({ jobId: message.jobId });
-    const stored = await this.options.store.settle(
+    const stored = await this.settleAndAnnounce(
       message.jobId,
       failure('dead_lettered', 'The job could not be processed after repeated attempts'),
-      this.now(),
       { from: PENDING_STATUSES, beforeDeadline: false },
     );
     logger.error({ settled: Boolean(stored) }, 'job dead-lettered');
   }
 
   private async settle(job: JobRecord, settlement: Settlement, logger: Logger): Promise<void> {
-    const stored = await this.options.store.settle(job.id, settlement, this.now(), {
+    const stored = await this.settleAndAnnounce(job.id, settlement, {
       from: PENDING_STATUSES,
       beforeDeadline: false,
     });

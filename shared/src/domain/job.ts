@@ -1,12 +1,15 @@
 import { z } from 'zod';
 
-/** A job moves only forward: queued → running → completed | failed (running may repeat on redelivery). */
-export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed'] as const;
+/**
+ * A job moves only forward: queued → running → completed | failed | cancelled (running may repeat
+ * on redelivery; a client may cancel a pending job).
+ */
+export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export const PENDING_STATUSES: readonly JobStatus[] = ['queued', 'running'];
 
 export function isSettled(status: JobStatus): boolean {
-  return status === 'completed' || status === 'failed';
+  return status === 'completed' || status === 'failed' || status === 'cancelled';
 }
 
 /** Providers a client may ask for by name. */
@@ -114,7 +117,13 @@ export type Settlement =
       usage: Usage;
       attempts: number;
     }
-  | { status: 'failed'; error: JobError; attempts: number; provider?: AnsweredBy; model?: string };
+  | {
+      status: 'failed' | 'cancelled';
+      error: JobError;
+      attempts: number;
+      provider?: AnsweredBy;
+      model?: string;
+    };
 
 /** The message on the queue carries only the job id: the question stays in the store. */
 export const jobMessageSchema = z.strictObject({ jobId: z.uuid() });

@@ -12,9 +12,19 @@ import type {
   Usage,
 } from './job.js';
 import type { ProviderError } from './errors.js';
+import type { JobEvent, LoggedJobEvent } from './events.js';
 
-export interface IdempotencyClaim {
+/**
+ * An Idempotency-Key as the caller sent it, with the caller it belongs to. Keys are unique per
+ * caller (the IETF idempotency-key draft): two callers with the same key never share a job.
+ */
+export interface IdempotencyKey {
+  /** Who sent it: the API key id behind the gateway; one scope for everyone in embedded mode. */
+  scope: string;
   key: string;
+}
+
+export interface IdempotencyClaim extends IdempotencyKey {
   /** Hash of the validated request: the same key with another body is a conflict. */
   fingerprint: string;
 }
@@ -35,8 +45,8 @@ export interface SettleOptions {
 
 export interface JobStore {
   /**
-   * Stores a new job. With an idempotency claim, an earlier job with the same key and fingerprint
-   * is returned instead (`created: false`); the same key with another fingerprint throws
+   * Stores a new job. With an idempotency claim, an earlier job with the same scope, key and
+   * fingerprint is returned instead (`created: false`); the same key with another fingerprint throws
    * IdempotencyConflictError.
    */
   create(
@@ -92,10 +102,17 @@ export interface Answer {
   usage: Usage;
 }
 
+/** How a provider call is run: cancelled by `signal`, its text handed over as it is generated. */
+export interface ProviderCallOptions {
+  signal?: AbortSignal | undefined;
+  /** Called with each piece of answer text as the model writes it (the pieces make up `text`). */
+  onDelta?: ((text: string) => void) | undefined;
+}
+
 export interface AnswerProvider {
   readonly name: AnsweredBy;
-  /** Throws ProviderError for every failure it can classify. */
-  answer(request: AnswerRequest, signal?: AbortSignal): Promise<Answer>;
+  /** Streams the answer; throws ProviderError for every failure it can classify. */
+  answer(request: AnswerRequest, options?: ProviderCallOptions): Promise<Answer>;
 }
 
 /** The outcome of asking the providers for one job, with how many calls it took. */
@@ -108,6 +125,13 @@ export interface CallContext {
   signal?: AbortSignal;
   /** Bound to the job (its lines carry the job id); the answerer's own logger when absent. */
   logger?: Logger;
+  /** Receives the answer's text as it streams in. */
+  onDelta?: (text: string) => void;
+  /**
+   * Called before a retry or a fallback starts the answer again: text already handed to
+   * `onDelta` belongs to an attempt that did not finish.
+   */
+  onRestart?: (reason: 'retry' | 'fallback') => void;
 }
 
 /** Picks and calls providers for a job (explicit choice, fallback chain, retries). */
@@ -117,6 +141,30 @@ export interface Answerer {
     requestedProvider: ProviderName | null,
     context?: CallContext,
   ): Promise<AnswerOutcome>;
+}
+
+/**
+ * The event channel between the worker and the API: an append-only log per job, replayable from
+ * any event id, with live delivery. Never the source of truth (the job store is): events may be
+ * lost, and every reader falls back to the store.
+ */
+export interface JobEvents {
+  /** The id that comes before every event of a job: following from it replays the whole log. */
+  readonly origin: string;
+  /** Appends an event to the job's log and delivers it to live followers; resolves with its id. */
+  publish(jobId: string, event: JobEvent): Promise<string>;
+  /** Whether the job's log still holds the event with this id (the origin always counts). */
+  holds(jobId: string, id: string): Promise<boolean>;
+  /** The events the log holds after `after`, oldest first. */
+  read(jobId: string, after: string): Promise<LoggedJobEvent[]>;
+  /**
+   * The logged events after `after`, then live ones as they are published, until `signal` aborts
+   * (the iteration then ends quietly). Throws when the channel fails.
+   */
+  follow(jobId: string, after: string, signal: AbortSignal): AsyncIterable<LoggedJobEvent>;
+  /** Forgets a job's events at once (its job was deleted). */
+  forget(jobId: string): Promise<void>;
+  close(): Promise<void>;
 }
 
 /** The subset of pino's interface the domain logs through. */

@@ -7,6 +7,15 @@ export function failure(code: JobErrorCode, message: string): Settlement {
   return { status: 'failed', error: { code, message }, attempts: 0 };
 }
 
+/** A client cancelled the job: no answer, and no provider call counted by us. */
+export function cancellation(): Settlement {
+  return {
+    status: 'cancelled',
+    error: { code: 'cancelled', message: 'The job was cancelled by the client' },
+    attempts: 0,
+  };
+}
+
 /** At or past its deadline: a pending job then reads failed / deadline_exceeded. */
 export function isOverdue(job: Pick<JobRecord, 'deadlineAt'>, now: Date): boolean {
   return Date.parse(job.deadlineAt) <= now.getTime();

@@ -18,7 +18,11 @@ export type ProviderCall = (
 /** Asks a provider once; the retry policy replaces it where retries are configured. */
 export const callOnce: ProviderCall = async (provider, request, context) => {
   try {
-    return { ok: true, answer: await provider.answer(request, context?.signal), attempts: 1 };
+    const answer = await provider.answer(request, {
+      signal: context?.signal,
+      onDelta: context?.onDelta,
+    });
+    return { ok: true, answer, attempts: 1 };
   } catch (error) {
     return { ok: false, error: asProviderError(error), attempts: 1, provider: provider.name };
   }
@@ -71,7 +75,9 @@ export class ProviderChain implements Answerer {
     let last: AnswerOutcome | undefined;
     for (const provider of this.providers) {
       // A model name belongs to one provider; fallbacks use their own default model.
-      const asked = provider === this.providers[0] ? request : { ...request, model: null };
+      const first = provider === this.providers[0];
+      const asked = first ? request : { ...request, model: null };
+      if (!first) context?.onRestart?.('fallback');
       last = await this.call(provider, asked, context);
       attempts += last.attempts;
       if (last.ok || FINAL_CODES.has(last.error.code) || context?.signal?.aborted) break;

@@ -6,8 +6,13 @@ import {
   InferenceClientRoutingError,
 } from '@huggingface/inference';
 import { ProviderError } from '../domain/errors.js';
-import type { Answer, AnswerProvider, AnswerRequest } from '../domain/ports.js';
-import { toAnswer } from './completion.js';
+import type {
+  Answer,
+  AnswerProvider,
+  AnswerRequest,
+  ProviderCallOptions,
+} from '../domain/ports.js';
+import { collectStream } from './completion.js';
 import {
   badResponse,
   classifyHttpFailure,
@@ -39,7 +44,7 @@ export interface HuggingFaceProviderOptions {
   endpointUrl?: string | undefined;
 }
 
-/** Chat completions through `@huggingface/inference`, one HTTP request per call. */
+/** Streamed chat completions through `@huggingface/inference`, one HTTP request per call. */
 export class HuggingFaceProvider implements AnswerProvider {
   readonly name = HUGGING_FACE.name;
   private readonly client: InferenceClient;
@@ -51,20 +56,24 @@ export class HuggingFaceProvider implements AnswerProvider {
     );
   }
 
-  async answer(request: AnswerRequest, signal?: AbortSignal): Promise<Answer> {
+  async answer(request: AnswerRequest, options: ProviderCallOptions = {}): Promise<Answer> {
     const model = request.model ?? this.options.model;
     const response = keepResponseHeaders();
-    let body: unknown;
     try {
-      body = await this.client.chatCompletion(
-        { model, messages: chatMessages(request), max_tokens: MAX_ANSWER_TOKENS },
+      const stream = this.client.chatCompletionStream(
+        {
+          model,
+          messages: chatMessages(request),
+          max_tokens: MAX_ANSWER_TOKENS,
+          stream_options: { include_usage: true },
+        },
         // Without this the client retries a 503 at once and forever, outside our policy.
-        { retry_on_error: false, signal, fetch: response.fetch },
+        { retry_on_error: false, signal: options.signal, fetch: response.fetch },
       );
+      return await collectStream(HUGGING_FACE, stream, model, options);
     } catch (error) {
       throw classify(error, response.headers);
     }
-    return toAnswer(HUGGING_FACE, body, model);
   }
 }
 
@@ -81,6 +90,7 @@ function keepResponseHeaders() {
 }
 
 function classify(error: unknown, headers: Headers | undefined): unknown {
+  if (error instanceof ProviderError) return error;
   if (error instanceof InferenceClientProviderApiError) {
     const body = error.httpResponse.body;
     return classifyHttpFailure(HUGGING_FACE, {

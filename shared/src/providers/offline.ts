@@ -1,5 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Answer, AnswerProvider, AnswerRequest } from '../domain/ports.js';
+import type {
+  Answer,
+  AnswerProvider,
+  AnswerRequest,
+  ProviderCallOptions,
+} from '../domain/ports.js';
 
 export const OFFLINE_MODEL = 'offline-demo';
 
@@ -13,14 +18,22 @@ export class OfflineProvider implements AnswerProvider {
 
   constructor(private readonly options: { delayMs: number } = { delayMs: 0 }) {}
 
-  async answer(request: AnswerRequest, signal?: AbortSignal): Promise<Answer> {
-    if (this.options.delayMs > 0) await sleep(this.options.delayMs, undefined, { signal });
+  /** Streams its text word by word, its delay spread over the words, so streaming shows without keys. */
+  async answer(request: AnswerRequest, options: ProviderCallOptions = {}): Promise<Answer> {
     const about = [request.subject, request.level && `${request.level} level`]
       .filter(Boolean)
       .join(', ');
     const asked = `Your question${about ? ` (${about})` : ''}: "${request.question}"`;
+    const text = `${HEADER}\n\n${asked}\n\n${STUDY_STEPS}`;
+    const words = text.match(/\S+\s*/g) ?? [];
+    const pause = this.options.delayMs / words.length;
+    for (const word of words) {
+      if (pause > 0) await sleep(pause, undefined, { signal: options.signal });
+      options.signal?.throwIfAborted();
+      options.onDelta?.(word);
+    }
     return {
-      text: `${HEADER}\n\n${asked}\n\n${STUDY_STEPS}`,
+      text,
       provider: 'offline',
       model: OFFLINE_MODEL,
       usage: {

@@ -1,6 +1,12 @@
 import OpenAI, { APIConnectionError, APIError } from 'openai';
-import type { Answer, AnswerProvider, AnswerRequest } from '../domain/ports.js';
-import { toAnswer } from './completion.js';
+import { ProviderError } from '../domain/errors.js';
+import type {
+  Answer,
+  AnswerProvider,
+  AnswerRequest,
+  ProviderCallOptions,
+} from '../domain/ports.js';
+import { collectStream } from './completion.js';
 import {
   badResponse,
   classifyHttpFailure,
@@ -25,7 +31,7 @@ export interface OpenAIProviderOptions {
   baseURL?: string | undefined;
 }
 
-/** Chat completions through the official SDK, one HTTP request per call. */
+/** Streamed chat completions through the official SDK, one HTTP request per call. */
 export class OpenAIProvider implements AnswerProvider {
   readonly name = OPENAI.name;
   private readonly client: OpenAI;
@@ -44,22 +50,28 @@ export class OpenAIProvider implements AnswerProvider {
     });
   }
 
-  async answer(request: AnswerRequest, signal?: AbortSignal): Promise<Answer> {
+  async answer(request: AnswerRequest, options: ProviderCallOptions = {}): Promise<Answer> {
     const model = request.model ?? this.options.model;
-    let body: unknown;
     try {
-      body = await this.client.chat.completions.create(
-        { model, messages: chatMessages(request) },
-        { signal },
+      // Aborting the signal closes the HTTP connection, which stops the model (and its billing).
+      const stream = await this.client.chat.completions.create(
+        {
+          model,
+          messages: chatMessages(request),
+          stream: true,
+          stream_options: { include_usage: true },
+        },
+        { signal: options.signal },
       );
+      return await collectStream(OPENAI, stream, model, options);
     } catch (error) {
       throw classify(error);
     }
-    return toAnswer(OPENAI, body, model);
   }
 }
 
 function classify(error: unknown): unknown {
+  if (error instanceof ProviderError) return error;
   // Connection failures (the SDK's own timeout among them) carry no status.
   if (error instanceof APIConnectionError) return unreachable(OPENAI);
   if (error instanceof APIError && error.status !== undefined) {

@@ -1,7 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry, { AbortError } from 'p-retry';
 import { ProviderError } from '../domain/errors.js';
-import type { Answer, AnswerProvider, AnswerRequest, Logger } from '../domain/ports.js';
+import type {
+  Answer,
+  AnswerProvider,
+  AnswerRequest,
+  CallContext,
+  Logger,
+} from '../domain/ports.js';
 import { asProviderError, type ProviderCall } from './chain.js';
 
 export interface RetryPolicyOptions {
@@ -48,7 +54,8 @@ export function retryingCall(options: RetryPolicyOptions): ProviderCall {
       const answer = await pRetry(
         () => {
           attempts += 1;
-          return callWithTimeout(provider, request, timeoutMs, signal);
+          if (attempts > 1) context?.onRestart?.('retry');
+          return callWithTimeout(provider, request, timeoutMs, context);
         },
         {
           retries: maxAttempts - 1,
@@ -101,11 +108,15 @@ async function callWithTimeout(
   provider: AnswerProvider,
   request: AnswerRequest,
   timeoutMs: number,
-  signal: AbortSignal | undefined,
+  context: CallContext | undefined,
 ): Promise<Answer> {
+  const signal = context?.signal;
   const timer = AbortSignal.timeout(timeoutMs);
   try {
-    return await provider.answer(request, signal ? AbortSignal.any([signal, timer]) : timer);
+    return await provider.answer(request, {
+      signal: signal ? AbortSignal.any([signal, timer]) : timer,
+      onDelta: context?.onDelta,
+    });
   } catch (error) {
     if (signal?.aborted) throw new AbortError(cancelled());
     if (timer.aborted) {

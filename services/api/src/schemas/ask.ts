@@ -1,5 +1,6 @@
 import { askRequestSchema, jobSchema } from '@iscoolgpt/shared';
 import { z } from 'zod';
+import { eventStreamSchema } from './events.js';
 import {
   jobFailedProblemSchema,
   problemSchema,
@@ -28,16 +29,26 @@ export const askSchema = {
   description:
     'Creates a job. Answers 200 with the completed job if it finishes within the wait budget ' +
     '(Prefer: wait=N, default SYNC_WAIT_SECONDS), 202 with the pending job and a Location to poll ' +
-    'otherwise (or at once with Prefer: respond-async), 502 if the job failed within the wait.',
+    'otherwise (or at once with Prefer: respond-async), 502 if the job failed within the wait, ' +
+    '409 if it was cancelled while the request waited. With `Accept: text/event-stream` the ' +
+    "answer streams in the same response (200): the job's event stream, as " +
+    '`GET /api/v1/jobs/{id}/events` sends it, whose first event is the job with its id.',
   tags: ['ask'],
   body: askRequestSchema,
   headers: askHeadersSchema,
   response: {
-    200: jobResponseSchema,
+    200: {
+      description: 'The completed job; with `Accept: text/event-stream`, its event stream',
+      content: {
+        'application/json': { schema: jobResponseSchema },
+        'text/event-stream': { schema: eventStreamSchema },
+      },
+    },
     202: jobResponseSchema,
     400: validationProblemSchema,
     413: problemSchema,
     415: problemSchema,
+    409: jobFailedProblemSchema,
     422: unprocessableProblemSchema,
     502: jobFailedProblemSchema,
     503: problemSchema,

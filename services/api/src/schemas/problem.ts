@@ -58,6 +58,7 @@ export const problemTypes = {
   idempotencyConflict: '/problems/idempotency-key-reused',
   providerNotConfigured: '/problems/provider-not-configured',
   jobFailed: '/problems/job-failed',
+  jobCancelled: '/problems/job-cancelled',
   unavailable: '/problems/service-unavailable',
   internal: '/problems/internal-error',
   requestTimeout: '/problems/request-timeout',

@@ -13,7 +13,13 @@ import {
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IdempotencyConflictError } from '../../domain/errors.js';
 import { isSettled, type JobRecord, type Settlement } from '../../domain/job.js';
-import type { ClaimResult, IdempotencyClaim, JobStore, SettleOptions } from '../../domain/ports.js';
+import type {
+  ClaimResult,
+  IdempotencyClaim,
+  IdempotencyKey,
+  JobStore,
+  SettleOptions,
+} from '../../domain/ports.js';
 import { applySettlement, isOverdue, maySettle } from '../../domain/transitions.js';
 import { jobsTable } from './resources.js';
 import { SettlementPoller } from './settlement-poller.js';
@@ -31,7 +37,10 @@ export interface DynamoJobStoreOptions {
 
 const PK = jobsTable.partitionKey;
 const jobKey = (id: string) => ({ [PK]: `job#${id}` });
-const idempotencyKey = (key: string) => ({ [PK]: `idem#${key}` });
+/** One record per caller and key: `idem#<scope>#<key>`, the scope encoded so it holds no `#`. */
+const idempotencyKey = ({ scope, key }: IdempotencyKey) => ({
+  [PK]: `idem#${encodeURIComponent(scope)}#${key}`,
+});
 
 /** Conditional writes that lost a race are tried again this many times. */
 const WRITE_ATTEMPTS = 5;
@@ -42,7 +51,7 @@ const CLAIMED_CACHE_SIZE = 1000;
 
 /**
  * The production job store: one DynamoDB table, one item per job (`job#<id>`) and one per
- * Idempotency-Key (`idem#<key>`). Every state change is a conditional write, so a redelivered or
+ * caller and Idempotency-Key (`idem#<scope>#<key>`). Every state change is a conditional write, so a redelivered or
  * duplicated message can never overwrite a settled job or move a job backwards.
  */
 export class DynamoJobStore implements JobStore {
@@ -97,7 +106,7 @@ export class DynamoJobStore implements JobStore {
           await sleep(20 * attempt);
           continue;
         }
-        const earlier = await this.readIdempotencyRecord(claim.key);
+        const earlier = await this.readIdempotencyRecord(claim);
         if (!earlier) continue; // expired and deleted in between: try again
         if (earlier.fingerprint !== claim.fingerprint)
           throw new IdempotencyConflictError(claim.key);
@@ -238,7 +247,7 @@ export class DynamoJobStore implements JobStore {
             Put: {
               TableName: this.table,
               Item: {
-                ...idempotencyKey(claim.key),
+                ...idempotencyKey(claim),
                 jobId: job.id,
                 fingerprint: claim.fingerprint,
                 expiresAt: job.expiresAt,
@@ -268,7 +277,7 @@ export class DynamoJobStore implements JobStore {
   }
 
   private async readIdempotencyRecord(
-    key: string,
+    key: IdempotencyKey,
   ): Promise<{ jobId: string; fingerprint: string } | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.table, Key: idempotencyKey(key), ConsistentRead: true }),

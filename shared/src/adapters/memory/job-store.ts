@@ -1,6 +1,12 @@
 import { IdempotencyConflictError, StoreFullError } from '../../domain/errors.js';
 import { isSettled, type JobRecord, type Settlement } from '../../domain/job.js';
-import type { ClaimResult, IdempotencyClaim, JobStore, SettleOptions } from '../../domain/ports.js';
+import type {
+  ClaimResult,
+  IdempotencyClaim,
+  IdempotencyKey,
+  JobStore,
+  SettleOptions,
+} from '../../domain/ports.js';
 import { applySettlement, isOverdue, maySettle } from '../../domain/transitions.js';
 
 export interface MemoryJobStoreOptions {
@@ -36,8 +42,9 @@ export class MemoryJobStore implements JobStore {
     claim?: IdempotencyClaim,
   ): Promise<{ job: JobRecord; created: boolean }> {
     this.evict();
-    if (claim) {
-      const earlier = this.idempotency.get(claim.key);
+    const recordKey = claim && idempotencyRecordKey(claim);
+    if (recordKey) {
+      const earlier = this.idempotency.get(recordKey);
       const earlierJob = earlier && this.jobs.get(earlier.jobId);
       if (earlier && earlierJob) {
         if (earlier.fingerprint !== claim.fingerprint)
@@ -47,9 +54,9 @@ export class MemoryJobStore implements JobStore {
     }
     if (this.jobs.size >= this.options.maxJobs) throw new StoreFullError();
     this.jobs.set(job.id, job);
-    if (claim) {
-      this.idempotency.set(claim.key, { jobId: job.id, fingerprint: claim.fingerprint });
-      this.keyByJob.set(job.id, claim.key);
+    if (claim && recordKey) {
+      this.idempotency.set(recordKey, { jobId: job.id, fingerprint: claim.fingerprint });
+      this.keyByJob.set(job.id, recordKey);
     }
     return { job, created: true };
   }
@@ -143,4 +150,9 @@ export class MemoryJobStore implements JobStore {
     if (key !== undefined) this.idempotency.delete(key);
     this.keyByJob.delete(id);
   }
+}
+
+/** One record per caller and key; the scope is encoded so no scope can end in another's key. */
+function idempotencyRecordKey({ scope, key }: IdempotencyKey): string {
+  return `${encodeURIComponent(scope)}#${key}`;
 }

@@ -1,7 +1,9 @@
 import { isSettled, toPublicJob, type JobRecord } from '@iscoolgpt/shared';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { callerScope } from '../../../http/caller.js';
 import { resolveWait } from '../../../http/prefer.js';
+import { sendEventStream, wantsEventStream, type EventStreamOptions } from '../../../http/sse.js';
 import { sendProblem } from '../../../plugins/app/problem-details.js';
 import { askSchema } from '../../../schemas/ask.js';
 import { problemTypes } from '../../../schemas/problem.js';
@@ -9,18 +11,35 @@ import { problemTypes } from '../../../schemas/problem.js';
 /** How soon a client polling a pending job should come back. */
 const RETRY_AFTER_SECONDS = 1;
 
-const ask: FastifyPluginAsyncZod<{ defaultWaitSeconds: number }> = async (
+export interface AskOptions {
+  defaultWaitSeconds: number;
+  /** The header naming the caller Idempotency-Keys are scoped to; none: one scope for all. */
+  callerHeader?: string;
+  eventStream?: EventStreamOptions;
+}
+
+const ask: FastifyPluginAsyncZod<AskOptions> = async (
   fastify,
-  { defaultWaitSeconds },
+  { defaultWaitSeconds, callerHeader, eventStream },
 ) => {
   fastify.post('/ask', { schema: askSchema }, async (request, reply) => {
-    const wait = resolveWait(request.headers.prefer, defaultWaitSeconds);
-    const submitted = await fastify.jobs.submit(request.body, request.headers['idempotency-key']);
+    const key = request.headers['idempotency-key'];
+    const submitted = await fastify.jobs.submit(
+      request.body,
+      key === undefined ? undefined : { key, scope: callerScope(request, callerHeader) },
+    );
     // The access line carries it (a field, not a child logger: this is the hot path).
     request.jobId = submitted.job.id;
     if (!submitted.created) {
       request.log.info({ jobId: submitted.job.id }, 'idempotent replay of an earlier ask');
     }
+    if (wantsEventStream(request)) {
+      // The job's stream, in this response: its first event is the job with its id.
+      const stop = new AbortController();
+      const events = await fastify.streams.open(submitted.job, undefined, stop.signal);
+      if (typeof events !== 'symbol') return sendEventStream(reply, events, stop, eventStream);
+    }
+    const wait = resolveWait(request.headers.prefer, defaultWaitSeconds);
     const job =
       isSettled(submitted.job.status) || wait.seconds === 0
         ? submitted.job
@@ -33,6 +52,16 @@ const ask: FastifyPluginAsyncZod<{ defaultWaitSeconds: number }> = async (
 
 function sendOutcome(reply: FastifyReply, job: JobRecord) {
   if (job.status === 'completed') return reply.code(200).send(toPublicJob(job));
+  if (job.status === 'cancelled') {
+    return sendProblem(reply, {
+      type: problemTypes.jobCancelled,
+      title: 'The job was cancelled',
+      status: 409,
+      detail: 'The job was cancelled before it was answered',
+      code: 'cancelled',
+      jobId: job.id,
+    });
+  }
   if (job.status === 'failed') {
     return sendProblem(reply, {
       type: problemTypes.jobFailed,

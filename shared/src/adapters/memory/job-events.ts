@@ -1,0 +1,111 @@
+import type { JobEvent, LoggedJobEvent } from '../../domain/events.js';
+import type { JobEvents } from '../../domain/ports.js';
+import { LiveQueue } from '../live-queue.js';
+
+export interface MemoryJobEventsOptions {
+  /** A job's events are forgotten this long after its last one (JOB_EVENTS_TTL_SECONDS). */
+  ttlSeconds: number;
+  /** At most this many events are kept per job; the oldest make room. */
+  maxEventsPerJob: number;
+  now?: () => number;
+}
+
+interface Log {
+  events: LoggedJobEvent[];
+  /** The last id given out: ids are 1, 2, 3, … per job, so the origin is 0. */
+  lastId: number;
+  expiresAt: number;
+  followers: Set<LiveQueue<LoggedJobEvent>>;
+}
+
+/** The embedded-mode event channel: per-job logs in this process, with in-process live delivery. */
+export class MemoryJobEvents implements JobEvents {
+  readonly origin = '0';
+  private readonly logs = new Map<string, Log>();
+  private readonly now: () => number;
+  private nextSweep = 0;
+
+  constructor(private readonly options: MemoryJobEventsOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  async publish(jobId: string, event: JobEvent): Promise<string> {
+    this.sweep();
+    const log = this.logOf(jobId);
+    log.lastId += 1;
+    const logged: LoggedJobEvent = { ...event, id: String(log.lastId) };
+    log.events.push(logged);
+    if (log.events.length > this.options.maxEventsPerJob) log.events.shift();
+    log.expiresAt = this.now() + this.options.ttlSeconds * 1000;
+    for (const follower of log.followers) follower.push(logged);
+    return logged.id;
+  }
+
+  async holds(jobId: string, id: string): Promise<boolean> {
+    if (id === this.origin) return true;
+    const events = this.live(jobId)?.events ?? [];
+    const wanted = Number(id);
+    const first = Number(events[0]?.id ?? Number.NaN);
+    const last = Number(events.at(-1)?.id ?? Number.NaN);
+    return Number.isInteger(wanted) && wanted >= first && wanted <= last;
+  }
+
+  async read(jobId: string, after: string): Promise<LoggedJobEvent[]> {
+    return this.after(jobId, after);
+  }
+
+  async *follow(jobId: string, after: string, signal: AbortSignal): AsyncGenerator<LoggedJobEvent> {
+    const log = this.logOf(jobId);
+    const queue = new LiveQueue<LoggedJobEvent>();
+    // Logged and live events meet here in one order: nothing can be published in between.
+    for (const event of this.after(jobId, after)) queue.push(event);
+    log.followers.add(queue);
+    try {
+      yield* queue.drain(signal);
+    } finally {
+      log.followers.delete(queue);
+    }
+  }
+
+  async forget(jobId: string): Promise<void> {
+    this.logs.delete(jobId);
+  }
+
+  async close(): Promise<void> {
+    this.logs.clear();
+  }
+
+  private after(jobId: string, after: string): LoggedJobEvent[] {
+    const from = Number(after);
+    return (this.live(jobId)?.events ?? []).filter((event) => Number(event.id) > from);
+  }
+
+  private live(jobId: string): Log | undefined {
+    const log = this.logs.get(jobId);
+    return log && log.expiresAt > this.now() ? log : undefined;
+  }
+
+  private logOf(jobId: string): Log {
+    let log = this.live(jobId);
+    if (!log) {
+      log = {
+        events: [],
+        lastId: 0,
+        expiresAt: this.now() + this.options.ttlSeconds * 1000,
+        followers: this.logs.get(jobId)?.followers ?? new Set(),
+      };
+      this.logs.set(jobId, log);
+    }
+    return log;
+  }
+
+  /** Drops expired logs nobody follows, at most once a second. */
+  private sweep(): void {
+    const now = this.now();
+    if (now < this.nextSweep) return;
+    this.nextSweep = now + 1000;
+    for (const [jobId, log] of this.logs) {
+      if (log.expiresAt <= now && log.followers.size === 0) this.logs.delete(jobId);
+    }
+  }
+}

@@ -1,0 +1,122 @@
+import { RESET_REASONS, type JobEvent } from './events.js';
+import { toPublicJob, type JobRecord, type Settlement } from './job.js';
+import type { JobEvents, JobStore, Logger, SettleOptions } from './ports.js';
+
+/**
+ * Publishing as the domain does it: best effort. The event channel is never the source of truth,
+ * so a failed publish is logged at warn and the job goes on; readers fall back to the store.
+ */
+export class EventPublisher {
+  constructor(
+    readonly channel: JobEvents,
+    private readonly logger: Logger,
+  ) {}
+
+  async publish(jobId: string, event: JobEvent): Promise<string | undefined> {
+    try {
+      return await this.channel.publish(jobId, event);
+    } catch (error) {
+      this.logger.warn({ jobId, event: event.type, err: error }, 'job event not published');
+      return undefined;
+    }
+  }
+
+  /** A job's status changed. */
+  status(job: JobRecord): Promise<string | undefined> {
+    return this.publish(job.id, { type: 'job', job: toPublicJob(job) });
+  }
+
+  /** A job settled: its final state, after which its stream ends. */
+  done(job: JobRecord): Promise<string | undefined> {
+    return this.publish(job.id, { type: 'done', job: toPublicJob(job) });
+  }
+}
+
+/** Settles a job in the store and, when that write won, announces its end on the channel. */
+export async function settleAndAnnounce(
+  store: JobStore,
+  publisher: EventPublisher,
+  id: string,
+  settlement: Settlement,
+  now: Date,
+  options: SettleOptions,
+): Promise<JobRecord | undefined> {
+  const settled = await store.settle(id, settlement, now, options);
+  if (settled) await publisher.done(settled);
+  return settled;
+}
+
+/** At most one delta event per this many milliseconds (about 20 a second) per job. */
+export const DELTA_INTERVAL_MS = 50;
+
+/**
+ * The answer text of one job on its way to the channel: the first piece goes out at once (time to
+ * first word matters most), later pieces are coalesced into at most one event per interval, and
+ * events leave in order. A restart publishes `reset` only when text was already published.
+ */
+export class DeltaStream {
+  private buffer = '';
+  private timer: NodeJS.Timeout | undefined;
+  private lastSentAt = Number.NEGATIVE_INFINITY;
+  private published = false;
+  private closed = false;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly publisher: EventPublisher,
+    private readonly jobId: string,
+    private readonly intervalMs = DELTA_INTERVAL_MS,
+  ) {}
+
+  write(text: string): void {
+    if (this.closed || text === '') return;
+    this.buffer += text;
+    if (this.timer) return;
+    const wait = this.lastSentAt + this.intervalMs - performance.now();
+    if (wait <= 0) this.send();
+    else this.timer = setTimeout(() => this.send(), wait);
+  }
+
+  restart(reason: keyof typeof RESET_REASONS): void {
+    if (this.closed) return;
+    this.cancelTimer();
+    this.buffer = '';
+    if (!this.published) return;
+    this.published = false;
+    this.enqueue({ type: 'reset', reason: RESET_REASONS[reason] });
+  }
+
+  /** Sends what is buffered and resolves once every event has left. */
+  async flush(): Promise<void> {
+    if (this.buffer) this.send();
+    await this.tail;
+  }
+
+  /** Drops what is buffered and publishes nothing more (the job was cancelled). */
+  discard(): void {
+    this.closed = true;
+    this.cancelTimer();
+    this.buffer = '';
+  }
+
+  private send(): void {
+    this.cancelTimer();
+    const text = this.buffer;
+    this.buffer = '';
+    if (!text || this.closed) return;
+    this.lastSentAt = performance.now();
+    this.published = true;
+    this.enqueue({ type: 'delta', text });
+  }
+
+  private enqueue(event: JobEvent): void {
+    this.tail = this.tail.then(() =>
+      this.closed ? undefined : this.publisher.publish(this.jobId, event),
+    );
+  }
+
+  private cancelTimer(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
