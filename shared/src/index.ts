@@ -42,6 +42,7 @@ export { systemPrompt, chatMessages, type ChatMessage } from './providers/prompt
 export {
   loadConfig,
   requireAwsConfig,
+  requireRedisConfig,
   ConfigError,
   MAX_WAIT_SECONDS,
   PROVIDER_KEY_VARIABLES,
@@ -49,6 +50,7 @@ export {
   providersWithKeys,
   type AwsConfig,
   type Config,
+  type RedisConfig,
 } from './config.js';
 export { createLogger, loggerOptions, REDACTED_PATHS } from './logger.js';
 export { buildAnswerer, type BackoffOverrides } from './composition/answerer.js';
