@@ -75,6 +75,11 @@ const envSchema = z.object({
   HF_ENDPOINT_URL: optionalUrl,
   /** A job's events are kept this long after its last one (its `done`), for replays and resumes. */
   JOB_EVENTS_TTL_SECONDS: count(3600),
+  /**
+   * The most tokens one prompt may take (system prompt, earlier turns, question): older turns are
+   * dropped to fit; a question that alone does not fit is refused with 422.
+   */
+  CONTEXT_MAX_TOKENS: count(6000),
   /** Latency of the offline demo provider (benchmarks and demos of the async path). */
   OFFLINE_PROVIDER_DELAY_MS: z.coerce.number().int().nonnegative().default(0),
 });

@@ -3,11 +3,17 @@
  * needs. The AWS adapters (and the AWS SDK they load) are in `@iscoolgpt/shared/aws`.
  */
 export * from './domain/job.js';
+export * from './domain/conversation.js';
 export * from './domain/errors.js';
 export * from './domain/events.js';
 export { EventPublisher, DeltaStream, DELTA_INTERVAL_MS } from './domain/job-events.js';
 export type * from './domain/ports.js';
-export { JobService, fingerprint, type JobServiceOptions } from './domain/job-service.js';
+export {
+  JobService,
+  fingerprint,
+  type ContextBudget,
+  type JobServiceOptions,
+} from './domain/job-service.js';
 export {
   JobProcessor,
   type ProcessOutcome,
@@ -36,7 +42,14 @@ export {
   type HuggingFaceProviderOptions,
 } from './providers/huggingface.js';
 export { retryingCall, RETRY_DEFAULTS, type RetryPolicyOptions } from './providers/retry.js';
-export { systemPrompt, chatMessages, type ChatMessage } from './providers/prompt.js';
+export {
+  systemPrompt,
+  chatMessages,
+  countChatTokens,
+  fittingHistory,
+  minimalPromptTokens,
+  type ChatMessage,
+} from './providers/prompt.js';
 export {
   loadConfig,
   requireAwsConfig,

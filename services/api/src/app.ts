@@ -9,6 +9,8 @@ import problemDetails from './plugins/app/problem-details.js';
 import cors from './plugins/external/cors.js';
 import swagger from './plugins/external/swagger.js';
 import ask from './routes/api/v1/ask.js';
+import conversations from './routes/api/v1/conversations.js';
+import feedback from './routes/api/v1/feedback.js';
 import jobRoutes from './routes/api/v1/jobs.js';
 import health from './routes/health.js';
 
@@ -50,6 +52,8 @@ export async function buildApp({ jobs, config, logger }: AppOptions) {
   await app.register(health);
   await app.register(ask, { prefix: '/api/v1', defaultWaitSeconds: config.SYNC_WAIT_SECONDS });
   await app.register(jobRoutes, { prefix: '/api/v1' });
+  await app.register(conversations, { prefix: '/api/v1' });
+  await app.register(feedback, { prefix: '/api/v1' });
   return app;
 }
 

@@ -19,6 +19,7 @@ import { MemoryJobEvents } from '../adapters/memory/job-events.js';
 import { MAX_EVENTS_PER_JOB } from '../domain/events.js';
 import type { Answerer, Logger } from '../domain/ports.js';
 import { buildAnswerer } from './answerer.js';
+import { contextBudget } from './context-budget.js';
 
 export interface AwsApiRuntime {
   jobs: JobService;
@@ -40,6 +41,7 @@ export function buildAwsApiRuntime(config: Config, aws: AwsConfig, logger: Logge
     logger,
     deadlineSeconds: config.JOB_DEADLINE_SECONDS,
     ttlDays: config.JOB_TTL_DAYS,
+    contextBudget: contextBudget(config),
   });
   return { jobs, close: async () => clients.destroy() };
 }
@@ -106,6 +108,7 @@ export async function startAwsWorker(
     }),
     logger,
     leaseSeconds: timings.leaseSeconds,
+    contextMaxTokens: config.CONTEXT_MAX_TOKENS,
   });
   const common = {
     sqs: clients.sqs,

@@ -1,6 +1,11 @@
 import { askRequestSchema, jobSchema } from '@iscoolgpt/shared';
 import { z } from 'zod';
-import { jobFailedProblemSchema, problemSchema, validationProblemSchema } from './problem.js';
+import {
+  jobFailedProblemSchema,
+  problemSchema,
+  turnInProgressProblemSchema,
+  validationProblemSchema,
+} from './problem.js';
 
 export const jobResponseSchema = jobSchema.meta({ id: 'Job' });
 
@@ -23,7 +28,11 @@ export const askSchema = {
   description:
     'Creates a job. Answers 200 with the completed job if it finishes within the wait budget ' +
     '(Prefer: wait=N, default SYNC_WAIT_SECONDS), 202 with the pending job and a Location to poll ' +
-    'otherwise (or at once with Prefer: respond-async), 502 if the job failed within the wait.',
+    'otherwise (or at once with Prefer: respond-async), 502 if the job failed within the wait. ' +
+    'With `conversationId` the job is the next turn of that conversation (404 if unknown, 409 ' +
+    '`turn_in_progress` while its latest turn is pending) and inherits its subject, level, ' +
+    'language and mode unless the ask sets them; without it, the ask starts a new conversation. ' +
+    '422 when the question alone does not fit CONTEXT_MAX_TOKENS.',
   tags: ['ask'],
   body: askRequestSchema,
   headers: askHeadersSchema,
@@ -32,6 +41,8 @@ export const askSchema = {
     202: jobResponseSchema,
     400: validationProblemSchema,
     413: problemSchema,
+    404: problemSchema,
+    409: turnInProgressProblemSchema,
     415: problemSchema,
     422: problemSchema,
     502: jobFailedProblemSchema,

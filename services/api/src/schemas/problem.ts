@@ -30,6 +30,18 @@ export const jobFailedProblemSchema = problemSchema
   .extend({ code: z.string(), jobId: z.uuid() })
   .meta({ id: 'JobFailedProblem' });
 
+export const turnInProgressProblemSchema = problemSchema
+  .extend({
+    code: z.literal('turn_in_progress'),
+    conversationId: z.uuid(),
+    jobId: z.uuid().describe('the pending turn: follow or cancel it, then ask again'),
+  })
+  .meta({ id: 'TurnInProgressProblem' });
+
+export const jobNotCompletedProblemSchema = problemSchema
+  .extend({ code: z.literal('job_not_completed'), jobId: z.uuid() })
+  .meta({ id: 'JobNotCompletedProblem' });
+
 export type Problem = z.infer<typeof problemSchema>;
 
 /** Problem type URIs, relative to the API: one per kind of problem a client may want to branch on. */
@@ -41,6 +53,9 @@ export const problemTypes = {
   notFound: '/problems/not-found',
   idempotencyConflict: '/problems/idempotency-key-reused',
   jobFailed: '/problems/job-failed',
+  turnInProgress: '/problems/turn-in-progress',
+  questionTooLong: '/problems/question-too-long',
+  jobNotCompleted: '/problems/job-not-completed',
   unavailable: '/problems/service-unavailable',
   internal: '/problems/internal-error',
 } as const;

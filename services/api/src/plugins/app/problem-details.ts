@@ -1,4 +1,11 @@
-import { IdempotencyConflictError, QueueUnavailableError, StoreFullError } from '@iscoolgpt/shared';
+import {
+  ConversationNotFoundError,
+  IdempotencyConflictError,
+  QuestionTooLongError,
+  QueueUnavailableError,
+  StoreFullError,
+  TurnInProgressError,
+} from '@iscoolgpt/shared';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
@@ -84,6 +91,36 @@ function toProblem(error: FastifyError, request: FastifyRequest): Problem {
       title: 'Idempotency-Key reused',
       status: 422,
       detail: error.message,
+    };
+  }
+  if (error instanceof ConversationNotFoundError) {
+    return {
+      type: problemTypes.notFound,
+      title: 'Conversation not found',
+      status: 404,
+      detail: error.message,
+    };
+  }
+  if (error instanceof TurnInProgressError) {
+    return {
+      type: problemTypes.turnInProgress,
+      title: 'A turn is in progress',
+      status: 409,
+      detail: error.message,
+      code: 'turn_in_progress',
+      conversationId: error.conversationId,
+      jobId: error.jobId,
+    };
+  }
+  if (error instanceof QuestionTooLongError) {
+    return {
+      type: problemTypes.questionTooLong,
+      title: 'Question too long',
+      status: 422,
+      detail: error.message,
+      code: 'question_too_long',
+      tokens: error.tokens,
+      maxTokens: error.maxTokens,
     };
   }
   if (error instanceof StoreFullError || error instanceof QueueUnavailableError) {
