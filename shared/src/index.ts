@@ -14,6 +14,7 @@ export {
   type ContextBudget,
   type JobServiceOptions,
 } from './domain/job-service.js';
+export { JobStreams, NOTHING_AFTER } from './domain/job-stream.js';
 export {
   JobProcessor,
   type ProcessOutcome,

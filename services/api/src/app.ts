@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AccessLog } from './http/access-log.js';
 import { serializerCompiler } from './http/serializer.js';
+import type { EventStreamOptions } from './http/sse.js';
 import jobsPlugin from './plugins/app/jobs.js';
 import problemDetails from './plugins/app/problem-details.js';
 import cors from './plugins/external/cors.js';
@@ -21,10 +22,12 @@ export interface AppOptions {
   jobs: JobService;
   config: Pick<Config, 'SYNC_WAIT_SECONDS' | 'CORS_ALLOWED_ORIGINS'>;
   logger: FastifyBaseLogger;
+  /** Heartbeat and retry hint of event streams (tests shorten the heartbeat). */
+  eventStream?: EventStreamOptions;
 }
 
 /** The HTTP layer, the same in embedded mode and in the API service: external plugins, ours, routes. */
-export async function buildApp({ jobs, config, logger }: AppOptions) {
+export async function buildApp({ jobs, config, logger, eventStream }: AppOptions) {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -50,8 +53,12 @@ export async function buildApp({ jobs, config, logger }: AppOptions) {
   await app.register(jobsPlugin, { jobs });
 
   await app.register(health);
-  await app.register(ask, { prefix: '/api/v1', defaultWaitSeconds: config.SYNC_WAIT_SECONDS });
-  await app.register(jobRoutes, { prefix: '/api/v1' });
+  await app.register(ask, {
+    prefix: '/api/v1',
+    defaultWaitSeconds: config.SYNC_WAIT_SECONDS,
+    ...(eventStream && { eventStream }),
+  });
+  await app.register(jobRoutes, { prefix: '/api/v1', ...(eventStream && { eventStream }) });
   await app.register(conversations, { prefix: '/api/v1' });
   await app.register(feedback, { prefix: '/api/v1' });
   return app;

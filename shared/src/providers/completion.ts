@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Answer } from '../domain/ports.js';
+import type { Answer, ProviderCallOptions } from '../domain/ports.js';
 import { badResponse, contentFiltered, type ProviderIdentity } from './failures.js';
 
 /**
@@ -34,13 +34,13 @@ const chunkSchema = z.object({
 /**
  * Reads a chat completion stream to its end: each piece of text goes to `onDelta` as it arrives,
  * and the whole makes the answer. A refusal or a content-filter stop fails the call even if some
- * text came first.
+ * text came first, and so does an abort.
  */
 export async function collectStream(
   who: ProviderIdentity,
   chunks: AsyncIterable<unknown>,
   requestedModel: string,
-  onDelta: ((text: string) => void) | undefined,
+  { signal, onDelta }: ProviderCallOptions,
 ): Promise<Answer> {
   let text = '';
   let model: string | undefined;
@@ -64,6 +64,8 @@ export async function collectStream(
       }
     }
   }
+  // An SDK may end its iteration quietly when the call is aborted: a cut answer is no answer.
+  signal?.throwIfAborted();
   if (chunkCount === 0) throw badResponse(who, 'the stream is empty');
   const answer = text.trim();
   if (!answer) throw badResponse(who, 'the answer is empty');

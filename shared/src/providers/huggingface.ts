@@ -70,7 +70,7 @@ export class HuggingFaceProvider implements AnswerProvider {
         // Without this the client retries a 503 at once and forever, outside our policy.
         { retry_on_error: false, signal: options.signal, fetch: response.fetch },
       );
-      return await collectStream(HUGGING_FACE, stream, model, options.onDelta);
+      return await collectStream(HUGGING_FACE, stream, model, options);
     } catch (error) {
       throw classify(error, response.headers);
     }

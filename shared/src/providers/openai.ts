@@ -63,7 +63,7 @@ export class OpenAIProvider implements AnswerProvider {
         },
         { signal: options.signal },
       );
-      return await collectStream(OPENAI, stream, model, options.onDelta);
+      return await collectStream(OPENAI, stream, model, options);
     } catch (error) {
       throw classify(error);
     }

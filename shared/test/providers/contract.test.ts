@@ -2,7 +2,7 @@
  * What every real provider does the same way, whichever SDK it uses: the request it sends, the
  * answer it returns, and how it treats responses that are not usable answers.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { AnswerProvider } from '../../src/domain/ports.js';
 import { HuggingFaceProvider } from '../../src/providers/huggingface.js';
 import { OpenAIProvider } from '../../src/providers/openai.js';
@@ -117,6 +117,69 @@ describe.each([
       wire.completion('', { content: null, finishReason: 'content_filter' }),
     );
     expect(error).toMatchObject({ code: 'content_filtered', retryable: false });
+  });
+
+  describe('streaming', () => {
+    it('asks the upstream to stream, usage included', async () => {
+      upstream.reply(wire.completion('ok'));
+
+      await provider().answer(request);
+
+      expect(upstream.requests[0]?.body).toMatchObject({
+        stream: true,
+        stream_options: { include_usage: true },
+      });
+    });
+
+    it('hands over each piece of text as it arrives, and the pieces make up the answer', async () => {
+      const pieces = ['Light ', 'scatters ', 'off ', 'small ', 'molecules.'];
+      upstream.reply({ ...wire.completion(pieces.join('')), stream: { pieces, intervalMs: 20 } });
+      const received: { text: string; chunksSent: number }[] = [];
+
+      const answer = await provider().answer(request, {
+        onDelta: (text) =>
+          received.push({ text, chunksSent: upstream.requests[0]?.chunksSentAt.length ?? 0 }),
+      });
+
+      expect(received.map((delta) => delta.text)).toEqual(pieces);
+      expect(answer.text).toBe('Light scatters off small molecules.');
+      // Each piece was handed over before the upstream had sent the whole answer.
+      expect(received[0]?.chunksSent).toBeLessThan(pieces.length);
+    });
+
+    it('reports a stream cut halfway as provider_unavailable, retryable', async () => {
+      const error = await failure({
+        ...wire.completion('one two three four five'),
+        stream: { cutAfter: 2 },
+      });
+      expect(error).toMatchObject({ code: 'provider_unavailable', retryable: true });
+    });
+
+    it('reports a refusal streamed in delta.refusal as content_filtered', async () => {
+      const error = await failure(
+        wire.completion('', { content: null, refusal: 'I cannot help with that.' }),
+      );
+      expect(error).toMatchObject({ code: 'content_filtered', retryable: false });
+    });
+
+    it('closes the upstream connection when the call is aborted mid-stream', async () => {
+      upstream.reply({
+        ...wire.completion('a slow answer that takes many seconds to write out'),
+        stream: { intervalMs: 300 },
+      });
+      const controller = new AbortController();
+
+      const call = provider().answer(request, {
+        signal: controller.signal,
+        onDelta: () => controller.abort(),
+      });
+
+      await expect(call).rejects.toBeDefined();
+      await vi.waitFor(() => expect(upstream.requests[0]?.abortedAt).toBeDefined(), {
+        timeout: 2000,
+      });
+      expect(upstream.requests[0]?.chunksSentAt.length).toBeLessThan(5);
+    });
   });
 
   it('reports an unreachable server as provider_unavailable, retryable', async () => {

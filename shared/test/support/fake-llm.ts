@@ -4,7 +4,12 @@
  * real boundary (HTTP), so the SDKs run unmodified against it.
  */
 import { once } from 'node:events';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 
@@ -15,6 +20,10 @@ export interface RecordedRequest {
   body: unknown;
   /** performance.now() when the request arrived. */
   receivedAt: number;
+  /** performance.now() when the client closed the connection before the reply ended. */
+  abortedAt?: number;
+  /** performance.now() when each streamed chunk was written. */
+  chunksSentAt: number[];
 }
 
 export interface Reply {
@@ -24,6 +33,12 @@ export interface Reply {
   body?: unknown;
   /** Wait this long before answering (the client may give up first). */
   delayMs?: number;
+  /**
+   * How a 200 chat completion is streamed to a request that asked for `stream: true` (every
+   * such reply is streamed, as a real server would): its text in these pieces (default: word by
+   * word), one every `intervalMs`, and the connection cut after `cutAfter` pieces.
+   */
+  stream?: { pieces?: string[]; intervalMs?: number; cutAfter?: number };
 }
 
 const UNSCRIPTED: Reply = { status: 500, body: { error: 'the fake server has no reply scripted' } };
@@ -44,10 +59,20 @@ export class FakeLlmServer {
         headers: request.headers,
         body: text ? JSON.parse(text) : undefined,
         receivedAt: performance.now(),
+        chunksSentAt: [],
+      });
+      const recorded = this.requests.at(-1) as RecordedRequest;
+      response.on('close', () => {
+        if (!response.writableFinished) recorded.abortedAt = performance.now();
       });
       const reply = this.script.shift() ?? this.fallback;
+      const wantsStream = isObject(recorded.body) && recorded.body.stream === true;
       const send = () => {
         if (response.destroyed) return;
+        if (wantsStream && (reply.status ?? 200) === 200 && isCompletion(reply.body)) {
+          void streamCompletion(response, reply, recorded);
+          return;
+        }
         const isText = typeof reply.body === 'string';
         response.writeHead(reply.status ?? 200, {
           'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json',
@@ -128,6 +153,7 @@ interface CompletionOptions {
   model?: string;
   finishReason?: string;
   content?: string | null;
+  refusal?: string | null;
   usage?: { prompt_tokens: number; completion_tokens: number } | null;
 }
 
@@ -150,7 +176,7 @@ function chatCompletion(text: string, options: CompletionOptions & { fingerprint
           message: {
             role: 'assistant',
             content: options.content === undefined ? text : options.content,
-            refusal: null,
+            refusal: options.refusal ?? null,
           },
           logprobs: null,
           finish_reason: options.finishReason ?? 'stop',
@@ -196,3 +222,77 @@ export const hfWire = {
     headers: Record<string, string> = {},
   ): Reply => ({ status, headers, body: { error: message, ...extra } }),
 };
+
+interface CompletionBody {
+  id: string;
+  model?: string;
+  choices: {
+    message: { content: string | null; refusal?: string | null };
+    finish_reason: string;
+  }[];
+  usage?: { prompt_tokens: number; completion_tokens: number };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function isCompletion(body: unknown): body is CompletionBody {
+  return isObject(body) && Array.isArray(body.choices);
+}
+
+/**
+ * A chat completion as OpenAI (and TGI, vLLM, the Hugging Face router) streams it: `data:` lines
+ * of `chat.completion.chunk` objects, the text in `delta.content`, a refusal in `delta.refusal`,
+ * the finish reason on the last choice chunk, usage in a final chunk without choices when
+ * `stream_options.include_usage` was asked for, then `data: [DONE]`.
+ */
+async function streamCompletion(
+  response: ServerResponse,
+  reply: Reply,
+  recorded: RecordedRequest,
+): Promise<void> {
+  const body = reply.body as CompletionBody;
+  const choice = body.choices[0];
+  const content = choice?.message.content ?? '';
+  const pieces = reply.stream?.pieces ?? content.match(/\S+\s*|\s+/g) ?? [];
+  const includeUsage =
+    isObject(recorded.body) &&
+    isObject(recorded.body.stream_options) &&
+    recorded.body.stream_options.include_usage === true;
+  response.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    ...reply.headers,
+  });
+  const chunk = (extra: Record<string, unknown>) => ({
+    id: body.id,
+    object: 'chat.completion.chunk',
+    created: 1_760_000_000,
+    ...(body.model !== undefined && { model: body.model }),
+    ...extra,
+  });
+  const write = (data: unknown) => {
+    if (response.destroyed) return false;
+    response.write(`data: ${JSON.stringify(data)}\n\n`);
+    recorded.chunksSentAt.push(performance.now());
+    return true;
+  };
+  const delta = (value: Record<string, unknown>, finish: string | null = null) =>
+    chunk({ choices: [{ index: 0, delta: value, logprobs: null, finish_reason: finish }] });
+  if (!write(delta({ role: 'assistant', content: '' }))) return;
+  if (choice?.message.refusal) write(delta({ refusal: choice.message.refusal }));
+  for (const [index, piece] of pieces.entries()) {
+    if (reply.stream?.cutAfter !== undefined && index >= reply.stream.cutAfter) {
+      response.destroy();
+      return;
+    }
+    if (reply.stream?.intervalMs) {
+      await new Promise((resolve) => setTimeout(resolve, reply.stream?.intervalMs));
+    }
+    if (!write(delta({ content: piece }))) return;
+  }
+  if (!write(delta({}, choice?.finish_reason ?? 'stop'))) return;
+  if (includeUsage && body.usage) write(chunk({ choices: [], usage: body.usage }));
+  response.end('data: [DONE]\n\n');
+}

@@ -1,11 +1,7 @@
 import { askRequestSchema, jobSchema } from '@iscoolgpt/shared';
 import { z } from 'zod';
-import {
-  jobFailedProblemSchema,
-  problemSchema,
-  turnInProgressProblemSchema,
-  validationProblemSchema,
-} from './problem.js';
+import { eventStreamSchema } from './events.js';
+import { jobFailedProblemSchema, problemSchema, validationProblemSchema } from './problem.js';
 
 export const jobResponseSchema = jobSchema.meta({ id: 'Job' });
 
@@ -28,22 +24,33 @@ export const askSchema = {
   description:
     'Creates a job. Answers 200 with the completed job if it finishes within the wait budget ' +
     '(Prefer: wait=N, default SYNC_WAIT_SECONDS), 202 with the pending job and a Location to poll ' +
-    'otherwise (or at once with Prefer: respond-async), 502 if the job failed within the wait. ' +
-    'With `conversationId` the job is the next turn of that conversation (404 if unknown, 409 ' +
-    '`turn_in_progress` while its latest turn is pending) and inherits its subject, level, ' +
-    'language and mode unless the ask sets them; without it, the ask starts a new conversation. ' +
-    '422 when the question alone does not fit CONTEXT_MAX_TOKENS.',
+    'otherwise (or at once with Prefer: respond-async), 502 if the job failed within the wait, ' +
+    '409 if it was cancelled while the request waited. With `Accept: text/event-stream` the ' +
+    "answer streams in the same response (200): the job's event stream, as " +
+    '`GET /api/v1/jobs/{id}/events` sends it, whose first event is the job with its id. ' +
+    'With `conversationId` the job is the next turn of that conversation (404 if unknown; 409 ' +
+    'with `code: turn_in_progress`, `conversationId` and the pending `jobId` while its latest ' +
+    'turn is pending) and inherits its subject, level, language and mode unless the ask sets ' +
+    'them; without it, the ask starts a new conversation. 422 when the question alone does not ' +
+    'fit CONTEXT_MAX_TOKENS.',
   tags: ['ask'],
   body: askRequestSchema,
   headers: askHeadersSchema,
   response: {
-    200: jobResponseSchema,
+    200: {
+      description: 'The completed job; with `Accept: text/event-stream`, its event stream',
+      content: {
+        'application/json': { schema: jobResponseSchema },
+        'text/event-stream': { schema: eventStreamSchema },
+      },
+    },
     202: jobResponseSchema,
     400: validationProblemSchema,
     413: problemSchema,
     404: problemSchema,
-    409: turnInProgressProblemSchema,
     415: problemSchema,
+    // `code: cancelled` (the job was cancelled while the request waited) or `turn_in_progress`.
+    409: jobFailedProblemSchema,
     422: problemSchema,
     502: jobFailedProblemSchema,
     503: problemSchema,

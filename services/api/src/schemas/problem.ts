@@ -30,14 +30,6 @@ export const jobFailedProblemSchema = problemSchema
   .extend({ code: z.string(), jobId: z.uuid() })
   .meta({ id: 'JobFailedProblem' });
 
-export const turnInProgressProblemSchema = problemSchema
-  .extend({
-    code: z.literal('turn_in_progress'),
-    conversationId: z.uuid(),
-    jobId: z.uuid().describe('the pending turn: follow or cancel it, then ask again'),
-  })
-  .meta({ id: 'TurnInProgressProblem' });
-
 export const jobNotCompletedProblemSchema = problemSchema
   .extend({ code: z.literal('job_not_completed'), jobId: z.uuid() })
   .meta({ id: 'JobNotCompletedProblem' });
@@ -56,6 +48,7 @@ export const problemTypes = {
   turnInProgress: '/problems/turn-in-progress',
   questionTooLong: '/problems/question-too-long',
   jobNotCompleted: '/problems/job-not-completed',
+  jobCancelled: '/problems/job-cancelled',
   unavailable: '/problems/service-unavailable',
   internal: '/problems/internal-error',
 } as const;

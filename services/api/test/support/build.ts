@@ -1,7 +1,7 @@
 import { buildEmbeddedRuntime, loadConfig, type Config } from '@iscoolgpt/shared';
 import { afterAll } from 'vitest';
 import { captureLogs } from '../../../../shared/test/support/logs.js';
-import { buildApp, type App } from '../../src/app.js';
+import { buildApp, type App, type AppOptions } from '../../src/app.js';
 
 export interface TestApp {
   app: App;
@@ -14,12 +14,15 @@ export interface TestApp {
  * Builds the embedded app (API + in-process worker, in-memory adapters) from an environment, as
  * `npm start` does, and closes it after the test file.
  */
-export async function build(env: Record<string, string> = {}): Promise<TestApp> {
+export async function build(
+  env: Record<string, string> = {},
+  options: Pick<AppOptions, 'eventStream'> = {},
+): Promise<TestApp> {
   const config = loadConfig({ LOG_LEVEL: 'info', ...env });
   // The production logger options (redaction included), writing to memory instead of stdout.
   const captured = captureLogs('info');
   const runtime = buildEmbeddedRuntime(config, captured.logger);
-  const app = await buildApp({ jobs: runtime.jobs, config, logger: captured.logger });
+  const app = await buildApp({ jobs: runtime.jobs, config, logger: captured.logger, ...options });
   runtime.start();
   afterAll(async () => {
     await app.close();

@@ -1,10 +1,12 @@
-import type { JobService } from '@iscoolgpt/shared';
+import { JobStreams, type JobService } from '@iscoolgpt/shared';
 import fp from 'fastify-plugin';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The jobs domain service: create, read and wait for jobs. */
+    /** The jobs domain service: create, read, cancel and wait for jobs. */
     jobs: JobService;
+    /** Jobs' event streams: first connects, resumes and replays. */
+    streams: JobStreams;
   }
   interface FastifyRequest {
     /** The job this request created or read: the access line carries it. */
@@ -15,6 +17,7 @@ declare module 'fastify' {
 export default fp<{ jobs: JobService }>(
   async (fastify, { jobs }) => {
     fastify.decorate('jobs', jobs);
+    fastify.decorate('streams', new JobStreams(jobs, fastify.log));
     fastify.decorateRequest('jobId', undefined);
   },
   { name: 'jobs' },

@@ -2,6 +2,7 @@ import { isSettled, toPublicJob, type JobRecord } from '@iscoolgpt/shared';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { resolveWait } from '../../../http/prefer.js';
+import { sendEventStream, wantsEventStream, type EventStreamOptions } from '../../../http/sse.js';
 import { sendProblem } from '../../../plugins/app/problem-details.js';
 import { askSchema } from '../../../schemas/ask.js';
 import { problemTypes } from '../../../schemas/problem.js';
@@ -9,18 +10,24 @@ import { problemTypes } from '../../../schemas/problem.js';
 /** How soon a client polling a pending job should come back. */
 const RETRY_AFTER_SECONDS = 1;
 
-const ask: FastifyPluginAsyncZod<{ defaultWaitSeconds: number }> = async (
-  fastify,
-  { defaultWaitSeconds },
-) => {
+const ask: FastifyPluginAsyncZod<{
+  defaultWaitSeconds: number;
+  eventStream?: EventStreamOptions;
+}> = async (fastify, { defaultWaitSeconds, eventStream }) => {
   fastify.post('/ask', { schema: askSchema }, async (request, reply) => {
-    const wait = resolveWait(request.headers.prefer, defaultWaitSeconds);
     const submitted = await fastify.jobs.submit(request.body, request.headers['idempotency-key']);
     // The access line carries it (a field, not a child logger: this is the hot path).
     request.jobId = submitted.job.id;
     if (!submitted.created) {
       request.log.info({ jobId: submitted.job.id }, 'idempotent replay of an earlier ask');
     }
+    if (wantsEventStream(request)) {
+      // The job's stream, in this response: its first event is the job with its id.
+      const stop = new AbortController();
+      const events = await fastify.streams.open(submitted.job, undefined, stop.signal);
+      if (typeof events !== 'symbol') return sendEventStream(reply, events, stop, eventStream);
+    }
+    const wait = resolveWait(request.headers.prefer, defaultWaitSeconds);
     const job =
       isSettled(submitted.job.status) || wait.seconds === 0
         ? submitted.job
@@ -33,6 +40,16 @@ const ask: FastifyPluginAsyncZod<{ defaultWaitSeconds: number }> = async (
 
 function sendOutcome(reply: FastifyReply, job: JobRecord) {
   if (job.status === 'completed') return reply.code(200).send(toPublicJob(job));
+  if (job.status === 'cancelled') {
+    return sendProblem(reply, {
+      type: problemTypes.jobCancelled,
+      title: 'The job was cancelled',
+      status: 409,
+      detail: 'The job was cancelled before it was answered',
+      code: 'cancelled',
+      jobId: job.id,
+    });
+  }
   if (job.status === 'failed') {
     return sendProblem(reply, {
       type: problemTypes.jobFailed,
