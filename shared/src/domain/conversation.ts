@@ -23,7 +23,10 @@ export interface ConversationRecord {
 }
 
 /** The settings a turn inherits from its conversation unless the ask sets them. */
-export type ConversationSettings = Pick<ConversationRecord, 'subject' | 'level' | 'language' | 'mode'>;
+export type ConversationSettings = Pick<
+  ConversationRecord,
+  'subject' | 'level' | 'language' | 'mode'
+>;
 
 /** The conversation as `GET /api/v1/conversations/{id}` returns it. */
 export const conversationSchema = z.object({

@@ -109,7 +109,7 @@ export const jobSchema = z.object({
   updatedAt: z.iso.datetime(),
   completedAt: z.iso.datetime().nullable(),
   conversationId: z.uuid().describe('the conversation this job is a turn of'),
-  turn: z.number().int().positive().describe("1-based position in its conversation"),
+  turn: z.number().int().positive().describe('1-based position in its conversation'),
   mode: z.enum(MODES),
   feedback: feedbackSchema.nullable().describe("the student's rating of the answer, if any"),
 });

@@ -38,10 +38,10 @@ const MODE_RULES: Record<Mode, string[]> = {
       'in their own words or to solve a similar problem.',
   ],
   quiz: [
-    "Quiz the student on the topic to check their understanding.",
+    'Quiz the student on the topic to check their understanding.',
     'Ask exactly one question at a time, then stop and wait for the answer in the next turn; ' +
       'never answer your own question.',
-    "When the student answers, say what was right or wrong and why, then ask the next question.",
+    'When the student answers, say what was right or wrong and why, then ask the next question.',
     'Keep a running score and state it after each answer, e.g. "Score: 2/3".',
     'After about five questions, end with a summary: the final score, what the student knows ' +
       'well and what to review.',

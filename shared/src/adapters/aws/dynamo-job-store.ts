@@ -242,48 +242,30 @@ export class DynamoJobStore implements JobStore {
     return (await this.poller.wait(id, timeoutMs)) ?? this.get(id);
   }
 
-  async startTurn(
-    job: JobRecord,
-    write: TurnWrite,
-    claim?: IdempotencyClaim,
-  ): Promise<TurnResult> {
-    // An idempotency record whose job is gone (TTL, deleted) may be taken over.
-    let staleJobId: string | undefined;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              this.conversationPut(write),
-              { Put: this.jobPut(job) },
-              ...(claim ? [{ Put: this.idempotencyPut(job, claim, staleJobId) }] : []),
-            ],
-          }),
-        );
-        return { outcome: 'created', job };
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException) || attempt >= WRITE_ATTEMPTS) {
-          throw error;
-        }
-        const [conversationReason, , keyReason] = error.CancellationReasons ?? [];
-        if (keyReason?.Code === 'ConditionalCheckFailed' && claim) {
-          const earlier = await this.readIdempotencyRecord(claim.key);
-          if (!earlier) continue; // expired and deleted in between: try again
-          if (earlier.fingerprint !== claim.fingerprint)
-            throw new IdempotencyConflictError(claim.key);
-          const earlierJob = await this.get(earlier.jobId);
-          if (earlierJob) return { outcome: 'replayed', job: earlierJob };
-          staleJobId = earlier.jobId;
-          continue;
-        }
-        if (conversationReason?.Code === 'ConditionalCheckFailed') {
-          const conversation = await this.getConversation(write.conversation.id);
-          return conversation ? { outcome: 'taken', conversation } : { outcome: 'missing' };
-        }
-        // TransactionConflict: another turn or key is being written right now.
-        await sleep(20 * attempt);
-      }
+  /**
+   * The job first (with its Idempotency-Key record, as `create` writes them), then the
+   * conversation's next state by a single-item conditional put: that put decides which of racing
+   * turns wins, and a loser's job is deleted again. One item decides rather than a transaction
+   * over all three, so the race is settled by the simplest write DynamoDB (and any local stand-in)
+   * makes atomic. A crash between the two writes leaves a job no conversation lists and no message
+   * announces: it expires unseen.
+   */
+  async startTurn(job: JobRecord, write: TurnWrite, claim?: IdempotencyClaim): Promise<TurnResult> {
+    if (claim) {
+      const stored = await this.create(job, claim);
+      if (!stored.created) return { outcome: 'replayed', job: stored.job };
+    } else {
+      await this.client.send(new PutCommand(this.jobPut(job)));
     }
+    try {
+      await this.client.send(new PutCommand(this.conversationPut(write)));
+      return { outcome: 'created', job };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    await this.discard(job, claim);
+    const conversation = await this.getConversation(write.conversation.id);
+    return conversation ? { outcome: 'taken', conversation } : { outcome: 'missing' };
   }
 
   async findByIdempotencyKey(claim: IdempotencyClaim): Promise<JobRecord | undefined> {
@@ -350,9 +332,10 @@ export class DynamoJobStore implements JobStore {
     const { [PK]: _key, ...conversation } = Attributes ?? {};
     const deleted = conversation as unknown as ConversationRecord;
     for (let start = 0; start < deleted.jobIds.length; start += BATCH_WRITE_LIMIT) {
-      let requests: { DeleteRequest: { Key: Record<string, unknown> } }[] | undefined = deleted.jobIds
-        .slice(start, start + BATCH_WRITE_LIMIT)
-        .map((jobId) => ({ DeleteRequest: { Key: jobKey(jobId) } }));
+      let requests: { DeleteRequest: { Key: Record<string, unknown> } }[] | undefined =
+        deleted.jobIds
+          .slice(start, start + BATCH_WRITE_LIMIT)
+          .map((jobId) => ({ DeleteRequest: { Key: jobKey(jobId) } }));
       for (let attempt = 1; requests?.length; attempt++) {
         if (attempt > 1) await sleep(20 * attempt);
         const { UnprocessedItems } = await this.client.send(
@@ -394,21 +377,37 @@ export class DynamoJobStore implements JobStore {
   private conversationPut(write: TurnWrite) {
     const isNew = write.expectedLastTurn === 0;
     return {
-      Put: {
-        TableName: this.table,
-        Item: { ...conversationKey(write.conversation.id), ...write.conversation },
-        ConditionExpression: isNew
-          ? 'attribute_not_exists(#pk)'
-          : 'attribute_exists(#pk) AND lastTurn = :expected AND expiresAt > :nowSeconds',
-        ExpressionAttributeNames: { '#pk': PK },
-        ...(!isNew && {
-          ExpressionAttributeValues: {
-            ':expected': write.expectedLastTurn,
-            ':nowSeconds': this.nowSeconds(),
-          },
-        }),
-      },
+      TableName: this.table,
+      Item: { ...conversationKey(write.conversation.id), ...write.conversation },
+      ConditionExpression: isNew
+        ? 'attribute_not_exists(#pk)'
+        : 'attribute_exists(#pk) AND lastTurn = :expected AND expiresAt > :nowSeconds',
+      ExpressionAttributeNames: { '#pk': PK },
+      ...(!isNew && {
+        ExpressionAttributeValues: {
+          ':expected': write.expectedLastTurn,
+          ':nowSeconds': this.nowSeconds(),
+        },
+      }),
     };
+  }
+
+  /** Deletes the job of a turn that lost its race, and its Idempotency-Key record. */
+  private async discard(job: JobRecord, claim: IdempotencyClaim | undefined): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.table, Key: jobKey(job.id) }));
+    if (!claim) return;
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: idempotencyKey(claim.key),
+          ConditionExpression: 'jobId = :jobId',
+          ExpressionAttributeValues: { ':jobId': job.id },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   private jobPut(job: JobRecord) {

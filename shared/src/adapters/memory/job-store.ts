@@ -60,11 +60,7 @@ export class MemoryJobStore implements JobStore {
   }
 
   /** Atomic because nothing in it awaits: no other call runs between its check and its write. */
-  async startTurn(
-    job: JobRecord,
-    write: TurnWrite,
-    claim?: IdempotencyClaim,
-  ): Promise<TurnResult> {
+  async startTurn(job: JobRecord, write: TurnWrite, claim?: IdempotencyClaim): Promise<TurnResult> {
     this.evict();
     const earlier = claim && this.replay(claim);
     if (earlier) return { outcome: 'replayed', job: earlier };
