@@ -513,3 +513,30 @@ describe('without a key: the offline demo provider', () => {
     expect(second.answer).toContain('1 earlier turn was given');
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents the conversation routes, the feedback route and the new fields', async () => {
+    const { app } = apps.standard;
+    const document = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
+
+    const conversation = document.paths['/api/v1/conversations/{id}'];
+    expect(Object.keys(conversation)).toEqual(expect.arrayContaining(['get', 'delete']));
+    expect(conversation.delete.responses['204']).toBeDefined();
+    const feedback = document.paths['/api/v1/jobs/{id}/feedback'].put;
+    expect(Object.keys(feedback.responses)).toEqual(
+      expect.arrayContaining(['200', '400', '404', '409']),
+    );
+    const askBody =
+      document.paths['/api/v1/ask'].post.requestBody.content['application/json'].schema;
+    expect(askBody.properties.mode.enum).toEqual(['explain', 'tutor', 'quiz']);
+    expect(askBody.properties.conversationId.format).toBe('uuid');
+    expect(Object.keys(document.paths['/api/v1/ask'].post.responses)).toEqual(
+      expect.arrayContaining(['404', '409', '422']),
+    );
+    const job = document.components.schemas.Job;
+    expect(job.required).toEqual(
+      expect.arrayContaining(['conversationId', 'turn', 'mode', 'feedback']),
+    );
+    expect(document.components.schemas.Conversation.properties.turns.type).toBe('array');
+  });
+});
