@@ -29,6 +29,25 @@ export default tseslint.config(
     },
   },
   {
+    // The page runs in browsers, and is a client of the HTTP API only: no server code in its bundle.
+    files: ['web/src/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/services/**', '@iscoolgpt/*'],
+              message: 'web/ talks to the API over HTTP only',
+            },
+            { group: ['**/shared/**'], message: 'web/ talks to the API over HTTP only' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Command-line scripts and benchmarks print for a person to read.
     files: ['bench/**', 'scripts/**', '**/scripts/**', 'infra/bin/**'],
     rules: { 'no-console': 'off' },

@@ -16,6 +16,7 @@ export default defineConfig({
       'infra/test/**/*.test.ts',
       'docker/test/**/*.test.ts',
       'test/**/*.test.ts',
+      'web/test/**/*.test.ts',
     ],
     // Local AWS (LocalStack or a moto server it provisions) for the integration suites.
     globalSetup: ['test/support/global-setup.ts'],

@@ -125,6 +125,10 @@ describe('docker/Dockerfile', () => {
     expect(flag(healthcheck!, 'timeout')).toMatch(/^\d+s$/);
   });
 
+  it('api listens on every interface in the container (the app alone defaults to loopback)', () => {
+    expect(environment(lineage(dockerfile, 'api')).HOST).toBe('0.0.0.0');
+  });
+
   it('mounts the npm cache on every install, so no layer carries it and rebuilds reuse it', () => {
     const installs = npmInstalls(dockerfile.stages);
     expect(installs.length).toBeGreaterThan(0);

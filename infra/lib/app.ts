@@ -1,5 +1,6 @@
 import { App, Tags, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { AccountStack } from './account-stack.js';
 import { BaseStack } from './base-stack.js';
 import { readConfig, type InfraConfig } from './config.js';
 import { IsCoolGptStack } from './iscoolgpt-stack.js';
@@ -7,6 +8,7 @@ import { IsCoolGptStack } from './iscoolgpt-stack.js';
 export interface IsCoolGptApp {
   readonly app: App;
   readonly config: InfraConfig;
+  readonly account: AccountStack;
   readonly base: BaseStack;
   readonly service: IsCoolGptStack;
 }
@@ -36,10 +38,14 @@ export function createApp(
   const stackEnv = { region: config.region };
   const prefix = `IsCoolGpt-${config.envName}`;
 
+  const account = new AccountStack(app, 'IsCoolGpt-Account', {
+    env: stackEnv,
+    description: "IsCoolGPT account-wide settings (API Gateway's CloudWatch role), deployed once",
+  });
   const base = new BaseStack(app, `${prefix}-Base`, {
     envName: config.envName,
     env: stackEnv,
-    description: 'IsCoolGPT image repositories and provider-keys secret',
+    description: 'IsCoolGPT image repositories and provider-key secrets',
   });
   const service = new IsCoolGptStack(app, prefix, {
     config,
@@ -48,11 +54,11 @@ export function createApp(
       'IsCoolGPT service: VPC, jobs table and queue, api and worker on Fargate, API Gateway',
     apiRepository: base.images.api,
     workerRepository: base.images.worker,
-    providerSecret: base.providerKeys.secret,
+    providerSecrets: base.providerKeys.secrets,
   });
 
   Tags.of(app).add('project', 'iscoolgpt');
   Tags.of(app).add('environment', config.envName);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, config, base, service };
+  return { app, config, account, base, service };
 }

@@ -1,7 +1,11 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ImageRepositories } from './constructs/images/image-repositories.js';
-import { ProviderKeysSecret } from './constructs/secrets/provider-keys-secret.js';
+import {
+  PROVIDER_NAMES,
+  PROVIDER_SECRETS,
+  ProviderKeysSecret,
+} from './constructs/secrets/provider-keys-secret.js';
 
 export interface BaseStackProps extends StackProps {
   readonly envName: string;
@@ -9,7 +13,7 @@ export interface BaseStackProps extends StackProps {
 
 /**
  * What must exist before the services can start: the image repositories (the CI pushes to them)
- * and the provider-keys secret (the operator fills it). Deployed first, and rarely again.
+ * and the provider-key secrets (the operator fills them). Deployed first, and rarely again.
  */
 export class BaseStack extends Stack {
   readonly images: ImageRepositories;
@@ -22,6 +26,12 @@ export class BaseStack extends Stack {
 
     new CfnOutput(this, 'ApiRepositoryUri', { value: this.images.api.repositoryUri });
     new CfnOutput(this, 'WorkerRepositoryUri', { value: this.images.worker.repositoryUri });
-    new CfnOutput(this, 'ProviderKeysSecretName', { value: this.providerKeys.secret.secretName });
+    for (const provider of PROVIDER_NAMES) {
+      const { variable } = PROVIDER_SECRETS[provider];
+      new CfnOutput(this, `${variable.replace(/_/g, '')}SecretName`, {
+        description: `put-secret-value the ${variable} here before the service stack's first deploy`,
+        value: this.providerKeys.secrets[provider].secretName,
+      });
+    }
   }
 }

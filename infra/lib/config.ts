@@ -16,10 +16,14 @@ export interface InfraConfig {
    * which needs AWS calls, and synth must work offline.
    */
   readonly region: string;
+  /** Which defaults apply (see PROFILE_DEFAULTS); explicit context keys still win. */
+  readonly profile: Profile;
   readonly api: ServiceSizing;
   readonly worker: ServiceSizing & {
     /** Messages waiting per running worker task that target tracking holds the service at. */
     readonly backlogPerTaskTarget: number;
+    /** Worker tasks always on regular Fargate; every task above them runs on Fargate Spot. */
+    readonly onDemandBase: number;
   };
   /** Values handed to the containers as plain (non-secret) environment variables. */
   readonly app: AppSettings;
@@ -27,6 +31,8 @@ export interface InfraConfig {
     readonly natGateways: number;
     /** Interface endpoints for ECR, SQS, Secrets Manager and Logs (extra cost; see README). */
     readonly interfaceEndpoints: boolean;
+    /** An SQS interface endpoint in every AZ, so the api's SendMessage never crosses a NAT. */
+    readonly sqsEndpoint: boolean;
   };
   readonly edge: {
     readonly corsAllowOrigins: string[];
@@ -80,6 +86,64 @@ export class InfraConfigError extends Error {
 
 type ContextReader = (key: string) => unknown;
 
+export const PROFILES = ['production', 'development'] as const;
+export type Profile = (typeof PROFILES)[number];
+
+/**
+ * Per-profile defaults. `development` is the lean one: one small api task, a small worker
+ * entirely on Fargate Spot, the single NAT as the api's path to SQS, a week of logs. Anything a
+ * production fault would need (the SQS endpoint that survives an AZ, an on-demand worker, two api
+ * tasks across AZs) stays in `production`. The root README's cost table prices both.
+ */
+export const PROFILE_DEFAULTS = {
+  production: {
+    apiDesiredCount: 2,
+    apiMaxCount: 6,
+    apiCpu: 512,
+    apiMemoryMiB: 1024,
+    workerMaxCount: 10,
+    workerCpu: 512,
+    workerMemoryMiB: 1024,
+    workerOnDemandBase: 1,
+    sqsEndpoint: true,
+    logRetentionDays: 30,
+  },
+  development: {
+    apiDesiredCount: 1,
+    apiMaxCount: 2,
+    apiCpu: 256,
+    apiMemoryMiB: 512,
+    workerMaxCount: 2,
+    workerCpu: 256,
+    workerMemoryMiB: 512,
+    workerOnDemandBase: 0,
+    sqsEndpoint: false,
+    logRetentionDays: 7,
+  },
+} as const satisfies Record<Profile, Record<string, number | boolean>>;
+
+/** The environment that runs on the development profile unless `-c profile=` says otherwise. */
+const DEVELOPMENT_ENV = 'dev';
+
+/**
+ * Messages waiting per worker task that still let a synchronous ask be answered in time. A job
+ * queued behind `b` others on a task running `concurrency` at once starts after about
+ * `b / concurrency` job durations; it must then finish within the wait budget:
+ * `(b / concurrency + 1) × jobSeconds ≤ budget`. The budget is SYNC_WAIT_SECONDS, or half the job
+ * deadline when nobody waits synchronously (SYNC_WAIT_SECONDS = 0).
+ */
+export function backlogPerTaskTarget(settings: {
+  workerConcurrency: number;
+  syncWaitSeconds: number;
+  jobDeadlineSeconds: number;
+  jobSeconds: number;
+}): number {
+  const budget =
+    settings.syncWaitSeconds > 0 ? settings.syncWaitSeconds : settings.jobDeadlineSeconds / 2;
+  const rounds = (budget - settings.jobSeconds) / settings.jobSeconds;
+  return Math.max(1, Math.floor(settings.workerConcurrency * rounds));
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const PROVIDERS = ['openai', 'huggingface'];
 
@@ -123,21 +187,27 @@ export function readConfig(
   const imageTag = str('imageTag', 'dev', /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/);
   const region = str('region', env.CDK_DEFAULT_REGION ?? 'us-east-1', /^[a-z]{2}(-[a-z]+)+-\d$/);
 
-  const apiDesired = int('apiDesiredCount', 2, 1, 50);
+  const profileName = str('profile', envName === DEVELOPMENT_ENV ? 'development' : 'production');
+  if (!(PROFILES as readonly string[]).includes(profileName)) {
+    problems.push(`profile: "${profileName}" must be one of ${PROFILES.join(', ')}`);
+  }
+  const profile: Profile = profileName === 'development' ? 'development' : 'production';
+  const defaults = PROFILE_DEFAULTS[profile];
+
+  const apiDesired = int('apiDesiredCount', defaults.apiDesiredCount, 1, 50);
   const workerDesired = int('workerDesiredCount', 1, 1, 50);
   const api: ServiceSizing = {
     desiredCount: apiDesired,
-    maxCount: int('apiMaxCount', Math.max(6, apiDesired), apiDesired, 100),
-    cpu: int('apiCpu', 512, 256, 4096),
-    memoryMiB: int('apiMemoryMiB', 1024, 512, 16384),
+    maxCount: int('apiMaxCount', Math.max(defaults.apiMaxCount, apiDesired), apiDesired, 100),
+    cpu: int('apiCpu', defaults.apiCpu, 256, 4096),
+    memoryMiB: int('apiMemoryMiB', defaults.apiMemoryMiB, 512, 16384),
   };
-  const worker = {
-    desiredCount: workerDesired,
-    maxCount: int('workerMaxCount', Math.max(10, workerDesired), workerDesired, 100),
-    cpu: int('workerCpu', 512, 256, 4096),
-    memoryMiB: int('workerMemoryMiB', 1024, 512, 16384),
-    backlogPerTaskTarget: int('workerBacklogPerTask', 20, 1, 10_000),
-  };
+  const workerMaxCount = int(
+    'workerMaxCount',
+    Math.max(defaults.workerMaxCount, workerDesired),
+    workerDesired,
+    100,
+  );
 
   const llmProviders = str('llmProviders', 'openai,huggingface');
   for (const name of llmProviders.split(',').map((p) => p.trim())) {
@@ -164,8 +234,21 @@ export function readConfig(
     jobDeadlineSeconds: int('jobDeadlineSeconds', 300, 1, 86_400),
     workerConcurrency: int('workerConcurrency', 10, 1, 100),
   };
+  const worker = {
+    desiredCount: workerDesired,
+    maxCount: workerMaxCount,
+    cpu: int('workerCpu', defaults.workerCpu, 256, 4096),
+    memoryMiB: int('workerMemoryMiB', defaults.workerMemoryMiB, 512, 16384),
+    backlogPerTaskTarget: int(
+      'workerBacklogPerTask',
+      backlogPerTaskTarget({ ...app, jobSeconds: int('workerJobSeconds', 8, 1, 900) }),
+      1,
+      10_000,
+    ),
+    onDemandBase: int('workerOnDemandBase', defaults.workerOnDemandBase, 0, workerMaxCount),
+  };
 
-  const retentionDays = int('logRetentionDays', 30, 1, 3653);
+  const retentionDays = int('logRetentionDays', defaults.logRetentionDays, 1, 3653);
   const allowedRetention = Object.values(RetentionDays).filter(
     (v): v is RetentionDays => typeof v === 'number',
   );
@@ -178,12 +261,14 @@ export function readConfig(
     envName,
     imageTag,
     region,
+    profile,
     api,
     worker,
     app,
     network: {
       natGateways: int('natGateways', 1, 1, 3),
       interfaceEndpoints: bool('vpcInterfaceEndpoints', false),
+      sqsEndpoint: bool('sqsEndpoint', defaults.sqsEndpoint),
     },
     edge: {
       corsAllowOrigins: str('corsAllowOrigins', '*')

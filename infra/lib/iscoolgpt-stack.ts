@@ -1,5 +1,6 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { InfraConfig } from './config.js';
@@ -8,17 +9,19 @@ import { JobsTable } from './constructs/data/jobs-table.js';
 import { InternalLoadBalancer } from './constructs/edge/internal-load-balancer.js';
 import { RestApiGateway } from './constructs/edge/rest-api.js';
 import { Network } from './constructs/network/network.js';
+import { ApiGatewayExecutionLogs } from './constructs/observability/api-gateway-logging.js';
 import { ServiceAlarms } from './constructs/observability/alarms.js';
 import { ServiceDashboard } from './constructs/observability/dashboard.js';
 import { ApiService } from './constructs/services/api-service.js';
 import { ServicesCluster } from './constructs/services/cluster.js';
+import type { ProviderName } from './constructs/secrets/provider-keys-secret.js';
 import { WorkerService } from './constructs/services/worker-service.js';
 
 export interface IsCoolGptStackProps extends StackProps {
   readonly config: InfraConfig;
   readonly apiRepository: ecr.IRepository;
   readonly workerRepository: ecr.IRepository;
-  readonly providerSecret: secretsmanager.ISecret;
+  readonly providerSecrets: Record<ProviderName, secretsmanager.ISecret>;
 }
 
 /** The running service: network, data, the two Fargate services, the edge, and its alarms. */
@@ -31,6 +34,7 @@ export class IsCoolGptStack extends Stack {
   readonly apiService: ApiService;
   readonly workerService: WorkerService;
   readonly gateway: RestApiGateway;
+  readonly executionLogs: ApiGatewayExecutionLogs;
   readonly alarms: ServiceAlarms;
   readonly dashboard: ServiceDashboard;
 
@@ -41,6 +45,7 @@ export class IsCoolGptStack extends Stack {
     this.network = new Network(this, 'Network', {
       natGateways: config.network.natGateways,
       interfaceEndpoints: config.network.interfaceEndpoints,
+      sqsEndpoint: config.network.sqsEndpoint,
       logRetention: config.logRetention,
     });
     const vpc = this.network.vpc;
@@ -76,7 +81,7 @@ export class IsCoolGptStack extends Stack {
       imageTag: config.imageTag,
       sizing: config.worker,
       app: config.app,
-      providerSecret: props.providerSecret,
+      providerSecrets: props.providerSecrets,
       logRetention: config.logRetention,
     });
 
@@ -85,6 +90,12 @@ export class IsCoolGptStack extends Stack {
       vpc,
       loadBalancer: this.loadBalancer.loadBalancer,
       ...config.edge,
+      logRetention: config.logRetention,
+    });
+    // The account's API Gateway logging role is IsCoolGpt-Account's; the execution logs are ours.
+    this.executionLogs = new ApiGatewayExecutionLogs(this, 'ExecutionLogs', {
+      api: this.gateway.api,
+      stageName: config.envName,
       logRetention: config.logRetention,
     });
 
@@ -113,5 +124,13 @@ export class IsCoolGptStack extends Stack {
       loadBalancer: this.loadBalancer.loadBalancer,
       alarms: Object.values(this.alarms.alarms),
     });
+
+    // A release that makes the api answer 5xx rolls back, as a crash loop does (circuit breaker).
+    this.apiService.service.enableDeploymentAlarms(this.alarms.deploymentAlarmNames, {
+      behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM,
+    });
+    for (const alarm of [this.alarms.alarms.Api5xxRate, this.alarms.alarms.Target5xxRate]) {
+      if (alarm) this.apiService.service.node.addDependency(alarm);
+    }
   }
 }

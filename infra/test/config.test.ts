@@ -1,6 +1,11 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
-import { InfraConfigError, MAX_SYNC_WAIT_SECONDS, readConfig } from '../lib/config.js';
+import {
+  backlogPerTaskTarget,
+  InfraConfigError,
+  MAX_SYNC_WAIT_SECONDS,
+  readConfig,
+} from '../lib/config.js';
 import { jobsQueue } from '../lib/shared-resources.js';
 
 const fromContext = (values: Record<string, unknown>) => (key: string) => values[key];
@@ -11,7 +16,8 @@ describe('infra configuration from CDK context', () => {
     expect(config.envName).toBe('dev');
     expect(config.imageTag).toBe('dev');
     expect(config.region).toBe('us-east-1');
-    expect(config.logRetention).toBe(RetentionDays.ONE_MONTH);
+    expect(config.profile).toBe('development');
+    expect(config.logRetention).toBe(RetentionDays.ONE_WEEK);
   });
 
   it('takes the region the CLI resolved when context does not name one', () => {
@@ -76,5 +82,51 @@ describe('infra configuration from CDK context', () => {
     expect(readConfig(fromContext({ logRetentionDays: '90' })).logRetention).toBe(
       RetentionDays.THREE_MONTHS,
     );
+  });
+
+  it('runs the dev environment on the lean development profile and every other on production', () => {
+    expect(readConfig(fromContext({ env: 'dev' })).profile).toBe('development');
+    expect(readConfig(fromContext({ env: 'prod' })).profile).toBe('production');
+    expect(readConfig(fromContext({ env: 'dev', profile: 'production' })).profile).toBe(
+      'production',
+    );
+    expect(() => readConfig(fromContext({ profile: 'cheap' }))).toThrow(/profile/);
+  });
+
+  it('lets an explicit context key win over its profile default', () => {
+    const config = readConfig(fromContext({ profile: 'development', apiDesiredCount: '2' }));
+    expect(config.api.desiredCount).toBe(2);
+    expect(config.api.cpu).toBe(256);
+  });
+
+  it("derives the worker's backlog target from its concurrency and the sync wait budget", () => {
+    // 10 jobs at once, 8 s a job, 20 s to answer: a job may wait 1.5 rounds, 15 messages.
+    expect(readConfig(fromContext({})).worker.backlogPerTaskTarget).toBe(15);
+    expect(readConfig(fromContext({ workerConcurrency: '20' })).worker.backlogPerTaskTarget).toBe(
+      30,
+    );
+    expect(readConfig(fromContext({ syncWaitSeconds: '12' })).worker.backlogPerTaskTarget).toBe(5);
+  });
+
+  it('budgets the backlog on half the job deadline when nobody waits synchronously', () => {
+    expect(
+      backlogPerTaskTarget({
+        workerConcurrency: 10,
+        syncWaitSeconds: 0,
+        jobDeadlineSeconds: 300,
+        jobSeconds: 10,
+      }),
+    ).toBe(140);
+  });
+
+  it('never lets the derived backlog target fall below one message per task', () => {
+    expect(
+      backlogPerTaskTarget({
+        workerConcurrency: 4,
+        syncWaitSeconds: 5,
+        jobDeadlineSeconds: 300,
+        jobSeconds: 30,
+      }),
+    ).toBe(1);
   });
 });

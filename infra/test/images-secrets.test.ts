@@ -1,6 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDER_SECRET_KEYS } from '../lib/constructs/secrets/provider-keys-secret.js';
+import {
+  PROVIDER_NAMES,
+  PROVIDER_SECRETS,
+} from '../lib/constructs/secrets/provider-keys-secret.js';
 import { onlyResource, synthesize, TEST_CONTEXT, type Synthesized } from './support/synth.js';
 
 let app: Synthesized;
@@ -66,36 +69,67 @@ describe('image repositories', () => {
   });
 });
 
-describe('provider keys secret', () => {
-  it('is created holding every key the worker maps, so a task can start before real keys are set', () => {
-    const { resource } = onlyResource(app.baseTemplate, 'AWS::SecretsManager::Secret');
-    const template = JSON.parse(
-      (resource.Properties.GenerateSecretString as { SecretStringTemplate: string })
-        .SecretStringTemplate,
-    ) as Record<string, string>;
-    expect(Object.keys(template).sort()).toEqual([...PROVIDER_SECRET_KEYS].sort());
-    expect(resource.Properties.Name).toBe('iscoolgpt/test/provider-keys');
+describe('provider key secrets', () => {
+  const secrets = () =>
+    Object.values(app.baseTemplate.findResources('AWS::SecretsManager::Secret'));
+
+  it('are one secret per provider, so adding a provider never regenerates another key', () => {
+    expect(
+      secrets()
+        .map((secret) => secret.Properties.Name)
+        .sort(),
+    ).toEqual(PROVIDER_NAMES.map((p) => `iscoolgpt/test/${PROVIDER_SECRETS[p].name}`).sort());
   });
 
-  it('reaches the worker as ECS container secrets, one per JSON key', () => {
-    const [worker] = containers('worker');
-    const secrets = worker!.Secrets as { Name: string; ValueFrom: unknown }[];
-    expect(secrets.map((s) => s.Name).sort()).toEqual([...PROVIDER_SECRET_KEYS].sort());
-    for (const secret of secrets) {
-      expect(JSON.stringify(secret.ValueFrom)).toContain(`:${secret.Name}::`);
+  it('are created empty: the template carries no generator a deploy could re-run over a key', () => {
+    for (const secret of secrets()) {
+      expect(secret.Properties.GenerateSecretString).toBeUndefined();
     }
   });
 
-  it('is never written into a task definition as a plain environment value', () => {
+  it('are created empty: the template carries no value a deploy could write over a key', () => {
+    for (const secret of secrets()) {
+      expect(secret.Properties.SecretString).toBeUndefined();
+    }
+  });
+
+  it('are kept when the stack is deleted, like the image repositories', () => {
+    for (const secret of secrets()) {
+      expect(secret).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    }
+  });
+
+  it('reach the worker as ECS container secrets, one whole secret per provider variable', () => {
+    const [worker] = containers('worker');
+    const mapped = worker!.Secrets as { Name: string; ValueFrom: unknown }[];
+    expect(mapped.map((s) => s.Name).sort()).toEqual(
+      PROVIDER_NAMES.map((p) => PROVIDER_SECRETS[p].variable).sort(),
+    );
+    for (const secret of mapped) {
+      // The secret's ARN itself, no `:json-key::` suffix: the whole value is the key.
+      expect(Object.keys(secret.ValueFrom as object)).toEqual(['Fn::ImportValue']);
+    }
+  });
+
+  it('map only the providers in the chain, so an unused provider needs no key to start a task', () => {
+    const openaiOnly = synthesize({ llmProviders: 'openai' });
+    const { resource } = onlyResource(openaiOnly.template, 'AWS::ECS::TaskDefinition', {
+      Properties: { ContainerDefinitions: [Match.objectLike({ Name: 'worker' })] },
+    });
+    const [worker] = resource.Properties.ContainerDefinitions as Record<string, unknown>[];
+    expect((worker!.Secrets as { Name: string }[]).map((s) => s.Name)).toEqual(['OPENAI_API_KEY']);
+  });
+
+  it('are never written into a task definition as a plain environment value', () => {
     for (const service of ['api', 'worker'] as const) {
       const environment = containers(service)[0]!.Environment as { Name: string }[];
-      for (const key of PROVIDER_SECRET_KEYS) {
-        expect(environment.map((e) => e.Name)).not.toContain(key);
+      for (const provider of PROVIDER_NAMES) {
+        expect(environment.map((e) => e.Name)).not.toContain(PROVIDER_SECRETS[provider].variable);
       }
     }
   });
 
-  it('is not given to the api at all', () => {
+  it('are not given to the api at all', () => {
     expect(containers('api')[0]!.Secrets).toBeUndefined();
   });
 });

@@ -52,8 +52,33 @@ describe('network', () => {
     });
   });
 
-  it('adds no interface endpoints unless asked: NAT already covers AWS APIs at lower cost', () => {
-    app.template.resourceCountIs('AWS::EC2::VPCEndpoint', 2);
+  it("keeps the api's path to SQS (every ask) off the single NAT in production: an SQS interface endpoint", () => {
+    expect(app.config.profile).toBe('production');
+    app.template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Interface',
+      PrivateDnsEnabled: true,
+      ServiceName: Match.stringLikeRegexp('\\.sqs$'),
+    });
+  });
+
+  it('places the SQS endpoint in both AZs, so losing one AZ leaves the other able to enqueue', () => {
+    const sqs = Object.values(
+      app.template.findResources('AWS::EC2::VPCEndpoint', {
+        Properties: { ServiceName: Match.stringLikeRegexp('\\.sqs$') },
+      }),
+    );
+    expect(sqs).toHaveLength(1);
+    expect(sqs[0]!.Properties.SubnetIds).toHaveLength(2);
+  });
+
+  it('adds only the SQS endpoint in production: NAT already covers the other AWS APIs at lower cost', () => {
+    app.template.resourceCountIs('AWS::EC2::VPCEndpoint', 3);
+  });
+
+  it('leaves the SQS endpoint out of the lean development profile (the single NAT carries it)', () => {
+    const dev = synthesize({ profile: 'development' });
+    dev.template.resourceCountIs('AWS::EC2::VPCEndpoint', 2);
+    dev.template.resourceCountIs('AWS::EC2::NatGateway', 1);
   });
 
   it('can keep ECR, SQS, Secrets Manager and Logs traffic inside the VPC with interface endpoints', () => {

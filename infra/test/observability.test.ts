@@ -1,4 +1,4 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultResourceNames } from '../lib/shared-resources.js';
 import {
@@ -44,10 +44,50 @@ const queueId = (name: string) =>
   }).id;
 
 describe('log groups', () => {
-  it('keep every log (api, worker, API Gateway access, VPC flows) for a bounded retention', () => {
+  it('keep every log (api, worker, API Gateway access and execution, VPC flows) for a bounded retention', () => {
     const groups = Object.values(app.template.findResources('AWS::Logs::LogGroup'));
-    expect(groups).toHaveLength(4);
+    expect(groups).toHaveLength(5);
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(14);
+  });
+
+  it("own API Gateway's execution-log group (the name it writes to), instead of one it makes with no retention", () => {
+    const apiId = onlyResource(app.template, 'AWS::ApiGateway::RestApi').id;
+    app.template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: {
+        'Fn::Join': ['', ['API-Gateway-Execution-Logs_', { Ref: apiId }, `/${TEST_CONTEXT.env}`]],
+      },
+      RetentionInDays: 14,
+    });
+  });
+
+  it('create the execution-log group before the stage, so API Gateway never makes it first', () => {
+    const group = onlyResource(app.template, 'AWS::Logs::LogGroup', {
+      Properties: { LogGroupName: Match.objectLike({ 'Fn::Join': Match.anyValue() }) },
+    }).id;
+    const stage = onlyResource(app.template, 'AWS::ApiGateway::Stage').resource;
+    expect(stage.DependsOn).toEqual([group]);
+  });
+});
+
+describe("API Gateway's account-wide CloudWatch role", () => {
+  it('is not set by an environment stack, where each environment would overwrite the others', () => {
+    app.template.resourceCountIs('AWS::ApiGateway::Account', 0);
+    expect(
+      Object.values(app.template.findResources('AWS::IAM::Role')).filter((role) =>
+        JSON.stringify(role.Properties.AssumeRolePolicyDocument).includes('apigateway.'),
+      ),
+    ).toEqual([]);
+  });
+
+  it('is created once, by the account stack every environment shares', () => {
+    const account = Template.fromStack(app.account);
+    account.resourceCountIs('AWS::ApiGateway::Account', 1);
+    account.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: Match.objectLike({
+        Statement: [Match.objectLike({ Principal: { Service: 'apigateway.amazonaws.com' } })],
+      }),
+    });
+    expect(app.account.stackName).toBe('IsCoolGpt-Account');
   });
 });
 

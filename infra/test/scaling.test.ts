@@ -106,6 +106,15 @@ describe('worker scaling', () => {
     });
   });
 
+  it('holds a backlog derived from concurrency, so a task with more slots may queue more jobs', () => {
+    const wider = synthesize({ workerConcurrency: '20' });
+    const target = onlyResource(wider.template, 'AWS::ApplicationAutoScaling::ScalingPolicy', {
+      Properties: { PolicyName: Match.stringLikeRegexp('worker-backlog-per-task$') },
+    }).resource.Properties.TargetTrackingScalingPolicyConfiguration as { TargetValue: number };
+    // 20 slots, 8 s a job, 20 s to answer: 1.5 rounds of waiting, 30 messages.
+    expect(target.TargetValue).toBe(30);
+  });
+
   it('scales in slowly: protected tasks finish their jobs before ECS may stop them', () => {
     const [policy] = policiesOf(scalableTargetOf('worker').id);
     const configuration = policy?.TargetTrackingScalingPolicyConfiguration as {

@@ -69,6 +69,15 @@ describe('both services', () => {
     }
   });
 
+  it('tag their tasks with the service tags and ECS managed tags, so cost splits by environment', () => {
+    for (const container of ['api', 'worker'] as const) {
+      expect(serviceRunning(container).resource.Properties).toMatchObject({
+        PropagateTags: 'SERVICE',
+        EnableECSManagedTags: true,
+      });
+    }
+  });
+
   it('leave the running count to auto scaling, so a deploy does not scale a busy fleet back in', () => {
     for (const container of ['api', 'worker'] as const) {
       expect(serviceRunning(container).resource.Properties.DesiredCount).toBeUndefined();
@@ -107,6 +116,18 @@ describe('both services', () => {
 });
 
 describe('api service', () => {
+  it('rolls a deployment back when the 5xx alarms fire, not only when tasks crash', () => {
+    const deployment = serviceRunning('api').resource.Properties.DeploymentConfiguration as {
+      Alarms: { AlarmNames: string[]; Enable: boolean; Rollback: boolean };
+    };
+    expect(deployment.Alarms).toMatchObject({ Enable: true, Rollback: true });
+    const names = Object.values(app.template.findResources('AWS::CloudWatch::Alarm'))
+      .filter((alarm) => /5xx/i.test(JSON.stringify(alarm.Properties.AlarmDescription)))
+      .map((alarm) => alarm.Properties.AlarmName as string);
+    expect(names).toHaveLength(2);
+    expect([...deployment.Alarms.AlarmNames].sort()).toEqual(names.sort());
+  });
+
   it('listens on port 8000 and registers in the ALB target group on that port', () => {
     const { container } = rolesOf(app.template, 'api');
     expect(container.PortMappings).toEqual([
@@ -116,6 +137,13 @@ describe('api service', () => {
     expect(serviceRunning('api').resource.Properties.LoadBalancers).toEqual([
       expect.objectContaining({ ContainerName: 'api', ContainerPort: API_CONTAINER_PORT }),
     ]);
+  });
+
+  it('knows the providers the workers use (LLM_PROVIDERS), so it refuses another with 422 before creating a job', () => {
+    const api = environmentOf(rolesOf(app.template, 'api').container);
+    const worker = environmentOf(rolesOf(app.template, 'worker').container);
+    expect(api.LLM_PROVIDERS).toBeTruthy();
+    expect(api.LLM_PROVIDERS).toBe(worker.LLM_PROVIDERS);
   });
 
   it('answers CORS for the same origins API Gateway allows, so browsers can read real responses', () => {
@@ -255,9 +283,9 @@ describe('worker service', () => {
         allowedActions([s]).some((a) => a.startsWith('secretsmanager:')),
       );
     expect(secretActions(taskRole)).toEqual([]);
-    const [grant] = secretActions(executionRole);
-    expect(grant?.Action).toContain('secretsmanager:GetSecretValue');
-    expect(JSON.stringify(grant?.Resource)).toContain('ProviderKeysSecret');
+    const grants = secretActions(executionRole);
+    expect(allowedActions(grants)).toContain('secretsmanager:GetSecretValue');
+    expect(JSON.stringify(grants.map((g) => g.Resource))).toContain('ProviderKeys');
   });
 
   it("may set scale-in protection on its own cluster's tasks through the ECS agent endpoint", () => {

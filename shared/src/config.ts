@@ -17,7 +17,9 @@ const count = (fallback: number) => z.coerce.number().int().positive().default(f
 const envSchema = z.object({
   NODE_ENV: z.string().default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
-  HOST: z.string().default('0.0.0.0'),
+  // Loopback unless told otherwise: `npm start` on a laptop is not reachable from the network.
+  // The images set HOST=0.0.0.0 (the container's port is published or behind the ALB).
+  HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   /** Origins browsers may call the API from: `*`, or a comma-separated list. */
@@ -30,6 +32,16 @@ const envSchema = z.object({
         .map((origin) => origin.trim())
         .filter(Boolean),
     ),
+
+  /** Headers and body must have arrived within this, or the client gets 408 and the connection closes. */
+  HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
+  /**
+   * A connection on which nothing moves (no byte in or out) for this long is closed. It must stay
+   * above the longest synchronous wait (25 s), during which the connection is quiet on purpose.
+   */
+  HTTP_CONNECTION_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
+  /** Open connections one process accepts; further ones are closed at once. */
+  HTTP_MAX_CONNECTIONS: count(1024),
 
   SYNC_WAIT_SECONDS: seconds(20).pipe(z.number().max(MAX_WAIT_SECONDS)),
   JOB_TTL_DAYS: z.coerce.number().positive().default(7),
@@ -91,6 +103,24 @@ export const PROVIDER_KEY_VARIABLES = {
   openai: 'OPENAI_API_KEY',
   huggingface: 'HF_TOKEN',
 } as const satisfies Record<ProviderName, string>;
+
+/**
+ * The providers this process can call itself, in chain order: those LLM_PROVIDERS lists (every
+ * provider when unset) whose key is set. Empty when only the offline demo provider answers.
+ */
+export function providersWithKeys(config: Config): ProviderName[] {
+  return (config.LLM_PROVIDERS ?? PROVIDER_NAMES).filter((name) =>
+    Boolean(config[PROVIDER_KEY_VARIABLES[name]]),
+  );
+}
+
+/**
+ * The providers the workers can use, seen from the API service, which holds no keys:
+ * LLM_PROVIDERS when set (infra sets it for both services), else those with a key here.
+ */
+export function availableProviders(config: Config): ProviderName[] {
+  return config.LLM_PROVIDERS ? [...config.LLM_PROVIDERS] : providersWithKeys(config);
+}
 
 export class ConfigError extends Error {
   constructor(message: string) {

@@ -57,6 +57,8 @@ export {
   ConfigError,
   MAX_WAIT_SECONDS,
   PROVIDER_KEY_VARIABLES,
+  availableProviders,
+  providersWithKeys,
   type AwsConfig,
   type Config,
 } from './config.js';

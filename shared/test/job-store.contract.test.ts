@@ -441,6 +441,7 @@ describe.each(stores)('JobStore contract: %s', (_name, open) => {
         logger,
         deadlineSeconds: 300,
         ttlDays: 7,
+        providers: ['openai'],
         ...(now && { now }),
       });
     }

@@ -1,14 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
 import type { Config, JobService } from '@iscoolgpt/shared';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AccessLog } from './http/access-log.js';
+import { clientErrorHandler } from './http/client-errors.js';
 import { serializerCompiler } from './http/serializer.js';
 import type { EventStreamOptions } from './http/sse.js';
 import jobsPlugin from './plugins/app/jobs.js';
-import problemDetails from './plugins/app/problem-details.js';
+import allowedMethods from './plugins/app/allowed-methods.js';
+import problemDetails, {
+  frameworkErrors,
+  MAX_PARAM_LENGTH,
+} from './plugins/app/problem-details.js';
 import cors from './plugins/external/cors.js';
 import swagger from './plugins/external/swagger.js';
+import webPage, { hasPage } from './plugins/external/web-page.js';
 import ask from './routes/api/v1/ask.js';
 import conversations from './routes/api/v1/conversations.js';
 import feedback from './routes/api/v1/feedback.js';
@@ -20,23 +27,50 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface AppOptions {
   jobs: JobService;
-  config: Pick<Config, 'SYNC_WAIT_SECONDS' | 'CORS_ALLOWED_ORIGINS'>;
+  config: Pick<
+    Config,
+    | 'SYNC_WAIT_SECONDS'
+    | 'CORS_ALLOWED_ORIGINS'
+    | 'HTTP_REQUEST_TIMEOUT_SECONDS'
+    | 'HTTP_CONNECTION_TIMEOUT_SECONDS'
+    | 'HTTP_MAX_CONNECTIONS'
+  >;
   logger: FastifyBaseLogger;
   /** Heartbeat and retry hint of event streams (tests shorten the heartbeat). */
   eventStream?: EventStreamOptions;
+  /** The built study page (web/dist) to serve at `/`; without one the app is the API alone. */
+  webRoot?: string;
 }
 
 /** The HTTP layer, the same in embedded mode and in the API service: external plugins, ours, routes. */
-export async function buildApp({ jobs, config, logger, eventStream }: AppOptions) {
+export async function buildApp({ jobs, config, logger, eventStream, webRoot }: AppOptions) {
+  const requestTimeoutMs = Math.ceil(config.HTTP_REQUEST_TIMEOUT_SECONDS * 1000);
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT_BYTES,
+    // A body that trickles in, or stops short of its Content-Length, must not hold a connection
+    // for ever: Node answers 408 through the clientError handler. Only the request is timed (a
+    // response may stream for longer); the idle timeout closes connections where nothing moves.
+    requestTimeout: requestTimeoutMs,
+    connectionTimeout: Math.ceil(config.HTTP_CONNECTION_TIMEOUT_SECONDS * 1000),
+    http: {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: Math.min(requestTimeoutMs, 60_000),
+      // Node checks the request timeout on this beat (30 s by default, which would let a
+      // stalled upload live up to 30 s past its timeout).
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(requestTimeoutMs / 4)),
+    },
+    clientErrorHandler: clientErrorHandler(logger, config.HTTP_REQUEST_TIMEOUT_SECONDS),
+    frameworkErrors,
+    // Long enough that an over-long id reaches the route's schema and reads 400 like any bad id.
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     logController: new AccessLog(),
     // API Gateway and the ALB sit in front: trust their forwarding headers.
     trustProxy: true,
   }).withTypeProvider<ZodTypeProvider>();
+  limitConnections(app.server, config.HTTP_MAX_CONNECTIONS, logger);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // JSON only: a text/plain body must be refused with 415, not parsed as a string.
@@ -47,6 +81,7 @@ export async function buildApp({ jobs, config, logger, eventStream }: AppOptions
     done();
   });
 
+  await app.register(allowedMethods);
   await app.register(cors, { allowedOrigins: config.CORS_ALLOWED_ORIGINS });
   await app.register(swagger);
   await app.register(problemDetails);
@@ -61,7 +96,30 @@ export async function buildApp({ jobs, config, logger, eventStream }: AppOptions
   await app.register(jobRoutes, { prefix: '/api/v1', ...(eventStream && { eventStream }) });
   await app.register(conversations, { prefix: '/api/v1' });
   await app.register(feedback, { prefix: '/api/v1' });
+  if (hasPage(webRoot)) await app.register(webPage, { root: webRoot });
+  else if (webRoot) logger.info({ webRoot }, 'no study page built there: serving the API only');
   return app;
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>;
+
+/**
+ * Caps open connections: past the cap Node closes new ones at once, before they cost a parser.
+ * Drops are logged at most every 10 s, with their count, so a flood does not flood the logs too.
+ */
+function limitConnections(server: Server, max: number, logger: FastifyBaseLogger): void {
+  server.maxConnections = max;
+  let dropped = 0;
+  let lastLogged = 0;
+  server.on('drop', () => {
+    dropped++;
+    const now = Date.now();
+    if (now - lastLogged < 10_000) return;
+    logger.warn(
+      { dropped, maxConnections: max },
+      'connections refused: the connection cap is reached',
+    );
+    lastLogged = now;
+    dropped = 0;
+  });
+}

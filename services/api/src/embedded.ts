@@ -5,14 +5,15 @@
 import { buildEmbeddedRuntime, createLogger, loadConfig } from '@iscoolgpt/shared';
 import { buildApp } from './app.js';
 import { serve } from './serve.js';
+import { WEB_ROOT } from './web-root.js';
 
 const config = loadConfig();
 const logger = createLogger(config.LOG_LEVEL, { service: 'iscoolgpt', mode: 'embedded' });
 const runtime = buildEmbeddedRuntime(config, logger);
-const app = await buildApp({ jobs: runtime.jobs, config, logger });
+const app = await buildApp({ jobs: runtime.jobs, config, logger, webRoot: WEB_ROOT });
 runtime.start();
 await serve(app, config, { onClose: () => runtime.stop() });
 logger.info(
-  { docs: `http://localhost:${config.PORT}/docs` },
+  { page: `http://localhost:${config.PORT}/`, docs: `http://localhost:${config.PORT}/docs` },
   'embedded mode: API and worker in one process, in-memory queue and store',
 );

@@ -5,9 +5,10 @@
 import { buildAwsApiRuntime, configureAwsProcess } from '@iscoolgpt/shared/aws';
 import { buildApp } from './app.js';
 import { serve } from './serve.js';
+import { WEB_ROOT } from './web-root.js';
 
 const { config, aws, logger } = configureAwsProcess('api');
 const runtime = buildAwsApiRuntime(config, aws, logger);
-const app = await buildApp({ jobs: runtime.jobs, config, logger });
+const app = await buildApp({ jobs: runtime.jobs, config, logger, webRoot: WEB_ROOT });
 await serve(app, config, { onClose: () => runtime.close() });
 logger.info({ queueUrl: aws.queueUrl, tableName: aws.tableName }, 'api service started');

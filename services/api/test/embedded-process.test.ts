@@ -16,10 +16,10 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts `npm start`'s entry point as its own process, the way a user runs it. */
-async function startEmbedded(env: Record<string, string>) {
+async function startEmbedded(env: Record<string, string>, { host = '127.0.0.1' } = {}) {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', entry], {
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', ...env },
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), ...(host && { HOST: host }), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -37,7 +37,7 @@ async function startEmbedded(env: Record<string, string>) {
       break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { child, url, output: () => output };
+  return { child, port, url, output: () => output };
 }
 
 afterEach(() => {
@@ -63,6 +63,18 @@ describe('embedded mode as a process (npm start)', () => {
       .find((line) => line.level === 40 && /OFFLINE DEMO/.test(line.msg));
     expect(warning?.msg).toMatch(/OPENAI_API_KEY/);
     expect(warning?.msg).toMatch(/HF_TOKEN/);
+  });
+
+  it('listens on loopback only when HOST is not set, so a laptop does not serve its network', async () => {
+    const { port, output } = await startEmbedded({}, { host: '' });
+
+    const listening = output()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { msg: string })
+      .filter((line) => line.msg.startsWith('Server listening at'))
+      .map((line) => line.msg);
+    expect(listening).toEqual([`Server listening at http://127.0.0.1:${port}`]);
   });
 
   it('on SIGTERM finishes the ask in flight, then stops accepting and exits 0', async () => {

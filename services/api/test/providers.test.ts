@@ -251,13 +251,16 @@ describe('asking through real providers (embedded mode)', () => {
     });
   });
 
-  it('fails a job that names a provider this server has no key for', async () => {
+  it('refuses a request that names a provider this server has no key for with 422, listing what it has', async () => {
     const { ask } = await embedded(openaiOnly());
 
     const response = await ask({ question: 'Hi', provider: 'huggingface' });
 
-    expect(response.statusCode).toBe(502);
-    expect(response.json()).toMatchObject({ code: 'provider_not_configured' });
+    expect(response.statusCode).toBe(422);
+    expect(response.json()).toMatchObject({
+      code: 'provider_not_configured',
+      providers: ['openai'],
+    });
     expect(openaiUpstream.requests).toHaveLength(0);
   });
 });

@@ -1,5 +1,5 @@
-import { PROVIDER_KEY_VARIABLES, type Config } from '../config.js';
-import { PROVIDER_NAMES, type ProviderName } from '../domain/job.js';
+import { PROVIDER_KEY_VARIABLES, providersWithKeys, type Config } from '../config.js';
+import type { ProviderName } from '../domain/job.js';
 import type { AnswerProvider, Logger } from '../domain/ports.js';
 import { ProviderChain } from '../providers/chain.js';
 import { HF_ROUTER_URL, HuggingFaceProvider } from '../providers/huggingface.js';
@@ -24,7 +24,7 @@ export function buildAnswerer(
   backoff: BackoffOverrides = {},
 ): ProviderChain {
   const hasKey = (name: ProviderName) => Boolean(config[PROVIDER_KEY_VARIABLES[name]]);
-  const names = (config.LLM_PROVIDERS ?? PROVIDER_NAMES).filter(hasKey);
+  const names = providersWithKeys(config);
   // A deployment may list every provider and hold keys for only some: leave those out, loudly.
   for (const name of config.LLM_PROVIDERS?.filter((listed) => !hasKey(listed)) ?? []) {
     const missing = PROVIDER_KEY_VARIABLES[name];

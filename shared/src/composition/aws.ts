@@ -6,6 +6,7 @@ import { SqsJobQueue } from '../adapters/aws/sqs-job-queue.js';
 import { SqsJobSource } from '../adapters/aws/sqs-job-source.js';
 import { TaskProtection } from '../adapters/aws/task-protection.js';
 import {
+  availableProviders,
   ConfigError,
   loadConfig,
   requireAwsConfig,
@@ -42,6 +43,7 @@ export function buildAwsApiRuntime(config: Config, aws: AwsConfig, logger: Logge
     deadlineSeconds: config.JOB_DEADLINE_SECONDS,
     ttlDays: config.JOB_TTL_DAYS,
     contextBudget: contextBudget(config),
+    providers: availableProviders(config),
   });
   return { jobs, close: async () => clients.destroy() };
 }

@@ -1,7 +1,7 @@
 import { MemoryJobEvents } from '../adapters/memory/job-events.js';
 import { MemoryJobQueue } from '../adapters/memory/job-queue.js';
 import { MemoryJobStore } from '../adapters/memory/job-store.js';
-import type { Config } from '../config.js';
+import { providersWithKeys, type Config } from '../config.js';
 import { MAX_EVENTS_PER_JOB } from '../domain/events.js';
 import { JobProcessor } from '../domain/job-processor.js';
 import { JobService } from '../domain/job-service.js';
@@ -56,6 +56,8 @@ export function buildEmbeddedRuntime(
     deadlineSeconds: config.JOB_DEADLINE_SECONDS,
     ttlDays: config.JOB_TTL_DAYS,
     contextBudget: contextBudget(config),
+    // The worker in this process calls exactly these (buildAnswerer's rule).
+    providers: providersWithKeys(config),
   });
   return {
     jobs,

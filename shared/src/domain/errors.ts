@@ -7,6 +7,26 @@ export class IdempotencyConflictError extends Error {
   }
 }
 
+/**
+ * A request names a provider the workers cannot use: refused before a job exists, so a client's
+ * choice never turns into a failed job (and a 5xx).
+ */
+export class ProviderNotConfiguredError extends Error {
+  constructor(
+    readonly requested: string,
+    /** The providers a request may name on this server (none when only the offline demo answers). */
+    readonly available: readonly string[],
+  ) {
+    super(
+      available.length > 0
+        ? `Provider "${requested}" is not configured on this server; it has ${available.join(', ')}`
+        : `Provider "${requested}" is not configured on this server: it answers with the offline ` +
+            'demo provider only, so send no provider',
+    );
+    this.name = 'ProviderNotConfiguredError';
+  }
+}
+
 /** The store refuses new jobs (the embedded store's size cap is reached with only pending jobs). */
 export class StoreFullError extends Error {
   constructor(message = 'The job store is full; try again later') {

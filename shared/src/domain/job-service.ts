@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConversationRecord, ConversationSettings } from './conversation.js';
 import {
   ConversationNotFoundError,
+  ProviderNotConfiguredError,
   QueueUnavailableError,
   QuestionTooLongError,
   TurnInProgressError,
@@ -16,6 +17,7 @@ import {
   type FeedbackRequest,
   type JobRecord,
   type JobStatus,
+  type ProviderName,
   type Settlement,
 } from './job.js';
 import { cancellation, failure, isOverdue } from './transitions.js';
@@ -51,6 +53,8 @@ export interface JobServiceOptions {
   channelGraceMs?: number;
   /** Without one, questions are not measured (the provider refuses what does not fit). */
   contextBudget?: ContextBudget;
+  /** The providers the workers can use: a request naming another is refused before it is stored. */
+  providers: readonly ProviderName[];
   now?: () => Date;
 }
 
@@ -81,6 +85,9 @@ export class JobService {
     request: AskRequest,
     idempotencyKey?: string,
   ): Promise<{ job: JobRecord; created: boolean }> {
+    if (request.provider && !this.options.providers.includes(request.provider)) {
+      throw new ProviderNotConfiguredError(request.provider, this.options.providers);
+    }
     const { store } = this.options;
     const idempotency = idempotencyKey
       ? { key: idempotencyKey, fingerprint: fingerprint(request) }

@@ -38,10 +38,19 @@ export interface ServiceAlarmsProps {
 export class ServiceAlarms extends Construct {
   readonly topic: sns.Topic;
   readonly alarms: Record<string, cloudwatch.Alarm> = {};
+  /**
+   * The 5xx alarms an api deployment rolls back on. Named literally: a service that lists an
+   * alarm by its generated name (a Ref) would wait on the alarm, which may wait on the service.
+   */
+  readonly deploymentAlarmNames: string[];
 
   constructor(scope: Construct, id: string, props: ServiceAlarmsProps) {
     super(scope, id);
     const errorRate = props.errorRateThreshold ?? 0.05;
+    this.deploymentAlarmNames = [
+      `iscoolgpt-${props.envName}-api-5xx-rate`,
+      `iscoolgpt-${props.envName}-target-5xx-rate`,
+    ];
 
     this.topic = new sns.Topic(this, 'Topic', {
       topicName: `iscoolgpt-${props.envName}-alarms`,
@@ -146,6 +155,7 @@ export class ServiceAlarms extends Construct {
       props.api
         .metricServerError({ period: Duration.minutes(1), statistic: cloudwatch.Stats.AVERAGE })
         .createAlarm(this, 'Api5xxRate', {
+          alarmName: `iscoolgpt-${props.envName}-api-5xx-rate`,
           alarmDescription: `More than ${errorRate * 100}% of API Gateway responses are 5xx (includes 504 integration timeouts).`,
           threshold: errorRate,
           evaluationPeriods: 5,
@@ -174,6 +184,7 @@ export class ServiceAlarms extends Construct {
     add(
       'Target5xxRate',
       target5xxRate.createAlarm(this, 'Target5xxRate', {
+        alarmName: `iscoolgpt-${props.envName}-target-5xx-rate`,
         alarmDescription: `More than ${errorRate * 100}% of requests reaching the api tasks end in 5xx.`,
         threshold: errorRate,
         evaluationPeriods: 5,

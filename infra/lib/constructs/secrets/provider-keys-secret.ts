@@ -1,46 +1,59 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../nag.js';
 
-/** The JSON keys of the provider secret; each becomes the same-named variable in the worker. */
-export const PROVIDER_SECRET_KEYS = ['OPENAI_API_KEY', 'HF_TOKEN'] as const;
-export type ProviderSecretKey = (typeof PROVIDER_SECRET_KEYS)[number];
+/**
+ * One secret per LLM provider: the variable the worker reads it into, and the secret's name
+ * suffix (`iscoolgpt/<env>/<name>`). Adding a provider adds a secret; it never touches another.
+ */
+export const PROVIDER_SECRETS = {
+  openai: { variable: 'OPENAI_API_KEY', name: 'openai-api-key', issuer: 'OpenAI' },
+  huggingface: { variable: 'HF_TOKEN', name: 'hf-token', issuer: 'Hugging Face' },
+} as const;
+export type ProviderName = keyof typeof PROVIDER_SECRETS;
+export const PROVIDER_NAMES = Object.keys(PROVIDER_SECRETS) as ProviderName[];
 
 export interface ProviderKeysSecretProps {
   readonly envName: string;
 }
 
 /**
- * The LLM provider keys, stored as one JSON secret and handed to the worker as ECS container
+ * The LLM provider keys, one Secrets Manager secret each, handed to the worker as ECS container
  * secrets (resolved by the agent at task start, never written into the task definition).
- * CloudFormation creates it with empty values; the operator writes the real keys once with
- * `aws secretsmanager put-secret-value` (see README). Later deploys never overwrite them: the
- * generated value is only produced when the secret is created.
+ *
+ * CloudFormation creates each secret **empty**: the template holds neither a value nor a
+ * generator, so no deploy, however the template changes, can write a version over the key an
+ * operator put with `aws secretsmanager put-secret-value` (README, deploy steps). A secret
+ * generated from a template would be regenerated, with every key in it, whenever that template
+ * changed. Secrets are retained when the stack is deleted, like the image repositories.
  */
 export class ProviderKeysSecret extends Construct {
-  readonly secret: secretsmanager.Secret;
+  readonly secrets: Record<ProviderName, secretsmanager.Secret>;
 
   constructor(scope: Construct, id: string, props: ProviderKeysSecretProps) {
     super(scope, id);
-    this.secret = new secretsmanager.Secret(this, 'Secret', {
-      secretName: `iscoolgpt/${props.envName}/provider-keys`,
-      description:
-        'IsCoolGPT LLM provider keys (JSON: OPENAI_API_KEY, HF_TOKEN) read by the worker',
-      generateSecretString: {
-        // Every key the worker maps must exist, or ECS fails the task at start.
-        secretStringTemplate: JSON.stringify(
-          Object.fromEntries(PROVIDER_SECRET_KEYS.map((key) => [key, ''])),
-        ),
-        generateStringKey: 'placeholder',
-        excludePunctuation: true,
-      },
-    });
-    acknowledge(this.secret, {
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'The values are third-party API keys (OpenAI, Hugging Face) that only the provider can ' +
-        'issue; a rotation Lambda cannot mint new ones. They are rotated by hand in the provider ' +
-        'console and written with put-secret-value, as the README describes.',
-    });
+    this.secrets = Object.fromEntries(
+      PROVIDER_NAMES.map((provider) => {
+        const { variable, name, issuer } = PROVIDER_SECRETS[provider];
+        const secret = new secretsmanager.Secret(this, variable, {
+          secretName: `iscoolgpt/${props.envName}/${name}`,
+          description: `IsCoolGPT ${issuer} key (${variable}) read by the worker; written out of band`,
+          removalPolicy: RemovalPolicy.RETAIN,
+        });
+        // The L2 generates a random value when given none; an empty secret has no property at all.
+        (secret.node.defaultChild as secretsmanager.CfnSecret).addPropertyDeletionOverride(
+          'GenerateSecretString',
+        );
+        acknowledge(secret, {
+          id: 'AwsSolutions-SMG4',
+          reason:
+            `The value is a third-party API key (${issuer}) that only the provider can issue; a ` +
+            'rotation Lambda cannot mint a new one. It is rotated by hand in the provider console ' +
+            'and written with put-secret-value, as the README describes.',
+        });
+        return [provider, secret];
+      }),
+    ) as Record<ProviderName, secretsmanager.Secret>;
   }
 }

@@ -69,4 +69,8 @@ export const serviceBasics = {
   vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
   assignPublicIp: false,
   enableExecuteCommand: false,
+  // Tasks carry the service's tags (project, environment) and ECS's own cluster/service tags, so
+  // Cost Explorer splits Fargate spend by environment and service.
+  propagateTags: ecs.PropagatedTagSource.SERVICE,
+  enableECSManagedTags: true,
 };

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { WORKER_STOP_TIMEOUT_SECONDS, type AppSettings, type ServiceSizing } from '../../config.js';
 import type { JobsTable } from '../data/jobs-table.js';
 import { acknowledge, wildcardResourceFinding } from '../../nag.js';
-import { PROVIDER_SECRET_KEYS } from '../secrets/provider-keys-secret.js';
+import { PROVIDER_SECRETS, type ProviderName } from '../secrets/provider-keys-secret.js';
 import { BacklogPerTaskScaling } from './backlog-scaling.js';
 import { containerEnvironment } from './container-environment.js';
 import {
@@ -29,7 +29,8 @@ export interface WorkerServiceProps {
   readonly queue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
   readonly jobsTable: JobsTable;
-  readonly providerSecret: secretsmanager.ISecret;
+  /** Every provider's secret; the worker maps those `app.llmProviders` names. */
+  readonly providerSecrets: Record<ProviderName, secretsmanager.ISecret>;
   readonly logRetention: logs.RetentionDays;
 }
 
@@ -64,10 +65,12 @@ export class WorkerService extends Construct {
         // Stop polling, finish in-flight calls, exit before ECS sends SIGKILL at stopTimeout.
         SHUTDOWN_TIMEOUT_SECONDS: String(WORKER_STOP_TIMEOUT_SECONDS - 10),
       },
+      // Only the providers in the chain: ECS fails a task whose secret has no value yet, so a
+      // provider the deployment does not use needs no key written.
       secrets: Object.fromEntries(
-        PROVIDER_SECRET_KEYS.map((key) => [
-          key,
-          ecs.Secret.fromSecretsManager(props.providerSecret, key),
+        configuredProviders(props.app.llmProviders).map((provider) => [
+          PROVIDER_SECRETS[provider].variable,
+          ecs.Secret.fromSecretsManager(props.providerSecrets[provider]),
         ]),
       ),
       stopTimeout: Duration.seconds(WORKER_STOP_TIMEOUT_SECONDS),
@@ -130,4 +133,12 @@ export class WorkerService extends Construct {
         "cluster and to the two task-protection actions the ECS agent needs to protect the worker's own task.",
     });
   }
+}
+
+/** The providers named in LLM_PROVIDERS (validated by config.ts), in chain order. */
+function configuredProviders(llmProviders: string): ProviderName[] {
+  return llmProviders
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name): name is ProviderName => name in PROVIDER_SECRETS);
 }

@@ -1,7 +1,12 @@
 import { askRequestSchema, jobSchema } from '@iscoolgpt/shared';
 import { z } from 'zod';
 import { eventStreamSchema } from './events.js';
-import { jobFailedProblemSchema, problemSchema, validationProblemSchema } from './problem.js';
+import {
+  jobFailedProblemSchema,
+  problemSchema,
+  unprocessableProblemSchema,
+  validationProblemSchema,
+} from './problem.js';
 
 export const jobResponseSchema = jobSchema.meta({ id: 'Job' });
 
@@ -51,7 +56,7 @@ export const askSchema = {
     415: problemSchema,
     // `code: cancelled` (the job was cancelled while the request waited) or `turn_in_progress`.
     409: jobFailedProblemSchema,
-    422: problemSchema,
+    422: unprocessableProblemSchema,
     502: jobFailedProblemSchema,
     503: problemSchema,
   },

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { jobResponseSchema } from './ask.js';
 import { eventStreamSchema } from './events.js';
+import { idParams } from './params.js';
 import { problemSchema, validationProblemSchema } from './problem.js';
 
-const jobParams = z.object({ id: z.uuid('must be a job id (UUID)') });
+const jobParams = idParams('job');
 
 /** An event id as the server gives them out (`Last-Event-ID`, `?after=`). */
 const eventId = z

@@ -26,6 +26,22 @@ export const validationProblemSchema = problemSchema
   })
   .meta({ id: 'ValidationProblem' });
 
+/** 422: a request we understood but will not act on, with a code a client can branch on. */
+export const unprocessableProblemSchema = problemSchema
+  .extend({
+    code: z
+      .enum(['provider_not_configured', 'idempotency_key_reused'])
+      .describe('provider_not_configured: `provider` names one this server lacks'),
+    providers: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'with provider_not_configured: the values `provider` may take here ([] when the server ' +
+          'answers with the offline demo provider only: send no `provider`)',
+      ),
+  })
+  .meta({ id: 'UnprocessableProblem' });
+
 export const jobFailedProblemSchema = problemSchema
   .extend({ code: z.string(), jobId: z.uuid() })
   .meta({ id: 'JobFailedProblem' });
@@ -44,6 +60,7 @@ export const problemTypes = {
   payloadTooLarge: '/problems/payload-too-large',
   notFound: '/problems/not-found',
   idempotencyConflict: '/problems/idempotency-key-reused',
+  providerNotConfigured: '/problems/provider-not-configured',
   jobFailed: '/problems/job-failed',
   turnInProgress: '/problems/turn-in-progress',
   questionTooLong: '/problems/question-too-long',
@@ -51,4 +68,32 @@ export const problemTypes = {
   jobCancelled: '/problems/job-cancelled',
   unavailable: '/problems/service-unavailable',
   internal: '/problems/internal-error',
+  requestTimeout: '/problems/request-timeout',
+  headersTooLarge: '/problems/headers-too-large',
+  malformedRequest: '/problems/malformed-request',
+  methodNotAllowed: '/problems/method-not-allowed',
 } as const;
+
+/**
+ * Titles for errors we did not name ourselves (a framework or parser error), by status: a client
+ * reads a stable, human title, never an internal class name.
+ */
+const STATUS_TITLES: Record<number, string> = {
+  400: 'Bad request',
+  404: 'Not found',
+  405: 'Method not allowed',
+  406: 'Not acceptable',
+  408: 'Request timeout',
+  413: 'Payload too large',
+  414: 'URI too long',
+  415: 'Unsupported media type',
+  422: 'Unprocessable content',
+  429: 'Too many requests',
+  431: 'Request header fields too large',
+  500: 'Internal server error',
+  503: 'Service unavailable',
+};
+
+export function titleForStatus(status: number): string {
+  return STATUS_TITLES[status] ?? (status >= 500 ? 'Server error' : 'Client error');
+}

@@ -1,4 +1,9 @@
-import { buildEmbeddedRuntime, loadConfig, type Config } from '@iscoolgpt/shared';
+import {
+  buildEmbeddedRuntime,
+  loadConfig,
+  type Config,
+  type MemoryJobStore,
+} from '@iscoolgpt/shared';
 import { afterAll } from 'vitest';
 import { captureLogs } from '../../../../shared/test/support/logs.js';
 import { buildApp, type App, type AppOptions } from '../../src/app.js';
@@ -6,6 +11,8 @@ import { buildApp, type App, type AppOptions } from '../../src/app.js';
 export interface TestApp {
   app: App;
   config: Config;
+  /** The embedded store, to check what was (or was not) stored. */
+  store: MemoryJobStore;
   /** Every log line the app and its worker wrote, parsed. */
   logs: Record<string, unknown>[];
 }
@@ -16,7 +23,7 @@ export interface TestApp {
  */
 export async function build(
   env: Record<string, string> = {},
-  options: Pick<AppOptions, 'eventStream'> = {},
+  options: Pick<AppOptions, 'eventStream' | 'webRoot'> = {},
 ): Promise<TestApp> {
   const config = loadConfig({ LOG_LEVEL: 'info', ...env });
   // The production logger options (redaction included), writing to memory instead of stdout.
@@ -31,6 +38,7 @@ export async function build(
   return {
     app,
     config,
+    store: runtime.store,
     get logs() {
       return captured.entries();
     },

@@ -1,6 +1,7 @@
 import {
   ConversationNotFoundError,
   IdempotencyConflictError,
+  ProviderNotConfiguredError,
   QuestionTooLongError,
   QueueUnavailableError,
   StoreFullError,
@@ -9,7 +10,8 @@ import {
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { problemTypes, type Problem } from '../../schemas/problem.js';
+import { problemTypes, titleForStatus, type Problem } from '../../schemas/problem.js';
+import { pathOf } from './allowed-methods.js';
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
 
@@ -27,17 +29,78 @@ export default fp(
       if (problem.status === 503) reply.header('retry-after', '5');
       return sendProblem(reply, problem);
     });
-    fastify.setNotFoundHandler((request, reply) =>
-      sendProblem(reply, {
+    fastify.setNotFoundHandler((request, reply) => {
+      const path = pathOf(request.url);
+      const allowed = fastify.allowedMethods(path);
+      if (allowed.length > 0) {
+        return sendProblem(reply.header('allow', allowed.join(', ')), {
+          type: problemTypes.methodNotAllowed,
+          title: titleForStatus(405),
+          status: 405,
+          detail: `${truncate(path)} does not support ${request.method}; it supports ${allowed.join(', ')}`,
+        });
+      }
+      return sendProblem(reply, {
         type: problemTypes.notFound,
-        title: 'Not found',
+        title: titleForStatus(404),
         status: 404,
-        detail: `No route for ${request.method} ${request.url.split('?')[0]}`,
-      }),
-    );
+        detail: `No route for ${request.method} ${truncate(path)}`,
+      });
+    });
   },
-  { name: 'problem-details' },
+  { name: 'problem-details', dependencies: ['allowed-methods'] },
 );
+
+/** Longest path parameter the router accepts; longer ones are refused before any route runs. */
+export const MAX_PARAM_LENGTH = 1024;
+
+/**
+ * Fastify's `frameworkErrors`: URLs the router refuses before any hook runs (a bad
+ * percent-encoding such as `%zz`, a path parameter over MAX_PARAM_LENGTH). Answered as
+ * problem+json with the request id, never echoing the URL.
+ */
+export function frameworkErrors(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
+  reply.header('x-request-id', request.id);
+  request.log.info({ code: error.code }, 'request rejected by the router');
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    const message = `must be at most ${MAX_PARAM_LENGTH} characters`;
+    return sendProblem(reply, {
+      type: problemTypes.validation,
+      title: 'Invalid request',
+      status: 400,
+      detail: `A path parameter ${message}`,
+      errors: [{ in: 'params', field: '', message }],
+    });
+  }
+  if (error.code === 'FST_ERR_BAD_URL') {
+    return sendProblem(reply, {
+      type: problemTypes.malformedRequest,
+      title: titleForStatus(400),
+      status: 400,
+      detail: 'The URL is not valid (a malformed percent-encoding)',
+    });
+  }
+  request.log.error({ err: error }, 'request failed in the router');
+  return sendProblem(reply, internalProblem);
+}
+
+const internalProblem: Problem = {
+  type: problemTypes.internal,
+  title: titleForStatus(500),
+  status: 500,
+  detail: 'Something went wrong on our side; the request id in x-request-id helps us find it',
+};
+
+/** Client-supplied text echoed in a detail is cut to this many characters. */
+const ECHO_LIMIT = 100;
+
+export function truncate(text: string, limit = ECHO_LIMIT): string {
+  return text.length <= limit ? text : `${text.slice(0, limit)}…`;
+}
 
 function toProblem(error: FastifyError, request: FastifyRequest): Problem {
   if (hasZodFastifySchemaValidationErrors(error)) {
@@ -91,6 +154,17 @@ function toProblem(error: FastifyError, request: FastifyRequest): Problem {
       title: 'Idempotency-Key reused',
       status: 422,
       detail: error.message,
+      code: 'idempotency_key_reused',
+    };
+  }
+  if (error instanceof ProviderNotConfiguredError) {
+    return {
+      type: problemTypes.providerNotConfigured,
+      title: 'Provider not configured',
+      status: 422,
+      detail: error.message,
+      code: 'provider_not_configured',
+      providers: [...error.available],
     };
   }
   if (error instanceof ConversationNotFoundError) {
@@ -132,17 +206,14 @@ function toProblem(error: FastifyError, request: FastifyRequest): Problem {
     };
   }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    // A framework error (an invalid Content-Length, an aborted body): its message is Fastify's
+    // own and names no internals, but its class name is no title.
     return {
       type: 'about:blank',
-      title: error.name,
+      title: titleForStatus(error.statusCode),
       status: error.statusCode,
       detail: error.message,
     };
   }
-  return {
-    type: problemTypes.internal,
-    title: 'Internal server error',
-    status: 500,
-    detail: 'Something went wrong on our side; the request id in x-request-id helps us find it',
-  };
+  return internalProblem;
 }

@@ -4,6 +4,7 @@ import { build } from '../../../support/build.js';
 
 const instant = await build();
 const slow = await build({ OFFLINE_PROVIDER_DELAY_MS: '1500', SYNC_WAIT_SECONDS: '1' });
+const late = await build({ OFFLINE_PROVIDER_DELAY_MS: '5000', JOB_DEADLINE_SECONDS: '1' });
 
 function ask(app: typeof instant.app, body: unknown, headers: Record<string, string> = {}) {
   return app.inject({
@@ -110,23 +111,43 @@ describe('POST /api/v1/ask — answers', () => {
     expect(response.headers['preference-applied']).toBe('wait=25');
   });
 
+  it('refuses a provider this server lacks with 422 before creating a job, logged at info', async () => {
+    // No key is configured here: only the offline demo provider answers, so no name is valid.
+    const before = instant.store.size;
+    const response = await ask(
+      instant.app,
+      { question: 'Hi', provider: 'openai' },
+      { 'x-request-id': 'no-provider-1' },
+    );
+
+    expect(response.statusCode).toBe(422);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json()).toMatchObject({
+      status: 422,
+      type: '/problems/provider-not-configured',
+      code: 'provider_not_configured',
+      providers: [],
+    });
+    expect(response.json().detail).toContain('openai');
+    expect(instant.store.size).toBe(before);
+    const lines = instant.logs.filter((line) => line.reqId === 'no-provider-1');
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((line) => (line.level as number) <= 30)).toBe(true);
+  });
+
   it('answers 502 problem+json with the code and job id when the job fails', async () => {
-    // No OpenAI key is configured here, so explicitly asking for OpenAI cannot succeed.
-    const response = await ask(instant.app, { question: 'Hi', provider: 'openai' });
+    // Past its deadline before any worker answers, the job fails: deadline_exceeded.
+    const response = await ask(late.app, { question: 'Hi' }, { prefer: 'wait=3' });
 
     expect(response.statusCode).toBe(502);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     const problem = response.json();
-    expect(problem).toMatchObject({ status: 502, code: 'provider_not_configured' });
+    expect(problem).toMatchObject({ status: 502, code: 'deadline_exceeded' });
     expect(problem.type).toBeTruthy();
     expect(problem.title).toBeTruthy();
-    expect(problem.detail).toContain('openai');
 
-    const job = await instant.app.inject({ method: 'GET', url: `/api/v1/jobs/${problem.jobId}` });
-    expect(job.json()).toMatchObject({
-      status: 'failed',
-      error: { code: 'provider_not_configured' },
-    });
+    const job = await late.app.inject({ method: 'GET', url: `/api/v1/jobs/${problem.jobId}` });
+    expect(job.json()).toMatchObject({ status: 'failed', error: { code: 'deadline_exceeded' } });
   });
 
   it('echoes a request id and logs it together with the job id', async () => {

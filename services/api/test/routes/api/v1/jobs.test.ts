@@ -44,6 +44,19 @@ describe('GET /api/v1/jobs/:id', () => {
     });
   });
 
+  it('reads an existing job by its id in uppercase too (UUIDs are case-insensitive)', async () => {
+    const asked = await app.inject({
+      method: 'POST',
+      url: '/api/v1/ask',
+      payload: { question: 'What is a ribosome?' },
+    });
+    const id = asked.json().id as string;
+    const response = await app.inject({ method: 'GET', url: `/api/v1/jobs/${id.toUpperCase()}` });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json().id).toBe(id);
+  });
+
   it('answers 404 problem+json for an unknown id', async () => {
     const id = randomUUID();
     const response = await app.inject({ method: 'GET', url: `/api/v1/jobs/${id}` });

@@ -1,0 +1,35 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vite';
+import { formatBundleSize, JS_BUDGET_BYTES, measureBundle } from './scripts/bundle-size.js';
+
+const distDir = fileURLToPath(new URL('./dist/', import.meta.url));
+
+/** After each build: print the page's JavaScript weight, and fail the build over the budget. */
+function bundleBudget(): Plugin {
+  return {
+    name: 'iscoolgpt-bundle-budget',
+    apply: 'build',
+    closeBundle() {
+      const size = measureBundle(distDir);
+      this.info(formatBundleSize(size));
+      if (size.jsGzipBytes > JS_BUDGET_BYTES) {
+        this.error(`the page's JavaScript is over its budget of ${JS_BUDGET_BYTES} bytes gzipped`);
+      }
+    },
+  };
+}
+
+export default defineConfig({
+  // Preact's JSX runtime; no preset needed (tsconfig.json says the same for tsc).
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  plugins: [bundleBudget()],
+  build: {
+    outDir: distDir,
+    emptyOutDir: true,
+    // Hashed files only under assets/: the API serves that folder as immutable.
+    assetsDir: 'assets',
+    chunkSizeWarningLimit: 600,
+  },
+  // `npm run dev -w web` beside `npm start`: the page on Vite's dev server, the API proxied.
+  server: { proxy: { '/api': 'http://127.0.0.1:8000' } },
+});
