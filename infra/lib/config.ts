@@ -70,6 +70,14 @@ export interface AppSettings {
  * (shared/src/config.ts MAX_WAIT_SECONDS), so SYNC_WAIT_SECONDS may not exceed it.
  */
 export const API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS = 29;
+/**
+ * Streamed methods (SSE) may run up to API Gateway's 15-minute streaming limit; a client
+ * reconnects with Last-Event-ID after that. Idle streams are cut after 5 min on a regional
+ * endpoint, which the api's heartbeat comment (every SSE_HEARTBEAT_SECONDS) prevents.
+ */
+export const API_GATEWAY_STREAM_TIMEOUT_SECONDS = 15 * 60;
+/** The api writes an SSE comment at least this often (issue 11); every idle timeout on the path must exceed it. */
+export const SSE_HEARTBEAT_SECONDS = 15;
 export const MAX_SYNC_WAIT_SECONDS = 25;
 /** Fargate's maximum; the worker finishes in-flight provider calls before exiting. */
 export const WORKER_STOP_TIMEOUT_SECONDS = 120;

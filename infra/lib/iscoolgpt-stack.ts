@@ -4,6 +4,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { InfraConfig } from './config.js';
+import { JobEventsCache } from './constructs/cache/job-events-cache.js';
 import { JobsQueue } from './constructs/data/jobs-queue.js';
 import { JobsTable } from './constructs/data/jobs-table.js';
 import { InternalLoadBalancer } from './constructs/edge/internal-load-balancer.js';
@@ -29,6 +30,7 @@ export class IsCoolGptStack extends Stack {
   readonly network: Network;
   readonly table: JobsTable;
   readonly queue: JobsQueue;
+  readonly eventsCache: JobEventsCache;
   readonly cluster: ServicesCluster;
   readonly loadBalancer: InternalLoadBalancer;
   readonly apiService: ApiService;
@@ -52,6 +54,7 @@ export class IsCoolGptStack extends Stack {
 
     this.table = new JobsTable(this, 'JobsTable', { envName: config.envName });
     this.queue = new JobsQueue(this, 'JobsQueue', { envName: config.envName });
+    this.eventsCache = new JobEventsCache(this, 'EventsCache', { envName: config.envName, vpc });
 
     this.cluster = new ServicesCluster(this, 'Cluster', { envName: config.envName, vpc });
     this.loadBalancer = new InternalLoadBalancer(this, 'LoadBalancer', { vpc });
@@ -62,6 +65,7 @@ export class IsCoolGptStack extends Stack {
     };
     this.apiService = new ApiService(this, 'Api', {
       ...data,
+      redisUrl: this.eventsCache.url,
       jobsTable: this.table,
       cluster: this.cluster.cluster,
       repository: props.apiRepository,
@@ -75,6 +79,7 @@ export class IsCoolGptStack extends Stack {
     });
     this.workerService = new WorkerService(this, 'Worker', {
       ...data,
+      redisUrl: this.eventsCache.url,
       jobsTable: this.table,
       cluster: this.cluster.cluster,
       repository: props.workerRepository,
@@ -84,6 +89,8 @@ export class IsCoolGptStack extends Stack {
       providerSecrets: props.providerSecrets,
       logRetention: config.logRetention,
     });
+    this.eventsCache.allowFrom(this.apiService.service, 'api tasks to the job events cache');
+    this.eventsCache.allowFrom(this.workerService.service, 'worker tasks to the job events cache');
 
     this.gateway = new RestApiGateway(this, 'Gateway', {
       envName: config.envName,

@@ -5,6 +5,8 @@ import {
   API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS,
   MAX_SYNC_WAIT_SECONDS,
 } from '../lib/config.js';
+import { API_ROUTES } from '../lib/constructs/edge/rest-api.js';
+import { apiMethod } from './support/rest-api.js';
 import { onlyResource, synthesize, type Synthesized } from './support/synth.js';
 
 let app: Synthesized;
@@ -12,15 +14,8 @@ beforeAll(() => {
   app = synthesize({ corsAllowOrigins: 'https://study.example.com' });
 });
 
-/** The API Gateway method for `httpMethod` on the resource whose last path part is `pathPart`. */
-const method = (httpMethod: string, pathPart: string) => {
-  const { id: resourceId } = onlyResource(app.template, 'AWS::ApiGateway::Resource', {
-    Properties: { PathPart: pathPart },
-  });
-  return onlyResource(app.template, 'AWS::ApiGateway::Method', {
-    Properties: { HttpMethod: httpMethod, ResourceId: { Ref: resourceId } },
-  }).resource.Properties;
-};
+/** The API Gateway method for `httpMethod` on the resource at `path`. */
+const method = (httpMethod: string, path: string) => apiMethod(app.template, httpMethod, path);
 const albId = () => onlyResource(app.template, 'AWS::ElasticLoadBalancingV2::LoadBalancer').id;
 
 describe('internal load balancer', () => {
@@ -99,25 +94,24 @@ describe('internal load balancer', () => {
 
 describe('API Gateway REST API', () => {
   it('serves POST /api/v1/ask, GET /api/v1/jobs/{id} and GET /health', () => {
-    expect(method('POST', 'ask')).toBeDefined();
-    expect(method('GET', '{id}')).toBeDefined();
-    expect(method('GET', 'health')).toBeDefined();
+    expect(method('POST', '/api/v1/ask')).toBeDefined();
+    expect(method('GET', '/api/v1/jobs/{id}')).toBeDefined();
+    expect(method('GET', '/health')).toBeDefined();
   });
 
   it('requires an API key on /api/v1 methods and leaves /health open for uptime checks', () => {
-    expect(method('POST', 'ask').ApiKeyRequired).toBe(true);
-    expect(method('GET', '{id}').ApiKeyRequired).toBe(true);
-    expect(method('GET', 'health').ApiKeyRequired).toBe(false);
+    expect(method('POST', '/api/v1/ask').ApiKeyRequired).toBe(true);
+    expect(method('GET', '/api/v1/jobs/{id}').ApiKeyRequired).toBe(true);
+    expect(method('GET', '/health').ApiKeyRequired).toBe(false);
   });
 
   it('proxies to the ALB directly over a VPC link V2 (no Network Load Balancer in between)', () => {
     const vpcLinkId = onlyResource(app.template, 'AWS::ApiGatewayV2::VpcLink').id;
-    for (const [httpMethod, pathPart, path] of [
-      ['POST', 'ask', '/api/v1/ask'],
-      ['GET', '{id}', '/api/v1/jobs/{id}'],
-      ['GET', 'health', '/health'],
-    ] as const) {
-      expect(method(httpMethod, pathPart).Integration).toMatchObject({
+    for (const { method: httpMethod, path } of [
+      ...API_ROUTES,
+      { method: 'GET', path: '/health' },
+    ]) {
+      expect(method(httpMethod, path).Integration).toMatchObject({
         Type: 'HTTP_PROXY',
         IntegrationHttpMethod: httpMethod,
         ConnectionType: 'VPC_LINK',
@@ -136,7 +130,7 @@ describe('API Gateway REST API', () => {
   });
 
   it('passes the job id from the path to the api', () => {
-    expect(method('GET', '{id}')).toMatchObject({
+    expect(method('GET', '/api/v1/jobs/{id}')).toMatchObject({
       RequestParameters: { 'method.request.path.id': true },
       Integration: {
         RequestParameters: { 'integration.request.path.id': 'method.request.path.id' },
@@ -144,20 +138,21 @@ describe('API Gateway REST API', () => {
     });
   });
 
-  it('waits for the api longer than its 25 s cap and no longer than the 29 s API Gateway allows', () => {
-    for (const [httpMethod, pathPart] of [
-      ['POST', 'ask'],
-      ['GET', '{id}'],
-    ] as const) {
-      const timeout = (method(httpMethod, pathPart).Integration as { TimeoutInMillis: number })
+  it('waits for a buffered answer longer than the api’s 25 s cap and no longer than the 29 s API Gateway allows', () => {
+    const buffered = API_ROUTES.filter((route) => !route.streaming);
+    expect(buffered.length).toBeGreaterThan(0);
+    for (const { method: httpMethod, path } of buffered) {
+      const timeout = (method(httpMethod, path).Integration as { TimeoutInMillis: number })
         .TimeoutInMillis;
-      expect(timeout).toBeGreaterThan(MAX_SYNC_WAIT_SECONDS * 1000);
-      expect(timeout).toBeLessThanOrEqual(API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS * 1000);
+      expect(timeout, `${httpMethod} ${path}`).toBeGreaterThan(MAX_SYNC_WAIT_SECONDS * 1000);
+      expect(timeout, `${httpMethod} ${path}`).toBeLessThanOrEqual(
+        API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS * 1000,
+      );
     }
   });
 
   it('answers CORS preflights without an API key, allowing the headers the api reads', () => {
-    const preflight = method('OPTIONS', 'ask');
+    const preflight = method('OPTIONS', '/api/v1/ask');
     expect(preflight.ApiKeyRequired).not.toBe(true);
     const headers = JSON.stringify(preflight.Integration);
     expect(headers).toContain("'https://study.example.com'");

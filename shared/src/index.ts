@@ -29,6 +29,7 @@ export {
   jobsTable,
   defaultResourceNames,
   workerSettings,
+  gatewaySettings,
 } from './adapters/aws/resources.js';
 export { OfflineProvider, OFFLINE_MODEL } from './providers/offline.js';
 export { ProviderChain, callOnce, type ProviderCall } from './providers/chain.js';

@@ -102,7 +102,7 @@ describe.each(stores)('JobStore contract: %s', (_name, open) => {
 
   describe('idempotency keys', () => {
     it('replays the first job for the same key and body instead of storing a second one', async () => {
-      const claim = { key: `key-${randomUUID()}`, fingerprint: 'body-a' };
+      const claim = { scope: 'caller-a', key: `key-${randomUUID()}`, fingerprint: 'body-a' };
       const first = newJob();
       const second = newJob();
       await store.create(first, claim);
@@ -115,17 +115,46 @@ describe.each(stores)('JobStore contract: %s', (_name, open) => {
 
     it('refuses the same key with another body, and stores nothing for it', async () => {
       const key = `key-${randomUUID()}`;
-      await store.create(newJob(), { key, fingerprint: 'body-a' });
+      await store.create(newJob(), { scope: 'caller-a', key, fingerprint: 'body-a' });
       const other = newJob();
 
-      await expect(store.create(other, { key, fingerprint: 'body-b' })).rejects.toBeInstanceOf(
-        IdempotencyConflictError,
-      );
+      await expect(
+        store.create(other, { scope: 'caller-a', key, fingerprint: 'body-b' }),
+      ).rejects.toBeInstanceOf(IdempotencyConflictError);
       expect(await store.get(other.id)).toBeUndefined();
     });
 
+    it('keeps keys apart per caller: the same key and body from another caller is a new job', async () => {
+      const key = `key-${randomUUID()}`;
+      const mine = newJob();
+      const theirs = newJob();
+      await store.create(mine, { scope: 'caller-a', key, fingerprint: 'body-a' });
+
+      expect(await store.create(theirs, { scope: 'caller-b', key, fingerprint: 'body-a' })).toEqual(
+        {
+          job: theirs,
+          created: true,
+        },
+      );
+      // Nor is another caller's different body a conflict with mine.
+      const other = newJob();
+      const created = await store.create(other, { scope: 'caller-c', key, fingerprint: 'body-b' });
+      expect(created.created).toBe(true);
+      expect(
+        (await store.create(newJob(), { scope: 'caller-a', key, fingerprint: 'body-a' })).job,
+      ).toEqual(mine);
+    });
+
+    it('does not let a scope run into a key: ("a#b", "c") and ("a", "b#c") are different', async () => {
+      const a = randomUUID();
+      await store.create(newJob(), { scope: `${a}#b`, key: 'c', fingerprint: 'body-a' });
+      expect(
+        (await store.create(newJob(), { scope: a, key: 'b#c', fingerprint: 'body-a' })).created,
+      ).toBe(true);
+    });
+
     it('makes exactly one job when the same request arrives several times at once', async () => {
-      const claim = { key: `key-${randomUUID()}`, fingerprint: 'body-a' };
+      const claim = { scope: 'caller-a', key: `key-${randomUUID()}`, fingerprint: 'body-a' };
 
       const results = await Promise.all(
         Array.from({ length: 5 }, () => store.create(newJob(), claim)),
@@ -138,7 +167,7 @@ describe.each(stores)('JobStore contract: %s', (_name, open) => {
     it('starts a new job once the key has expired with its job', async () => {
       let clock = Date.now();
       const clocked = subject.withClock(() => new Date(clock));
-      const claim = { key: `key-${randomUUID()}`, fingerprint: 'body-a' };
+      const claim = { scope: 'caller-a', key: `key-${randomUUID()}`, fingerprint: 'body-a' };
       const first = newJob({ expiresAt: Math.floor(clock / SECOND) + 60 });
       await clocked.create(first, claim);
       clock += 61 * SECOND;
@@ -535,7 +564,7 @@ describe.each(stores)('JobStore contract: %s', (_name, open) => {
 
     it('replays the turn of a reused Idempotency-Key instead of writing another', async () => {
       const { conversation } = await conversationOf(1);
-      const claim = { key: `key-${randomUUID()}`, fingerprint: 'turn-2' };
+      const claim = { scope: 'caller-a', key: `key-${randomUUID()}`, fingerprint: 'turn-2' };
       const job = newJob({ conversationId: conversation.id, turn: 2 });
       await store.startTurn(
         job,
@@ -552,8 +581,9 @@ describe.each(stores)('JobStore contract: %s', (_name, open) => {
 
       expect(replay).toEqual({ outcome: 'replayed', job });
       expect(await store.findByIdempotencyKey(claim)).toEqual(job);
+      expect(await store.findByIdempotencyKey({ ...claim, scope: 'caller-b' })).toBeUndefined();
       await expect(
-        store.findByIdempotencyKey({ key: claim.key, fingerprint: 'other' }),
+        store.findByIdempotencyKey({ ...claim, fingerprint: 'other' }),
       ).rejects.toBeInstanceOf(IdempotencyConflictError);
     });
 

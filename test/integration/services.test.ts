@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Job } from '@iscoolgpt/shared';
+import { gatewaySettings, type Job } from '@iscoolgpt/shared';
 import { DynamoJobStore } from '@iscoolgpt/shared/aws';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FakeLlmServer, openaiWire } from '../../shared/test/support/fake-llm.js';
@@ -165,6 +165,34 @@ describe('an ask through api → SQS → worker → DynamoDB', () => {
       { timeout: 20_000, interval: 250 },
     );
     expect(job.answer).toBe('A vector has size and direction.');
+  });
+
+  const askAs = (caller: string, key: string) =>
+    fetch(`${apiUrl}/api/v1/ask`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        prefer: 'respond-async',
+        'idempotency-key': key,
+        // What API Gateway sets from the caller's API key id (see gatewaySettings).
+        [gatewaySettings.callerHeader]: caller,
+      },
+      body: JSON.stringify({ question: 'What is a catalyst?' }),
+    }).then(async (response) => ({
+      status: response.status,
+      job: (await response.json()) as Job,
+    }));
+
+  it('scopes an Idempotency-Key to the caller API Gateway names: another caller gets its own job', async () => {
+    fake.otherwise(openaiWire.completion('A catalyst speeds up a reaction.'));
+    const key = `quiz-${randomUUID()}`;
+    const alice = await askAs('alice-key-id', key);
+    const bob = await askAs('bob-key-id', key);
+    const aliceAgain = await askAs('alice-key-id', key);
+
+    expect([alice.status, bob.status]).toEqual([202, 202]);
+    expect(bob.job.id).not.toBe(alice.job.id);
+    expect(aliceAgain.job.id).toBe(alice.job.id);
   });
 });
 

@@ -36,6 +36,11 @@ export interface AppOptions {
     | 'HTTP_MAX_CONNECTIONS'
   >;
   logger: FastifyBaseLogger;
+  /**
+   * The request header that names the caller (set by API Gateway in the API service), so that
+   * Idempotency-Keys are scoped per caller. Unset in embedded mode: one scope for every request.
+   */
+  callerHeader?: string;
   /** Heartbeat and retry hint of event streams (tests shorten the heartbeat). */
   eventStream?: EventStreamOptions;
   /** The built study page (web/dist) to serve at `/`; without one the app is the API alone. */
@@ -43,7 +48,14 @@ export interface AppOptions {
 }
 
 /** The HTTP layer, the same in embedded mode and in the API service: external plugins, ours, routes. */
-export async function buildApp({ jobs, config, logger, eventStream, webRoot }: AppOptions) {
+export async function buildApp({
+  jobs,
+  config,
+  logger,
+  callerHeader,
+  eventStream,
+  webRoot,
+}: AppOptions) {
   const requestTimeoutMs = Math.ceil(config.HTTP_REQUEST_TIMEOUT_SECONDS * 1000);
   const app = Fastify({
     loggerInstance: logger,
@@ -91,6 +103,7 @@ export async function buildApp({ jobs, config, logger, eventStream, webRoot }: A
   await app.register(ask, {
     prefix: '/api/v1',
     defaultWaitSeconds: config.SYNC_WAIT_SECONDS,
+    callerHeader,
     ...(eventStream && { eventStream }),
   });
   await app.register(jobRoutes, { prefix: '/api/v1', ...(eventStream && { eventStream }) });

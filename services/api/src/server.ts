@@ -2,6 +2,7 @@
  * `npm run start:api`: the production API service. Jobs go to DynamoDB and SQS; the worker service
  * answers them. Exits 1, naming the variable, when the AWS settings are missing.
  */
+import { gatewaySettings } from '@iscoolgpt/shared';
 import { buildAwsApiRuntime, configureAwsProcess } from '@iscoolgpt/shared/aws';
 import { buildApp } from './app.js';
 import { serve } from './serve.js';
@@ -9,6 +10,13 @@ import { WEB_ROOT } from './web-root.js';
 
 const { config, aws, logger } = configureAwsProcess('api');
 const runtime = buildAwsApiRuntime(config, aws, logger);
-const app = await buildApp({ jobs: runtime.jobs, config, logger, webRoot: WEB_ROOT });
+// Behind API Gateway: Idempotency-Keys are scoped to the API key the gateway names.
+const app = await buildApp({
+  jobs: runtime.jobs,
+  config,
+  logger,
+  callerHeader: gatewaySettings.callerHeader,
+  webRoot: WEB_ROOT,
+});
 await serve(app, config, { onClose: () => runtime.close() });
 logger.info({ queueUrl: aws.queueUrl, tableName: aws.tableName }, 'api service started');

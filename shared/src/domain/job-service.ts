@@ -24,6 +24,7 @@ import { cancellation, failure, isOverdue } from './transitions.js';
 import type {
   AnswerRequest,
   FeedbackResult,
+  IdempotencyKey,
   JobEvents,
   JobQueue,
   JobStore,
@@ -77,20 +78,20 @@ export class JobService {
 
   /**
    * Creates and enqueues a job as the next turn of its conversation (a new one without
-   * `conversationId`), or returns the earlier job for a replayed Idempotency-Key. Throws
+   * `conversationId`), or returns the earlier job for a Idempotency-Key this caller already used with the same request. Throws
    * ConversationNotFoundError, TurnInProgressError (the latest turn is pending, or another ask
    * became the next turn first) and QuestionTooLongError.
    */
   async submit(
     request: AskRequest,
-    idempotencyKey?: string,
+    idempotencyKey?: IdempotencyKey,
   ): Promise<{ job: JobRecord; created: boolean }> {
     if (request.provider && !this.options.providers.includes(request.provider)) {
       throw new ProviderNotConfiguredError(request.provider, this.options.providers);
     }
     const { store } = this.options;
     const idempotency = idempotencyKey
-      ? { key: idempotencyKey, fingerprint: fingerprint(request) }
+      ? { ...idempotencyKey, fingerprint: fingerprint(request) }
       : undefined;
     // A replayed turn is answered before the one-turn-at-a-time rule: it is that very turn.
     const replayed = idempotency && (await store.findByIdempotencyKey(idempotency));

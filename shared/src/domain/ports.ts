@@ -17,8 +17,17 @@ import type {
 import type { ProviderError } from './errors.js';
 import type { JobEvent, LoggedJobEvent } from './events.js';
 
-export interface IdempotencyClaim {
+/**
+ * An Idempotency-Key as the caller sent it, with the caller it belongs to. Keys are unique per
+ * caller (the IETF idempotency-key draft): two callers with the same key never share a job.
+ */
+export interface IdempotencyKey {
+  /** Who sent it: the API key id behind the gateway; one scope for everyone in embedded mode. */
+  scope: string;
   key: string;
+}
+
+export interface IdempotencyClaim extends IdempotencyKey {
   /** Hash of the validated request: the same key with another body is a conflict. */
   fingerprint: string;
 }
@@ -64,8 +73,8 @@ export type FeedbackResult =
 
 export interface JobStore {
   /**
-   * Stores a new job. With an idempotency claim, an earlier job with the same key and fingerprint
-   * is returned instead (`created: false`); the same key with another fingerprint throws
+   * Stores a new job. With an idempotency claim, an earlier job with the same scope, key and
+   * fingerprint is returned instead (`created: false`); the same key with another fingerprint throws
    * IdempotencyConflictError.
    */
   create(

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { LANGUAGES, messagesFor, type Language } from '../i18n/index.js';
 import type { ConversationStore } from '../state/conversation.js';
 import { storage, type AskSettings } from '../state/storage.js';
@@ -7,7 +7,7 @@ import { MessagesContext, useStoreState } from './hooks.js';
 import { Sidebar } from './Sidebar.js';
 import { TurnView } from './TurnView.js';
 
-const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', 'pt-BR': 'Português (Brasil)' };
+const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', 'pt-BR': 'Português' };
 
 function initialSettings(language: Language): AskSettings {
   const saved = storage.settings();
@@ -36,6 +36,27 @@ export function App({
   useEffect(() => {
     document.documentElement.lang = language;
   }, [language]);
+
+  // Follow the answer as it grows while the student is at the bottom; leave them be when they
+  // scrolled up to read something else. A new question always brings the view down.
+  const atBottom = useRef(true);
+  const turnCount = useRef(0);
+  useEffect(() => {
+    const onScroll = () => {
+      const page = document.documentElement;
+      atBottom.current = page.scrollHeight - (page.scrollTop + page.clientHeight) < 80;
+    };
+    window.addEventListener('scroll', onScroll, { passive: true });
+    return () => window.removeEventListener('scroll', onScroll);
+  }, []);
+  useEffect(() => {
+    const added = state.turns.length > turnCount.current;
+    turnCount.current = state.turns.length;
+    if (added || atBottom.current) {
+      window.scrollTo({ top: document.documentElement.scrollHeight });
+      atBottom.current = true;
+    }
+  });
 
   const chooseLanguage = (next: Language) => {
     setLanguage(next);
@@ -73,22 +94,22 @@ export function App({
             >
               {t.newConversation}
             </button>
-            <label class="language">
-              <span class="visually-hidden">{t.interfaceLanguage}</span>
-              <select
-                value={language}
-                onChange={(event) =>
-                  chooseLanguage((event.target as HTMLSelectElement).value as Language)
-                }
-              >
-                {LANGUAGES.map((code) => (
-                  <option key={code} value={code} lang={code}>
-                    {LANGUAGE_NAMES[code]}
-                  </option>
-                ))}
-              </select>
-            </label>
           </div>
+          <label class="language">
+            <span class="visually-hidden">{t.interfaceLanguage}</span>
+            <select
+              value={language}
+              onChange={(event) =>
+                chooseLanguage((event.target as HTMLSelectElement).value as Language)
+              }
+            >
+              {LANGUAGES.map((code) => (
+                <option key={code} value={code} lang={code}>
+                  {LANGUAGE_NAMES[code]}
+                </option>
+              ))}
+            </select>
+          </label>
         </header>
         <Sidebar
           saved={state.saved}

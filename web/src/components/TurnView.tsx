@@ -91,7 +91,7 @@ export function TurnView({ turn, store }: { turn: Turn; store: ConversationStore
               {copied ? t.copied : t.copyAnswer}
             </button>
             <button type="button" aria-pressed={turn.rating === 'up'} onClick={() => rate('up')}>
-              <span aria-hidden="true">👍 </span>
+              <Thumb up />
               {t.helpful}
             </button>
             <button
@@ -99,12 +99,30 @@ export function TurnView({ turn, store }: { turn: Turn; store: ConversationStore
               aria-pressed={turn.rating === 'down'}
               onClick={() => rate('down')}
             >
-              <span aria-hidden="true">👎 </span>
+              <Thumb up={false} />
               {t.notHelpful}
             </button>
           </div>
         )}
       </article>
     </li>
+  );
+}
+
+/** Thumbs up or down, drawn (emoji fonts are missing on many systems). */
+function Thumb({ up }: { up: boolean }) {
+  return (
+    <svg
+      class={up ? 'thumb' : 'thumb down'}
+      viewBox="0 0 24 24"
+      width="16"
+      height="16"
+      aria-hidden="true"
+    >
+      <path
+        fill="currentColor"
+        d="M2 21h4V9H2v12Zm20-11a2 2 0 0 0-2-2h-6.3l1-4.6v-.3c0-.4-.2-.8-.4-1.1L13.2 1 6.6 7.6c-.4.4-.6.9-.6 1.4v10a2 2 0 0 0 2 2h9c.8 0 1.5-.5 1.8-1.2l3-7.1c.1-.2.2-.5.2-.7v-2Z"
+      />
+    </svg>
   );
 }

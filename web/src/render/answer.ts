@@ -48,11 +48,14 @@ export function renderAnswer(markdown: string, labels: RenderLabels): string {
     });
     element.removeAttribute('data-math');
     element.classList.add(displayMode ? 'math-display' : 'math-inline');
+    // A wide formula scrolls inside its box: keyboard users must be able to reach it too.
+    if (displayMode) element.tabIndex = 0;
   }
 
   for (const code of root.querySelectorAll<HTMLElement>('pre > code')) {
     const language = highlightCode(code);
     const pre = code.parentElement!;
+    pre.tabIndex = 0;
     const block = document.createElement('div');
     block.className = 'code-block';
     const bar = document.createElement('div');

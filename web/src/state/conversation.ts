@@ -76,7 +76,10 @@ export class ConversationStore {
   ask(question: string, settings: AskSettings): void {
     const trimmed = question.trim();
     if (!trimmed || this.busy) return;
-    const body: AskBody = { question: trimmed, mode: settings.mode };
+    const body: AskBody = { question: trimmed };
+    // A new conversation in the default mode needs no mode; a follow-up always says its mode, or
+    // it would inherit the conversation's even after the student switched back to explain.
+    if (settings.mode !== 'explain' || this.state.conversationId) body.mode = settings.mode;
     if (settings.subject.trim()) body.subject = settings.subject.trim();
     if (settings.level) body.level = settings.level;
     if (settings.language) body.language = settings.language;

@@ -5,7 +5,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS } from '../../config.js';
+import {
+  API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS,
+  API_GATEWAY_STREAM_TIMEOUT_SECONDS,
+} from '../../config.js';
 import { acknowledge } from '../../nag.js';
 import { ALB_LISTENER_PORT } from './internal-load-balancer.js';
 
@@ -26,10 +29,37 @@ export interface RestApiGatewayProps {
  * Request headers the api reads besides the defaults: `Idempotency-Key` makes `POST /ask` safe to
  * retry, `Prefer: wait=N` / `respond-async` (RFC 7240) picks how long the request may wait.
  */
-const EXTRA_CORS_HEADERS = ['Idempotency-Key', 'Prefer'];
+const EXTRA_CORS_HEADERS = ['Idempotency-Key', 'Prefer', 'Last-Event-ID'];
+
+export interface ApiRoute {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** The api's own path; `{name}` segments are path parameters passed through. */
+  readonly path: string;
+  /**
+   * The method may answer with a server-sent event stream: API Gateway passes the response on as
+   * it arrives (`responseTransferMode: STREAM`) for up to 15 minutes instead of buffering it
+   * for at most 29 s.
+   */
+  readonly streaming?: boolean;
+}
+
+/** Every /api/v1 route of the api (issues 11 and 12); each requires an API key. */
+export const API_ROUTES: readonly ApiRoute[] = [
+  // May stream: `Accept: text/event-stream` gets the job's events in the same response.
+  { method: 'POST', path: '/api/v1/ask', streaming: true },
+  { method: 'GET', path: '/api/v1/jobs/{id}' },
+  { method: 'GET', path: '/api/v1/jobs/{id}/events', streaming: true },
+  { method: 'POST', path: '/api/v1/jobs/{id}/cancel' },
+  { method: 'PUT', path: '/api/v1/jobs/{id}/feedback' },
+  { method: 'GET', path: '/api/v1/conversations/{id}' },
+  { method: 'DELETE', path: '/api/v1/conversations/{id}' },
+];
+
+/** Path parameter names of `path`, e.g. `['id']` for `/api/v1/jobs/{id}`. */
+const pathParameters = (path: string) => [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
 
 /**
- * The public face of the service: an API Gateway REST API whose three routes proxy to the
+ * The public face of the service: an API Gateway REST API whose routes (API_ROUTES) proxy to the
  * internal ALB through a VPC link V2 (the private integration REST APIs gained for ALBs in
  * 2025), so no Network Load Balancer sits in between. `/api/v1/*` requires an API key and is
  * metered by a usage plan; `/health` is open for uptime checks.
@@ -45,11 +75,8 @@ export class RestApiGateway extends Construct {
   readonly accessLogGroup: logs.LogGroup;
   readonly usagePlan: apigw.UsagePlan;
   readonly apiKey: apigw.IApiKey;
-  readonly methods: {
-    readonly ask: apigw.Method;
-    readonly getJob: apigw.Method;
-    readonly health: apigw.Method;
-  };
+  /** Methods by `"<METHOD> <path>"`, e.g. `"GET /api/v1/jobs/{id}/events"`, and `"GET /health"`. */
+  readonly methods: Record<string, apigw.Method>;
 
   constructor(scope: Construct, id: string, props: RestApiGatewayProps) {
     super(scope, id);
@@ -77,7 +104,7 @@ export class RestApiGateway extends Construct {
 
     this.api = new apigw.RestApi(this, 'Api', {
       restApiName: `iscoolgpt-${props.envName}`,
-      description: 'IsCoolGPT study assistant: ask a question, poll a job',
+      description: 'IsCoolGPT study assistant: ask, stream and manage jobs and conversations',
       endpointTypes: [apigw.EndpointType.REGIONAL],
       // Execution and access logging need the account-level CloudWatch role.
       cloudWatchRole: true,
@@ -104,7 +131,7 @@ export class RestApiGateway extends Construct {
       },
       defaultCorsPreflightOptions: {
         allowOrigins: props.corsAllowOrigins,
-        allowMethods: ['GET', 'POST', 'OPTIONS'],
+        allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
         allowHeaders: [...apigw.Cors.DEFAULT_HEADERS, ...EXTRA_CORS_HEADERS],
         maxAge: Duration.hours(1),
       },
@@ -134,21 +161,27 @@ export class RestApiGateway extends Construct {
     });
 
     const vpcLinkRef = apigw.VpcLink.fromVpcLinkId(this, 'VpcLinkRef', this.vpcLink.vpcLinkId);
-    const proxyTo = (
-      httpMethod: string,
-      path: string,
-      requestParameters?: Record<string, string>,
-    ) =>
+    const proxyTo = (route: ApiRoute, requestParameters: Record<string, string>) =>
       new apigw.Integration({
         type: apigw.IntegrationType.HTTP_PROXY,
-        integrationHttpMethod: httpMethod,
-        uri: `http://${props.loadBalancer.loadBalancerDnsName}${path}`,
+        integrationHttpMethod: route.method,
+        uri: `http://${props.loadBalancer.loadBalancerDnsName}${route.path}`,
         options: {
           connectionType: apigw.ConnectionType.VPC_LINK,
           vpcLink: vpcLinkRef,
-          // API Gateway's ceiling; the api answers or hands back a job id within 25 s.
-          timeout: Duration.seconds(API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS),
-          ...(requestParameters ? { requestParameters } : {}),
+          ...(route.streaming
+            ? {
+                // Sent on as it arrives; a stream may last 15 min (the api's heartbeat keeps it
+                // from idling out), after which the client resumes with Last-Event-ID.
+                responseTransferMode: apigw.ResponseTransferMode.STREAM,
+                timeout: Duration.seconds(API_GATEWAY_STREAM_TIMEOUT_SECONDS),
+              }
+            : {
+                // API Gateway's ceiling for a buffered response; the api answers or hands back a
+                // job id within 25 s.
+                timeout: Duration.seconds(API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS),
+              }),
+          ...(Object.keys(requestParameters).length > 0 ? { requestParameters } : {}),
         },
       });
     const targetAlb = (method: apigw.Method) => {
@@ -159,35 +192,36 @@ export class RestApiGateway extends Construct {
       return method;
     };
 
-    const v1 = this.api.root.addResource('api').addResource('v1');
-    const ask = targetAlb(
-      v1.addResource('ask').addMethod('POST', proxyTo('POST', '/api/v1/ask'), {
-        apiKeyRequired: true,
-        requestValidator: validator,
-      }),
-    );
-    const getJob = targetAlb(
-      v1
-        .addResource('jobs')
-        .addResource('{id}')
-        .addMethod(
-          'GET',
-          proxyTo('GET', '/api/v1/jobs/{id}', {
-            'integration.request.path.id': 'method.request.path.id',
-          }),
-          {
+    const methods: Record<string, apigw.Method> = {};
+    for (const route of API_ROUTES) {
+      const names = pathParameters(route.path);
+      const integrationParameters = Object.fromEntries(
+        names.map((name) => [`integration.request.path.${name}`, `method.request.path.${name}`]),
+      );
+      methods[`${route.method} ${route.path}`] = targetAlb(
+        this.api.root
+          .resourceForPath(route.path)
+          .addMethod(route.method, proxyTo(route, integrationParameters), {
             apiKeyRequired: true,
             requestValidator: validator,
-            requestParameters: { 'method.request.path.id': true },
-          },
-        ),
+            ...(names.length > 0
+              ? {
+                  requestParameters: Object.fromEntries(
+                    names.map((name) => [`method.request.path.${name}`, true]),
+                  ),
+                }
+              : {}),
+          }),
+      );
+    }
+    methods['GET /health'] = targetAlb(
+      this.api.root
+        .addResource('health')
+        .addMethod('GET', proxyTo({ method: 'GET', path: '/health' }, {}), {
+          apiKeyRequired: false,
+        }),
     );
-    const health = targetAlb(
-      this.api.root.addResource('health').addMethod('GET', proxyTo('GET', '/health'), {
-        apiKeyRequired: false,
-      }),
-    );
-    this.methods = { ask, getJob, health };
+    this.methods = methods;
 
     this.usagePlan = this.api.addUsagePlan('UsagePlan', {
       name: `iscoolgpt-${props.envName}`,

@@ -32,6 +32,8 @@ export interface ApiServiceProps {
   readonly queue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
   readonly jobsTable: JobsTable;
+  /** REDIS_URL of the job events cache. */
+  readonly redisUrl: string;
   /** The internal ALB's target group; the service registers its tasks in it. */
   readonly targetGroup: elbv2.ApplicationTargetGroup;
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
@@ -71,6 +73,7 @@ export class ApiService extends Construct {
           queue: props.queue,
           deadLetterQueue: props.deadLetterQueue,
           table: props.jobsTable.table,
+          redisUrl: props.redisUrl,
         }),
         PORT: String(API_CONTAINER_PORT),
         CORS_ALLOWED_ORIGINS: props.corsAllowOrigins.join(','),

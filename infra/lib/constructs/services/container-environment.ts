@@ -8,6 +8,8 @@ export interface ContainerEnvironmentProps {
   readonly queue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
   readonly table: dynamodb.ITable;
+  /** The job events channel (ElastiCache Serverless for Valkey): `rediss://host:port`. */
+  readonly redisUrl: string;
 }
 
 /**
@@ -23,6 +25,7 @@ export function containerEnvironment(props: ContainerEnvironmentProps): Record<s
     JOBS_QUEUE_URL: props.queue.queueUrl,
     JOBS_DLQ_URL: props.deadLetterQueue.queueUrl,
     JOBS_TABLE_NAME: props.table.tableName,
+    REDIS_URL: props.redisUrl,
     JOB_TTL_DAYS: String(app.jobTtlDays),
     JOB_DEADLINE_SECONDS: String(app.jobDeadlineSeconds),
     SYNC_WAIT_SECONDS: String(app.syncWaitSeconds),

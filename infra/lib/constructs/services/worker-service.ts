@@ -29,6 +29,8 @@ export interface WorkerServiceProps {
   readonly queue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
   readonly jobsTable: JobsTable;
+  /** REDIS_URL of the job events cache. */
+  readonly redisUrl: string;
   /** Every provider's secret; the worker maps those `app.llmProviders` names. */
   readonly providerSecrets: Record<ProviderName, secretsmanager.ISecret>;
   readonly logRetention: logs.RetentionDays;
@@ -61,6 +63,7 @@ export class WorkerService extends Construct {
           queue: props.queue,
           deadLetterQueue: props.deadLetterQueue,
           table: props.jobsTable.table,
+          redisUrl: props.redisUrl,
         }),
         // Stop polling, finish in-flight calls, exit before ECS sends SIGKILL at stopTimeout.
         SHUTDOWN_TIMEOUT_SECONDS: String(WORKER_STOP_TIMEOUT_SECONDS - 10),

@@ -16,4 +16,3 @@ export const EVENT_STREAM_DESCRIPTION = [
 
 /** The body of a streamed response as OpenAPI shows it: the stream is text, its events above. */
 export const eventStreamSchema = z.string().describe(EVENT_STREAM_DESCRIPTION);
-

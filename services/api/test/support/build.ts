@@ -19,11 +19,12 @@ export interface TestApp {
 
 /**
  * Builds the embedded app (API + in-process worker, in-memory adapters) from an environment, as
- * `npm start` does, and closes it after the test file.
+ * `npm start` does, and closes it after the test file. `callerHeader` scopes Idempotency-Keys
+ * as the API service does behind API Gateway.
  */
 export async function build(
   env: Record<string, string> = {},
-  options: Pick<AppOptions, 'eventStream' | 'webRoot'> = {},
+  options: Pick<AppOptions, 'eventStream' | 'callerHeader' | 'webRoot'> = {},
 ): Promise<TestApp> {
   const config = loadConfig({ LOG_LEVEL: 'info', ...env });
   // The production logger options (redaction included), writing to memory instead of stdout.

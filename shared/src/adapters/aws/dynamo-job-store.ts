@@ -21,6 +21,7 @@ import type {
   ClaimResult,
   FeedbackResult,
   IdempotencyClaim,
+  IdempotencyKey,
   JobStore,
   SettleOptions,
   TurnResult,
@@ -43,7 +44,10 @@ export interface DynamoJobStoreOptions {
 
 const PK = jobsTable.partitionKey;
 const jobKey = (id: string) => ({ [PK]: `job#${id}` });
-const idempotencyKey = (key: string) => ({ [PK]: `idem#${key}` });
+/** One record per caller and key: `idem#<scope>#<key>`, the scope encoded so it holds no `#`. */
+const idempotencyKey = ({ scope, key }: IdempotencyKey) => ({
+  [PK]: `idem#${encodeURIComponent(scope)}#${key}`,
+});
 const conversationKey = (id: string) => ({ [PK]: `conv#${id}` });
 
 /** Conditional writes that lost a race are tried again this many times. */
@@ -56,9 +60,10 @@ const BATCH_WRITE_LIMIT = 25;
 const CLAIMED_CACHE_SIZE = 1000;
 
 /**
- * The production job store: one DynamoDB table, one item per job (`job#<id>`), one per
- * Idempotency-Key (`idem#<key>`) and one per conversation (`conv#<id>`: its settings, `lastTurn`
- * and the ordered job ids of its turns). Every state change is a conditional write, so a redelivered or
+ * The production job store: one DynamoDB table, one item per job (`job#<id>`), one per caller
+ * and Idempotency-Key (`idem#<scope>#<key>`) and one per conversation (`conv#<id>`: its
+ * settings, `lastTurn` and the ordered job ids of its turns). Every state change is a
+ * conditional write, so a redelivered or
  * duplicated message can never overwrite a settled job or move a job backwards.
  */
 export class DynamoJobStore implements JobStore {
@@ -113,7 +118,7 @@ export class DynamoJobStore implements JobStore {
           await sleep(20 * attempt);
           continue;
         }
-        const earlier = await this.readIdempotencyRecord(claim.key);
+        const earlier = await this.readIdempotencyRecord(claim);
         if (!earlier) continue; // expired and deleted in between: try again
         if (earlier.fingerprint !== claim.fingerprint)
           throw new IdempotencyConflictError(claim.key);
@@ -269,7 +274,7 @@ export class DynamoJobStore implements JobStore {
   }
 
   async findByIdempotencyKey(claim: IdempotencyClaim): Promise<JobRecord | undefined> {
-    const earlier = await this.readIdempotencyRecord(claim.key);
+    const earlier = await this.readIdempotencyRecord(claim);
     if (!earlier) return undefined;
     if (earlier.fingerprint !== claim.fingerprint) throw new IdempotencyConflictError(claim.key);
     return this.get(earlier.jobId);
@@ -400,7 +405,7 @@ export class DynamoJobStore implements JobStore {
       await this.client.send(
         new DeleteCommand({
           TableName: this.table,
-          Key: idempotencyKey(claim.key),
+          Key: idempotencyKey(claim),
           ConditionExpression: 'jobId = :jobId',
           ExpressionAttributeValues: { ':jobId': job.id },
         }),
@@ -423,7 +428,7 @@ export class DynamoJobStore implements JobStore {
     return {
       TableName: this.table,
       Item: {
-        ...idempotencyKey(claim.key),
+        ...idempotencyKey(claim),
         jobId: job.id,
         fingerprint: claim.fingerprint,
         expiresAt: job.expiresAt,
@@ -456,7 +461,7 @@ export class DynamoJobStore implements JobStore {
   }
 
   private async readIdempotencyRecord(
-    key: string,
+    key: IdempotencyKey,
   ): Promise<{ jobId: string; fingerprint: string } | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.table, Key: idempotencyKey(key), ConsistentRead: true }),

@@ -5,8 +5,8 @@
  */
 export const jobsTable = {
   /**
-   * Partition key: `job#<uuid>` for jobs, `idem#<key>` for idempotency records, `conv#<uuid>` for
-   * conversations (settings, `lastTurn` and the ordered job ids of their turns).
+   * Partition key: `job#<uuid>` for jobs, `idem#<scope>#<key>` for idempotency records,
+   * `conv#<uuid>` for conversations (settings, `lastTurn` and the ordered job ids of their turns).
    */
   partitionKey: 'pk',
   /** Epoch seconds after which DynamoDB TTL may delete the item (JOB_TTL_DAYS). */
@@ -39,6 +39,15 @@ export const workerSettings = {
    * dead-letter queue for a person to inspect and is looked at again only this often.
    */
   deadLetterPoisonRedeliverySeconds: 12 * 60 * 60,
+} as const;
+
+/** What API Gateway tells the api service about each request. */
+export const gatewaySettings = {
+  /**
+   * The integration request header API Gateway sets to `$context.identity.apiKeyId`, overwriting
+   * any value a client sent: the api scopes Idempotency-Keys to it.
+   */
+  callerHeader: 'x-iscoolgpt-caller',
 } as const;
 
 /** Default physical names used by local bootstrap; the CDK stack prefixes them with the environment. */

@@ -5,6 +5,7 @@ import type {
   ClaimResult,
   FeedbackResult,
   IdempotencyClaim,
+  IdempotencyKey,
   JobStore,
   SettleOptions,
   TurnResult,
@@ -107,7 +108,7 @@ export class MemoryJobStore implements JobStore {
   }
 
   private replay(claim: IdempotencyClaim): JobRecord | undefined {
-    const earlier = this.idempotency.get(claim.key);
+    const earlier = this.idempotency.get(idempotencyRecordKey(claim));
     const earlierJob = earlier && this.jobs.get(earlier.jobId);
     if (!earlier || !earlierJob) return undefined;
     if (earlier.fingerprint !== claim.fingerprint) throw new IdempotencyConflictError(claim.key);
@@ -115,8 +116,9 @@ export class MemoryJobStore implements JobStore {
   }
 
   private remember(claim: IdempotencyClaim, jobId: string): void {
-    this.idempotency.set(claim.key, { jobId, fingerprint: claim.fingerprint });
-    this.keyByJob.set(jobId, claim.key);
+    const recordKey = idempotencyRecordKey(claim);
+    this.idempotency.set(recordKey, { jobId, fingerprint: claim.fingerprint });
+    this.keyByJob.set(jobId, recordKey);
   }
 
   private liveConversation(id: string): ConversationRecord | undefined {
@@ -216,4 +218,9 @@ export class MemoryJobStore implements JobStore {
     if (key !== undefined) this.idempotency.delete(key);
     this.keyByJob.delete(id);
   }
+}
+
+/** One record per caller and key; the scope is encoded so no scope can end in another's key. */
+function idempotencyRecordKey({ scope, key }: IdempotencyKey): string {
+  return `${encodeURIComponent(scope)}#${key}`;
 }

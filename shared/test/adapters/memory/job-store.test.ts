@@ -63,10 +63,10 @@ describe('MemoryJobStore bounds (embedded mode must not grow without limit)', ()
   it('forgets an idempotency key together with its job', async () => {
     let now = Date.now();
     const store = new MemoryJobStore({ maxJobs: 10, now: () => new Date(now) });
-    await store.create(job(now), { key: 'k', fingerprint: 'a' });
+    await store.create(job(now), { scope: 's', key: 'k', fingerprint: 'a' });
 
     now += 8 * DAY_SECONDS * 1000;
-    const reused = await store.create(job(now), { key: 'k', fingerprint: 'b' });
+    const reused = await store.create(job(now), { scope: 's', key: 'k', fingerprint: 'b' });
 
     expect(reused.created).toBe(true);
   });

@@ -1,6 +1,7 @@
 import { isSettled, toPublicJob, type JobRecord } from '@iscoolgpt/shared';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { callerScope } from '../../../http/caller.js';
 import { resolveWait } from '../../../http/prefer.js';
 import { sendEventStream, wantsEventStream, type EventStreamOptions } from '../../../http/sse.js';
 import { sendProblem } from '../../../plugins/app/problem-details.js';
@@ -10,12 +11,23 @@ import { problemTypes } from '../../../schemas/problem.js';
 /** How soon a client polling a pending job should come back. */
 const RETRY_AFTER_SECONDS = 1;
 
-const ask: FastifyPluginAsyncZod<{
+export interface AskOptions {
   defaultWaitSeconds: number;
+  /** The header naming the caller Idempotency-Keys are scoped to; none: one scope for all. */
+  callerHeader?: string;
   eventStream?: EventStreamOptions;
-}> = async (fastify, { defaultWaitSeconds, eventStream }) => {
+}
+
+const ask: FastifyPluginAsyncZod<AskOptions> = async (
+  fastify,
+  { defaultWaitSeconds, callerHeader, eventStream },
+) => {
   fastify.post('/ask', { schema: askSchema }, async (request, reply) => {
-    const submitted = await fastify.jobs.submit(request.body, request.headers['idempotency-key']);
+    const key = request.headers['idempotency-key'];
+    const submitted = await fastify.jobs.submit(
+      request.body,
+      key === undefined ? undefined : { key, scope: callerScope(request, callerHeader) },
+    );
     // The access line carries it (a field, not a child logger: this is the hot path).
     request.jobId = submitted.job.id;
     if (!submitted.created) {

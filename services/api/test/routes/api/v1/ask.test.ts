@@ -1,9 +1,12 @@
+import { gatewaySettings } from '@iscoolgpt/shared';
 import { describe, expect, it } from 'vitest';
 import { BODY_LIMIT_BYTES } from '../../../../src/app.js';
 import { build } from '../../../support/build.js';
 
 const instant = await build();
 const slow = await build({ OFFLINE_PROVIDER_DELAY_MS: '1500', SYNC_WAIT_SECONDS: '1' });
+// Built as the API service is, behind API Gateway, which names the caller in this header.
+const gateway = await build({}, { callerHeader: gatewaySettings.callerHeader });
 const late = await build({ OFFLINE_PROVIDER_DELAY_MS: '5000', JOB_DEADLINE_SECONDS: '1' });
 
 function ask(app: typeof instant.app, body: unknown, headers: Record<string, string> = {}) {
@@ -196,6 +199,45 @@ describe('POST /api/v1/ask — Idempotency-Key', () => {
       status: 422,
       type: '/problems/idempotency-key-reused',
     });
+  });
+});
+
+describe('POST /api/v1/ask — Idempotency-Key per caller', () => {
+  const caller = (id: string) => ({ [gatewaySettings.callerHeader]: id });
+
+  it('behind the gateway, gives another caller with the same key and body a job of its own', async () => {
+    const body = { question: 'What is an enzyme?' };
+    const key = { 'idempotency-key': 'quiz-7' };
+    const alice = await ask(gateway.app, body, { ...key, ...caller('alice-key-id') });
+    const bob = await ask(gateway.app, body, { ...key, ...caller('bob-key-id') });
+    const aliceAgain = await ask(gateway.app, body, { ...key, ...caller('alice-key-id') });
+
+    expect(alice.statusCode).toBe(200);
+    expect(bob.statusCode).toBe(200);
+    expect(bob.json().id).not.toBe(alice.json().id);
+    expect(aliceAgain.json()).toEqual(alice.json());
+  });
+
+  it('behind the gateway, does not call the same key with another caller’s body a conflict', async () => {
+    const key = { 'idempotency-key': 'quiz-8' };
+    await ask(gateway.app, { question: 'What is a gene?' }, { ...key, ...caller('alice-key-id') });
+    const bob = await ask(
+      gateway.app,
+      { question: 'What is a genome?' },
+      { ...key, ...caller('bob-key-id') },
+    );
+
+    expect(bob.statusCode).toBe(200);
+    expect(bob.json().question).toBe('What is a genome?');
+  });
+
+  it('in embedded mode, has one scope: a client cannot pick another by sending the header', async () => {
+    const body = { question: 'What is a cell?' };
+    const key = { 'idempotency-key': 'quiz-9' };
+    const first = await ask(instant.app, body, { ...key, ...caller('alice') });
+    const second = await ask(instant.app, body, { ...key, ...caller('mallory') });
+
+    expect(second.json().id).toBe(first.json().id);
   });
 });
 

@@ -1,0 +1,386 @@
+/**
+ * The study page in a real browser (Debian's Chromium through playwright-core) against the built
+ * page on a real embedded-mode server process, whose offline demo provider streams slowly enough
+ * to watch. The page is driven by role and accessible name, as a person would use it.
+ */
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import AxeBuilder from '@axe-core/playwright';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './support/browser.js';
+import { buildPage, startServer, type RunningServer } from './support/server.js';
+
+/** The offline provider's whole answer takes this long: streaming is visible for seconds. */
+const ANSWER_MS = 4000;
+const SETTLE_TIMEOUT_MS = 30_000;
+const screenshotDir = fileURLToPath(new URL('../../docs/screenshots/run/', import.meta.url));
+
+interface Job {
+  id: string;
+  status: string;
+  answer: string | null;
+  conversationId?: string;
+  turn?: number;
+  feedback?: { rating: string } | null;
+}
+
+let server: RunningServer;
+/**
+ * Conversations (issue 12) are built in parallel with the page: until the API documents them, the
+ * tests that need them report themselves skipped instead of failing the whole suite.
+ */
+let serverHasConversations = false;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  await buildPage();
+  [server, browser] = await Promise.all([
+    startServer({ OFFLINE_PROVIDER_DELAY_MS: String(ANSWER_MS), LOG_LEVEL: 'warn' }),
+    launchChromium(),
+  ]);
+  mkdirSync(screenshotDir, { recursive: true });
+  const spec = (await (await fetch(`${server.url}/docs/json`)).json()) as { paths: object };
+  serverHasConversations = '/api/v1/conversations/{id}' in spec.paths;
+}, 180_000);
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => {});
+  await browser?.close();
+  await server?.stop();
+});
+
+async function openPage(
+  options: { path?: string; width?: number; height?: number; locale?: string } = {},
+): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
+    locale: options.locale ?? 'en-US',
+    permissions: ['clipboard-read', 'clipboard-write'],
+  });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(`${server.url}${options.path ?? '/'}`);
+  return page;
+}
+
+async function api<T>(path: string): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${server.url}/api/v1${path}`);
+  return { status: response.status, body: (await response.json().catch(() => null)) as T };
+}
+
+/** Types a question and sends it with Enter, as a student does. */
+async function ask(page: Page, question: string, label = 'Your question'): Promise<void> {
+  const box = page.getByLabel(label, { exact: true });
+  await box.fill(question);
+  await box.press('Enter');
+}
+
+const busy = (answer: Locator) => answer.getAttribute('aria-busy');
+
+async function settled(answer: Locator): Promise<void> {
+  await expect.poll(() => busy(answer), { timeout: SETTLE_TIMEOUT_MS }).toBe('false');
+}
+
+async function jobOf(answer: Locator): Promise<Job> {
+  const id = await answer.getAttribute('data-job-id');
+  expect(id, 'the answer names its job').toBeTruthy();
+  return (await api<Job>(`/jobs/${id}`)).body;
+}
+
+/** Waits until the answer shows at least `length` characters while still streaming. */
+async function streamedAtLeast(answer: Locator, length: number): Promise<string> {
+  await expect
+    .poll(async () => (await answer.innerText()).length, { timeout: SETTLE_TIMEOUT_MS })
+    .toBeGreaterThanOrEqual(length);
+  expect(await busy(answer)).toBe('true');
+  return answer.innerText();
+}
+
+const clipboard = (page: Page) => page.evaluate(() => navigator.clipboard.readText());
+
+describe('asking a question', () => {
+  it('streams the answer: its text grows over several observations, then equals the job answer', async () => {
+    const page = await openPage();
+    const box = page.getByLabel('Your question', { exact: true });
+    // Shift+Enter is a new line, Enter sends.
+    await box.fill('Why is the sky blue?');
+    await box.press('Shift+Enter');
+    await box.pressSequentially('And why are sunsets red?');
+    expect(await box.inputValue()).toBe('Why is the sky blue?\nAnd why are sunsets red?');
+    await box.press('Enter');
+
+    const answer = page.getByRole('article').last();
+    const lengths: number[] = [];
+    while ((await busy(answer)) !== 'false' && lengths.length < 400) {
+      lengths.push((await answer.innerText()).length);
+      await page.waitForTimeout(100);
+    }
+    await settled(answer);
+    const growth = lengths.filter((length, i) => i > 0 && length > lengths[i - 1]!);
+    expect(growth.length, `lengths seen while streaming: ${lengths.join(',')}`).toBeGreaterThan(3);
+
+    const job = await jobOf(answer);
+    expect(job.status).toBe('completed');
+    expect(await answer.innerText()).toContain('How to study it, step by step');
+    // The offline demo provider says so plainly.
+    expect(await answer.innerText()).toMatch(/Offline demo/);
+    await answer.getByRole('button', { name: 'Copy answer' }).click();
+    expect(await clipboard(page)).toBe(job.answer);
+    // The question box is free again, and the choices are remembered.
+    expect(await box.inputValue()).toBe('');
+  }, 60_000);
+
+  it('renders math with KaTeX, highlights code with a working copy button, and runs no script from an answer', async () => {
+    const page = await openPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await ask(
+      page,
+      [
+        'Inline \\(x^2\\) and display $$\\int_0^1 x\\,dx$$ please',
+        '',
+        '```python',
+        'def square(x):',
+        '    return x * x',
+        '```',
+        '',
+        '<img src=x onerror="window.__xss = 1; alert(1)"> <script>window.__xss = 2</script>',
+        '[click me](javascript:window.__xss=3) <a href="javascript:alert(4)">or me</a>',
+      ].join('\n'),
+    );
+    const answer = page.getByRole('article').last();
+    await settled(answer);
+
+    // KaTeX renders MathML for both formulas (role math), the display one as a block.
+    expect(await answer.getByRole('math').count()).toBeGreaterThanOrEqual(2);
+    expect(await answer.locator('.katex-display').count()).toBe(1);
+    expect(await answer.innerText()).not.toContain('\\int');
+
+    // highlight.js marked the keywords; the copy button copies the code exactly.
+    expect(await answer.locator('code .hljs-keyword').count()).toBeGreaterThan(0);
+    await answer.getByRole('button', { name: 'Copy code' }).click();
+    expect(await clipboard(page)).toBe('def square(x):\n    return x * x\n');
+
+    // The payloads are inert: no handler, no script, no javascript: link to click.
+    expect(await answer.locator('img').first().getAttribute('onerror')).toBeNull();
+    expect(await answer.locator('script').count()).toBe(0);
+    for (const name of ['click me', 'or me']) {
+      const links = answer.getByRole('link', { name });
+      for (const link of await links.all()) {
+        expect(await link.getAttribute('href')).not.toMatch(/^\s*javascript:/i);
+      }
+      await answer.getByText(name).click();
+    }
+    await page.waitForTimeout(300);
+    expect(await page.evaluate(() => (window as { __xss?: unknown }).__xss)).toBeUndefined();
+    expect(dialogs).toEqual([]);
+  }, 60_000);
+
+  it('Stop during streaming: the job reads cancelled, the partial text stays, marked as stopped', async () => {
+    const page = await openPage();
+    await ask(page, 'Explain the water cycle');
+    const answer = page.getByRole('article').last();
+    await streamedAtLeast(answer, 60);
+    await page.getByRole('button', { name: 'Stop' }).click();
+
+    await settled(answer);
+    await expect
+      .poll(async () => (await jobOf(answer)).status, { timeout: 5000 })
+      .toBe('cancelled');
+    const partial = await answer.innerText();
+    expect(partial).toMatch(/Stopped/);
+    expect(partial).toMatch(/OFFLINE DEMO/);
+    expect(partial).not.toContain('Explain the answer aloud');
+    // It stays: nothing more arrives, nothing is taken away.
+    await page.waitForTimeout(ANSWER_MS / 2);
+    expect(await answer.innerText()).toBe(partial);
+    expect(await page.getByRole('button', { name: 'Stop' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Ask' }).waitFor();
+  }, 60_000);
+});
+
+describe('conversations', () => {
+  let page: Page;
+  let conversationId: string | undefined;
+
+  it('a follow-up: two answers in one conversation, the second job carries the first one’s conversationId', async (context) => {
+    if (!serverHasConversations) context.skip('the API has no conversations yet (issue 12)');
+    page = await openPage();
+    await ask(page, 'What is a derivative?');
+    const first = page.getByRole('article').nth(0);
+    await settled(first);
+    await ask(page, 'Give me an example');
+    const second = page.getByRole('article').nth(1);
+    await settled(second);
+
+    expect(await page.getByRole('article').count()).toBe(2);
+    const [job1, job2] = [await jobOf(first), await jobOf(second)];
+    expect(job1.conversationId).toBeTruthy();
+    expect(job2.conversationId).toBe(job1.conversationId);
+    expect(job2.turn).toBe(2);
+    conversationId = job1.conversationId;
+
+    // Rating goes to the feedback endpoint.
+    await second.getByRole('button', { name: 'Helpful' }).click();
+    await expect.poll(async () => (await jobOf(second)).feedback?.rating).toBe('up');
+    expect(await second.getByRole('button', { name: 'Helpful' }).getAttribute('aria-pressed')).toBe(
+      'true',
+    );
+  }, 90_000);
+
+  it('reload: the conversation comes back from the server; delete: gone from the list and the API', async (context) => {
+    if (!serverHasConversations) context.skip('the API has no conversations yet (issue 12)');
+    expect(conversationId, 'the follow-up test made a conversation').toBeTruthy();
+    const before = await page.getByRole('article').allInnerTexts();
+    await page.reload();
+    await expect.poll(() => page.getByRole('article').count(), { timeout: 10_000 }).toBe(2);
+    expect(await page.getByRole('article').allInnerTexts()).toEqual(before);
+
+    const list = page.getByRole('navigation', { name: 'Conversations' });
+    const open = list.getByRole('button', { name: 'What is a derivative?' });
+    expect(await open.count()).toBe(1);
+    await list.getByRole('button', { name: 'Delete conversation: What is a derivative?' }).click();
+    await expect.poll(() => open.count()).toBe(0);
+    expect(await page.getByRole('article').count()).toBe(0);
+    expect((await api(`/conversations/${conversationId}`)).status).toBe(404);
+
+    // A new conversation starts empty and the list stays without the deleted one after a reload.
+    await page.reload();
+    expect(await list.getByRole('button', { name: 'What is a derivative?' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'New conversation' }).click();
+    expect(await page.getByRole('article').count()).toBe(0);
+  }, 60_000);
+});
+
+describe('a dropped network', () => {
+  it('offline then online mid-stream: the text resumes from the last event, with nothing repeated or lost', async () => {
+    const page = await openPage();
+    await ask(page, 'Explain photosynthesis');
+    const answer = page.getByRole('article').last();
+    await streamedAtLeast(answer, 40);
+    const context = page.context();
+    await context.setOffline(true);
+    await page.waitForTimeout(1200);
+    expect(await answer.innerText()).toMatch(/reconnecting/i);
+    await context.setOffline(false);
+
+    // While the rest streams in, the text is never repeated and never shrinks.
+    let previous = 0;
+    while ((await busy(answer)) === 'true') {
+      const text = await answer.innerText();
+      expect(text.match(/OFFLINE DEMO/g)?.length ?? 0).toBeLessThanOrEqual(1);
+      expect(text.match(/Your question/g)?.length ?? 0).toBeLessThanOrEqual(1);
+      expect(text.match(/Restate the question/g)?.length ?? 0).toBeLessThanOrEqual(1);
+      if (!/reconnecting/i.test(text)) {
+        expect(text.length).toBeGreaterThanOrEqual(previous);
+        previous = text.length;
+      }
+      await page.waitForTimeout(50);
+    }
+    await settled(answer);
+    const job = await jobOf(answer);
+    expect(job.status).toBe('completed');
+    await answer.getByRole('button', { name: 'Copy answer' }).click();
+    expect(await clipboard(page)).toBe(job.answer);
+    expect(await answer.innerText()).not.toMatch(/reconnecting/i);
+  }, 60_000);
+});
+
+describe('languages', () => {
+  it('?lang=pt-BR shows the Portuguese labels', async () => {
+    const page = await openPage({ path: '/?lang=pt-BR' });
+    await page.getByLabel('Sua pergunta', { exact: true }).waitFor();
+    expect(await page.getByRole('button', { name: 'Perguntar' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Nova conversa' }).count()).toBe(1);
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('pt-BR');
+    await ask(page, 'O que é fotossíntese?', 'Sua pergunta');
+    await page.getByRole('button', { name: 'Parar' }).waitFor();
+    await settled(page.getByRole('article').last());
+  }, 60_000);
+
+  it('the browser’s language picks Portuguese, and the switch changes it', async () => {
+    const page = await openPage({ locale: 'pt-BR' });
+    await page.getByLabel('Sua pergunta', { exact: true }).waitFor();
+    await page.getByLabel('Idioma da interface').selectOption('en');
+    await page.getByLabel('Your question', { exact: true }).waitFor();
+    expect(await page.getByRole('button', { name: 'Ask' }).count()).toBe(1);
+    // The choice is remembered.
+    await page.reload();
+    await page.getByLabel('Your question', { exact: true }).waitFor();
+  }, 30_000);
+
+  it('remembers the ask settings', async () => {
+    const page = await openPage();
+    await page.getByLabel('Mode').selectOption('tutor');
+    await page.getByLabel('Subject').fill('physics');
+    await page.reload();
+    expect(await page.getByLabel('Mode').inputValue()).toBe('tutor');
+    expect(await page.getByLabel('Subject').inputValue()).toBe('physics');
+  }, 30_000);
+});
+
+describe('on a phone and a desktop', () => {
+  const rich = [
+    'A long formula $$\\sum_{n=1}^{\\infty} \\frac{1}{n^2} = \\frac{\\pi^2}{6} = 1 + \\frac14 + \\frac19 + \\frac1{16} + \\frac1{25} + \\cdots$$',
+    '',
+    '```js',
+    'const aVeryLongLineOfCodeThatWouldOverflowAPhoneScreen = [1, 2, 3].map((n) => n * n).filter(Boolean);',
+    '```',
+    'and a longwordwithoutanyspacesthatgoesonandonandonandonandonandonandon.',
+  ].join('\n');
+
+  it('at 390×844 there is no horizontal scroll, and axe finds no serious or critical violation', async () => {
+    const page = await openPage({ width: 390, height: 844 });
+    await ask(page, rich);
+    const answer = page.getByRole('article').last();
+    await streamedAtLeast(answer, 60);
+    await page.screenshot({ path: `${screenshotDir}phone-streaming.png` });
+    await settled(answer);
+    await page.screenshot({ path: `${screenshotDir}phone-done.png` });
+
+    const widths = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      client: document.documentElement.clientWidth,
+    }));
+    expect(widths.scroll).toBeLessThanOrEqual(widths.client);
+
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    const serious = violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+    expect(serious).toEqual([]);
+
+    // The conversations list opens from the header on a phone.
+    const list = page.getByRole('navigation', { name: 'Conversations' });
+    expect(await list.isVisible()).toBe(false);
+    await page.getByRole('button', { name: 'Conversations' }).click();
+    expect(await list.isVisible()).toBe(true);
+  }, 60_000);
+
+  it('at desktop width: screenshots mid-stream and finished, and axe is clean there too', async () => {
+    const page = await openPage({ width: 1280, height: 800 });
+    await ask(page, 'What is the derivative of $x^2$? Show it with \\(\\lim_{h \\to 0}\\).');
+    const answer = page.getByRole('article').last();
+    await streamedAtLeast(answer, 200);
+    await page.screenshot({ path: `${screenshotDir}desktop-streaming.png` });
+    await settled(answer);
+    await page.screenshot({ path: `${screenshotDir}desktop-done.png` });
+    // Both themes follow the system; both must pass (contrast differs between them).
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      const { violations } = await new AxeBuilder({ page }).analyze();
+      expect(
+        violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => v.id),
+        colorScheme,
+      ).toEqual([]);
+    }
+    await page.screenshot({ path: `${screenshotDir}desktop-dark-done.png` });
+  }, 60_000);
+});
