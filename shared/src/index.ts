@@ -55,6 +55,7 @@ export {
 export {
   loadConfig,
   requireAwsConfig,
+  requireRedisConfig,
   ConfigError,
   MAX_WAIT_SECONDS,
   PROVIDER_KEY_VARIABLES,
@@ -62,6 +63,7 @@ export {
   providersWithKeys,
   type AwsConfig,
   type Config,
+  type RedisConfig,
 } from './config.js';
 export { createLogger, loggerOptions, REDACTED_PATHS } from './logger.js';
 export { buildAnswerer, type BackoffOverrides } from './composition/answerer.js';
