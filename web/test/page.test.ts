@@ -204,6 +204,21 @@ describe('asking a question', () => {
   }, 60_000);
 });
 
+describe('a refused question', () => {
+  it('shows the failure with the server’s message and a retry', async () => {
+    const page = await openPage();
+    await ask(page, 'why? '.repeat(1700));
+    const answer = page.getByRole('article').last();
+    await settled(answer);
+    const alert = answer.getByRole('alert');
+    expect(await alert.innerText()).toMatch(/could not be answered/);
+    expect(await alert.innerText()).toMatch(/at most 8000 characters/);
+    expect(await alert.getByRole('button', { name: 'Try again' }).count()).toBe(1);
+    // The page is usable again at once.
+    expect(await page.getByRole('button', { name: 'Ask' }).isEnabled()).toBe(true);
+  }, 30_000);
+});
+
 describe('conversations', () => {
   let page: Page;
   let conversationId: string | undefined;
