@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark of the project, one after another in one run, so the figures
  * printed side by side were measured on the same machine under the same load.
  */
+import { benchStreaming } from './streaming.js';
 import { benchSyncAsk } from './sync-ask.js';
 import { benchWebBundle } from './web-bundle.js';
 import { benchWorkerThroughput } from './worker-throughput.js';
@@ -9,6 +10,7 @@ import { benchWorkerThroughput } from './worker-throughput.js';
 const sections: { name: string; run: () => Promise<void> }[] = [
   { name: 'sync ask (embedded mode) vs bare Fastify route', run: benchSyncAsk },
   { name: "worker throughput on local AWS vs C/L (Little's law)", run: benchWorkerThroughput },
+  { name: 'streaming: time to first delta and many SSE clients (embedded)', run: benchStreaming },
   { name: 'study page bundle (web/dist)', run: benchWebBundle },
 ];
 

@@ -19,6 +19,7 @@ import {
 } from '@iscoolgpt/shared/aws';
 import { pino } from 'pino';
 import { DUMMY_AWS_ENV, freePort, startLocalAws } from '../test/support/local-aws.js';
+import { startLocalRedis } from '../test/support/local-redis.js';
 import { startService, type LogLine } from '../test/support/service-process.js';
 
 const CONCURRENCY = 50;
@@ -35,6 +36,8 @@ const SYNC_CONCURRENCY = 10;
 export async function benchWorkerThroughput(): Promise<void> {
   for (const [name, value] of Object.entries(DUMMY_AWS_ENV)) process.env[name] ??= value;
   const localAws = await startLocalAws(process.env, (line) => console.log(line));
+  // The event channel both services need (REDIS_URL, or a redis-server provisioned as in tests).
+  const localRedis = await startLocalRedis(process.env, (line) => console.log(line));
   const clients = createAwsClients({
     region: DUMMY_AWS_ENV.AWS_REGION,
     endpoint: localAws.endpoint,
@@ -59,12 +62,13 @@ export async function benchWorkerThroughput(): Promise<void> {
       JOBS_QUEUE_URL: resources.queueUrl,
       JOBS_DLQ_URL: resources.deadLetterQueueUrl,
       JOBS_TABLE_NAME: resources.tableName,
+      REDIS_URL: localRedis.url,
       LOG_LEVEL: 'info',
     };
     await throughputAndOverhead(env, ceiling);
   } finally {
     clients.destroy();
-    await localAws.stop();
+    await Promise.all([localAws.stop(), localRedis.stop()]);
   }
 }
 

@@ -98,7 +98,7 @@ function keepAwake(): () => void {
 }
 
 /** Linux's accounting of a process's CPU time (utime + stime, in 10 ms clock ticks), in µs. */
-function cpuTimeUs(pid: number | undefined): number | undefined {
+export function cpuTimeUs(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');

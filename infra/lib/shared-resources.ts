@@ -5,6 +5,7 @@
  */
 export {
   defaultResourceNames,
+  gatewaySettings,
   jobsQueue,
   jobsTable,
 } from '../../shared/src/adapters/aws/resources.js';

@@ -1,6 +1,6 @@
 /**
- * `@iscoolgpt/shared/aws`: the SQS and DynamoDB adapters and the two production services'
- * composition. A separate entry point so that embedded mode never loads the AWS SDK.
+ * `@iscoolgpt/shared/aws`: the SQS, DynamoDB and Redis adapters and the two production services'
+ * composition. A separate entry point so that embedded mode never loads the AWS SDK or ioredis.
  */
 export { createAwsClients, type AwsClients } from './adapters/aws/clients.js';
 export { DynamoJobStore, type DynamoJobStoreOptions } from './adapters/aws/dynamo-job-store.js';
@@ -15,7 +15,17 @@ export {
   type ResourceNames,
 } from './adapters/aws/bootstrap.js';
 export {
+  RedisJobEvents,
+  compareIds,
+  eventsKey,
+  liveChannel,
+  type RedisJobEventsOptions,
+} from './adapters/redis/redis-job-events.js';
+export { EventChannelError } from './adapters/redis/live-channels.js';
+export { DEFAULT_REDIS_TIMEOUTS, type RedisTimeouts } from './adapters/redis/connection.js';
+export {
   buildAwsApiRuntime,
+  buildRedisJobEvents,
   configureAwsProcess,
   startAwsWorker,
   workerTimings,

@@ -87,6 +87,15 @@ const envSchema = z.object({
   HF_ENDPOINT_URL: optionalUrl,
   /** A job's events are kept this long after its last one (its `done`), for replays and resumes. */
   JOB_EVENTS_TTL_SECONDS: count(3600),
+  /** The production services' event channel; its value (credentials included) is never logged. */
+  REDIS_URL: optionalString.pipe(
+    z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  ),
+  /** Redis cluster mode: ElastiCache Serverless is a cluster behind one endpoint. */
+  REDIS_CLUSTER: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
   /** Latency of the offline demo provider (benchmarks and demos of the async path). */
   OFFLINE_PROVIDER_DELAY_MS: z.coerce.number().int().nonnegative().default(0),
   /** The built study page the api serves at `/`; default: the repository's (or image's) web/dist. */
@@ -171,4 +180,21 @@ export function requireAwsConfig(
     tableName: config.JOBS_TABLE_NAME ?? '',
     endpoint: config.AWS_ENDPOINT_URL,
   };
+}
+
+export interface RedisConfig {
+  url: string;
+  cluster: boolean;
+}
+
+/** The event channel the two production processes need, or a ConfigError naming REDIS_URL. */
+export function requireRedisConfig(config: Config): RedisConfig {
+  if (!config.REDIS_URL) {
+    throw new ConfigError(
+      'Missing required environment variable: REDIS_URL (the job event channel, redis:// or ' +
+        'rediss://). Any Redis 6.2+ or Valkey server will do locally (see docs/aws-local.md); ' +
+        '`npm start` runs the embedded mode with its in-memory channel.',
+    );
+  }
+  return { url: config.REDIS_URL, cluster: config.REDIS_CLUSTER };
 }

@@ -5,7 +5,7 @@
 export * from './domain/job.js';
 export * from './domain/errors.js';
 export * from './domain/events.js';
-export { EventPublisher, DeltaStream, DELTA_INTERVAL_MS } from './domain/job-events.js';
+export { EventPublisher, DeltaStream, DELTAS_PER_SECOND } from './domain/job-events.js';
 export type * from './domain/ports.js';
 export { JobService, fingerprint, type JobServiceOptions } from './domain/job-service.js';
 export { JobStreams, NOTHING_AFTER } from './domain/job-stream.js';
@@ -42,6 +42,7 @@ export { systemPrompt, chatMessages, type ChatMessage } from './providers/prompt
 export {
   loadConfig,
   requireAwsConfig,
+  requireRedisConfig,
   ConfigError,
   MAX_WAIT_SECONDS,
   PROVIDER_KEY_VARIABLES,
@@ -49,6 +50,7 @@ export {
   providersWithKeys,
   type AwsConfig,
   type Config,
+  type RedisConfig,
 } from './config.js';
 export { createLogger, loggerOptions, REDACTED_PATHS } from './logger.js';
 export { buildAnswerer, type BackoffOverrides } from './composition/answerer.js';

@@ -1,6 +1,7 @@
 /**
  * What each entry point of the package loads at run time: embedded mode imports `@iscoolgpt/shared`
- * and must not load the AWS SDK; the production services import `@iscoolgpt/shared/aws`.
+ * and must not load the AWS SDK or the Redis client; the production services import
+ * `@iscoolgpt/shared/aws`.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -10,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 
 const src = fileURLToPath(new URL('../src/', import.meta.url));
 const AWS_PACKAGES = /^(@aws-sdk\/|@smithy\/|sqs-consumer$)/;
+const REDIS_PACKAGES = /^(ioredis|iovalkey|redis|@redis\/.*)$/;
 
 /** The packages an entry point loads: its value imports followed through our own modules. */
 function packagesLoadedBy(entry: string): Set<string> {
@@ -62,13 +64,20 @@ describe('package entry points', () => {
     expect(loaded).toEqual(expect.arrayContaining(['zod', 'pino', 'openai']));
   });
 
-  it('@iscoolgpt/shared/aws loads the SDK clients and sqs-consumer', () => {
+  it('@iscoolgpt/shared (embedded mode) does not load the Redis client', () => {
+    expect([...packagesLoadedBy('index.ts')].filter((name) => REDIS_PACKAGES.test(name))).toEqual(
+      [],
+    );
+  });
+
+  it('@iscoolgpt/shared/aws loads the SDK clients, sqs-consumer and ioredis', () => {
     expect([...packagesLoadedBy('aws.ts')]).toEqual(
       expect.arrayContaining([
         '@aws-sdk/client-sqs',
         '@aws-sdk/client-dynamodb',
         '@aws-sdk/lib-dynamodb',
         'sqs-consumer',
+        'ioredis',
       ]),
     );
   });

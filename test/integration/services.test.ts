@@ -1,20 +1,37 @@
 /**
  * The two production processes (`start:api`, `start:worker`) as real processes against local AWS
- * (moto or LocalStack) and an OpenAI-compatible HTTP server that counts the LLM calls. Workers are
+ * (moto or LocalStack), a Redis server of this file's own (the event channel between them; with a
+ * password, so that no log may show it; stopped and restarted on purpose) and an
+ * OpenAI-compatible HTTP server that counts the LLM calls and streams its answers. Workers are
  * killed for real (SIGKILL, SIGTERM). The queue's visibility timeout is 3 s, so a dead worker's
  * jobs come back within seconds.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gatewaySettings, type Job } from '@iscoolgpt/shared';
-import { DynamoJobStore } from '@iscoolgpt/shared/aws';
+import { compareIds, DynamoJobStore, eventsKey } from '@iscoolgpt/shared/aws';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FakeLlmServer, openaiWire } from '../../shared/test/support/fake-llm.js';
+import {
+  eventData,
+  openEventStream,
+  streamedText,
+  type EventStream,
+  type SseEvent,
+} from '../../shared/test/support/sse.js';
 import { createAwsSuite, type AwsSuite } from '../support/aws-suite.js';
 import { freePort } from '../support/local-aws.js';
+import { startRedisServer, type RedisServer } from '../support/local-redis.js';
 import { startService, type ServiceProcess } from '../support/service-process.js';
 
+const REDIS_PASSWORD = `redis-pw-${randomUUID()}`;
+
 let suite: AwsSuite;
+let redis: RedisServer;
+let redisAdmin: Redis;
+/** What both services get: the suite's AWS resources and this file's Redis. */
+let servicesEnv: Record<string, string>;
 let fake: FakeLlmServer;
 let api: ServiceProcess;
 let apiUrl: string;
@@ -23,6 +40,16 @@ const running: ServiceProcess[] = [];
 
 beforeAll(async () => {
   suite = await createAwsSuite({ visibilityTimeoutSeconds: 3 });
+  redis = await startRedisServer({ args: ['--requirepass', REDIS_PASSWORD] });
+  redisAdmin = new Redis(redis.port, '127.0.0.1', {
+    password: REDIS_PASSWORD,
+    maxRetriesPerRequest: 1,
+  });
+  redisAdmin.on('error', () => {});
+  servicesEnv = {
+    ...suite.env,
+    REDIS_URL: `redis://:${encodeURIComponent(REDIS_PASSWORD)}@127.0.0.1:${redis.port}`,
+  };
   fake = await FakeLlmServer.start();
   store = new DynamoJobStore({
     client: suite.clients.documents,
@@ -31,7 +58,12 @@ beforeAll(async () => {
   const port = await freePort();
   apiUrl = `http://127.0.0.1:${port}`;
   api = track(
-    startService('api', { ...suite.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' }),
+    startService('api', {
+      ...servicesEnv,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+    }),
   );
   await api.waitForLog((line) => line.msg === 'api service started');
 });
@@ -42,6 +74,8 @@ afterEach(() => {
 
 afterAll(async () => {
   for (const service of running) if (service.child.exitCode === null) service.kill('SIGKILL');
+  redisAdmin?.disconnect();
+  await redis?.stop();
   await fake?.close();
   await suite?.cleanup();
 });
@@ -54,7 +88,7 @@ function track(service: ServiceProcess): ServiceProcess {
 async function startWorker(env: Record<string, string> = {}): Promise<ServiceProcess> {
   const worker = track(
     startService('worker', {
-      ...suite.env,
+      ...servicesEnv,
       OPENAI_API_KEY: 'sk-test-not-a-real-key',
       OPENAI_BASE_URL: `${fake.url}/v1`,
       LOG_LEVEL: 'info',
@@ -103,6 +137,28 @@ describe('start:api and start:worker without their AWS settings', () => {
     expect(service.output()).toMatch(
       /Missing required environment variables: AWS_REGION, JOBS_QUEUE_URL, JOBS_TABLE_NAME/,
     );
+    expect(service.output()).toMatch(/Missing required environment variable: REDIS_URL/);
+  });
+
+  it('start:worker exits 1 at once without REDIS_URL, naming it', async () => {
+    const { REDIS_URL: _omitted, ...withoutRedis } = suite.env;
+    const service = startService('worker', withoutRedis);
+
+    expect(await service.exited).toBe(1);
+    expect(service.output()).toMatch(/Missing required environment variable: REDIS_URL/);
+    expect(service.output()).not.toMatch(/JOBS_QUEUE_URL/);
+  });
+
+  it('start:api refuses a REDIS_URL that is not redis:// or rediss://, without echoing it', async () => {
+    const service = startService('api', {
+      ...suite.env,
+      PORT: String(await freePort()),
+      REDIS_URL: 'http://user:hunter2@cache.internal:6379',
+    });
+
+    expect(await service.exited).toBe(1);
+    expect(service.output()).toMatch(/REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/);
+    expect(service.output()).not.toContain('hunter2');
   });
 
   it('start:worker exits 1 at once, naming the one variable it lacks', async () => {
@@ -286,4 +342,237 @@ describe('graceful shutdown', () => {
     next.kill('SIGTERM');
     expect(await next.exited).toBe(0);
   }, 60_000);
+});
+
+const PIECES = ['Energy ', 'is ', 'conserved: ', 'it ', 'changes ', 'form ', 'only.'];
+const ANSWER = PIECES.join('');
+
+const jobEvents = (id: string, headers: Record<string, string> = {}) =>
+  openEventStream(`${apiUrl}/api/v1/jobs/${id}/events`, { headers });
+
+const deltas = (events: readonly SseEvent[]) => events.filter((event) => event.event === 'delta');
+
+/** Resolves with the n-th `delta` of a stream (1-based) once it has arrived. */
+const nthDelta = (stream: EventStream, n: number) =>
+  stream.waitFor(
+    (event, index) =>
+      event.event === 'delta' && deltas(stream.events.slice(0, index + 1)).length === n,
+    20_000,
+  );
+
+/** Every line either service printed: what a log shipper would keep. */
+const allOutput = () => running.map((service) => service.output()).join('\n');
+
+describe('streaming on the AWS path: worker → Redis → api → SSE', () => {
+  let worker: ServiceProcess;
+  beforeAll(async () => {
+    worker = await startWorker();
+  });
+  afterAll(async () => {
+    worker.kill('SIGTERM');
+    await worker.exited;
+  });
+
+  it('streams a job from `job` to `done`, the deltas making up the answer, ids from the Redis log', async () => {
+    fake.otherwise({
+      ...openaiWire.completion(ANSWER),
+      stream: { pieces: PIECES, intervalMs: 100 },
+    });
+    const id = await askAsync(`Question ${randomUUID()}`);
+
+    const stream = await jobEvents(id);
+    await stream.ended;
+
+    expect(stream.response.status).toBe(200);
+    const names = stream.events.map((event) => event.event);
+    expect(names[0]).toBe('job');
+    expect(names.at(-1)).toBe('done');
+    expect(deltas(stream.events).length).toBeGreaterThanOrEqual(3);
+    const done = eventData<Job>(stream.events.at(-1));
+    expect(done).toMatchObject({ id, status: 'completed', answer: ANSWER });
+    expect(streamedText(stream.events).trim()).toBe(done.answer);
+    // The deltas crossed processes: the worker logged them in the job's stream on Redis.
+    const ids = stream.events.map((event) => event.id ?? '');
+    expect(ids.every((eventId) => /^\d+-\d+$/.test(eventId))).toBe(true);
+    expect([...ids].sort(compareIds)).toEqual(ids);
+    expect(await redisAdmin.type(eventsKey(id))).toBe('stream');
+  });
+
+  it('after a reconnect with Last-Event-ID past the second delta, sends exactly the rest', async () => {
+    fake.otherwise({
+      ...openaiWire.completion(ANSWER),
+      stream: { pieces: PIECES, intervalMs: 200 },
+    });
+    const id = await askAsync(`Question ${randomUUID()}`);
+    const first = await jobEvents(id);
+    const second = await nthDelta(first, 2);
+    first.cut();
+    const received = first.events.slice(0, first.events.indexOf(second) + 1);
+
+    const resumed = await jobEvents(id, { 'last-event-id': second.id ?? '' });
+    await resumed.ended;
+
+    const whole = [...received, ...resumed.events];
+    expect(resumed.events[0]?.event).not.toBe('reset');
+    expect(whole.filter((event) => event.event === 'done')).toHaveLength(1);
+    expect(streamedText(whole).trim()).toBe(ANSWER);
+    const seen = new Set(received.map((event) => event.id));
+    expect(resumed.events.filter((event) => seen.has(event.id))).toEqual([]);
+    expect(resumed.events.every((event) => compareIds(event.id ?? '', second.id ?? '') > 0)).toBe(
+      true,
+    );
+  });
+
+  it('streams an ask sent with Accept: text/event-stream in the same response', async () => {
+    fake.otherwise({
+      ...openaiWire.completion(ANSWER),
+      stream: { pieces: PIECES, intervalMs: 50 },
+    });
+
+    const stream = await openEventStream(`${apiUrl}/api/v1/ask`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ question: `Question ${randomUUID()}` }),
+    });
+    await stream.ended;
+
+    expect(stream.response.status).toBe(200);
+    expect(stream.events[0]?.event).toBe('job');
+    const id = eventData<Job>(stream.events[0]).id;
+    expect(eventData<Job>(stream.events.at(-1))).toMatchObject({ id, status: 'completed' });
+    expect(streamedText(stream.events).trim()).toBe(ANSWER);
+  });
+
+  it('cancels a streaming job: the worker closes the upstream connection within 2 s', async () => {
+    const words = Array.from({ length: 60 }, (_, index) => `word${index} `);
+    fake.otherwise({
+      ...openaiWire.completion(words.join('')),
+      stream: { pieces: words, intervalMs: 250 },
+    });
+    const id = await askAsync(`Question ${randomUUID()}`);
+    const stream = await jobEvents(id);
+    await nthDelta(stream, 1);
+
+    const cancelledAt = performance.now();
+    const response = await fetch(`${apiUrl}/api/v1/jobs/${id}/cancel`, { method: 'POST' });
+
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as Job).status).toBe('cancelled');
+    await stream.ended;
+    expect(eventData<Job>(stream.events.at(-1))).toMatchObject({ id, status: 'cancelled' });
+    const call = await vi.waitFor(
+      () => {
+        const [only] = completions();
+        expect(only?.abortedAt).toBeDefined();
+        return only!;
+      },
+      { timeout: 5_000, interval: 50 },
+    );
+    expect(call.abortedAt! - cancelledAt).toBeLessThan(2000);
+    const job = (await (await fetch(`${apiUrl}/api/v1/jobs/${id}`)).json()) as Job;
+    expect(job).toMatchObject({ status: 'cancelled', answer: null, error: { code: 'cancelled' } });
+    // The worker wrote nothing after the cancel.
+    await sleep(500);
+    expect(await store.get(id)).toMatchObject({ status: 'cancelled', answer: null });
+  });
+});
+
+describe('a worker SIGKILLed mid-stream', () => {
+  it('the redelivered job’s stream has `reset`, then the whole answer', async () => {
+    const slow = Array.from({ length: 40 }, (_, index) => `partial${index} `);
+    fake
+      .reply({ ...openaiWire.completion(slow.join('')), stream: { pieces: slow, intervalMs: 200 } })
+      .otherwise({ ...openaiWire.completion(ANSWER), stream: { pieces: PIECES, intervalMs: 20 } });
+    const first = await startWorker();
+    const id = await askAsync(`Question ${randomUUID()}`);
+    const stream = await jobEvents(id);
+    await nthDelta(stream, 2);
+
+    first.kill('SIGKILL');
+    expect(await first.exited).toBe('SIGKILL');
+    const second = await startWorker();
+    await stream.ended;
+
+    const names = stream.events.map((event) => event.event);
+    const reset = names.indexOf('reset');
+    expect(reset).toBeGreaterThan(names.indexOf('delta'));
+    expect(eventData(stream.events[reset])).toEqual({ reason: 'redelivered' });
+    expect(streamedText(stream.events.slice(0, reset))).toMatch(/^partial0 partial1 /);
+    const done = eventData<Job>(stream.events.at(-1));
+    expect(done).toMatchObject({ id, status: 'completed', answer: ANSWER });
+    expect(streamedText(stream.events).trim()).toBe(ANSWER);
+    expect((await store.get(id))?.deliveries).toBe(2);
+    second.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  }, 60_000);
+});
+
+describe('Redis stopped during a run', () => {
+  let worker: ServiceProcess;
+  beforeAll(async () => {
+    worker = await startWorker();
+  });
+  afterAll(async () => {
+    // Whatever happened, leave the server up for the rest of the file.
+    await redis.restart().catch(() => {});
+    worker.kill('SIGTERM');
+    await worker.exited;
+  });
+
+  it('sync asks still answer 200, async jobs complete, streams end from the store; all recover after', async () => {
+    const slow = Array.from({ length: 10 }, (_, index) => `slow${index} `);
+    fake
+      .reply({ ...openaiWire.completion(slow.join('')), stream: { pieces: slow, intervalMs: 200 } })
+      .otherwise({ ...openaiWire.completion(ANSWER), stream: { pieces: PIECES, intervalMs: 20 } });
+    // A stream under way when the server goes: it ends with `done` read from the store.
+    const slowId = await askAsync(`Question ${randomUUID()}`);
+    const open = await jobEvents(slowId);
+    await nthDelta(open, 1);
+
+    await redis.stop();
+
+    await open.ended;
+    expect(eventData<Job>(open.events.at(-1))).toMatchObject({
+      id: slowId,
+      status: 'completed',
+      answer: slow.join('').trim(),
+    });
+    const sync = await fetch(`${apiUrl}/api/v1/ask`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', prefer: 'wait=20' },
+      body: JSON.stringify({ question: `Question ${randomUUID()}` }),
+    });
+    expect(sync.status).toBe(200);
+    expect(await sync.json()).toMatchObject({ status: 'completed', answer: ANSWER });
+
+    const asyncIds = await Promise.all([1, 2, 3].map(() => askAsync(`Question ${randomUUID()}`)));
+    const settled = await settledThroughApi(asyncIds, 30_000);
+    expect([...settled.values()].map((job) => [job.status, job.answer])).toEqual(
+      asyncIds.map(() => ['completed', ANSWER]),
+    );
+    const duringOutage = await jobEvents(asyncIds[0]!);
+    await duringOutage.ended;
+    expect(duringOutage.events.map((event) => event.event)).toEqual(['job', 'done']);
+    expect(eventData<Job>(duringOutage.events[1])).toMatchObject({ answer: ANSWER });
+    expect(worker.logs.some((line) => line.msg === 'job event not published')).toBe(true);
+
+    await redis.restart();
+
+    // Back by itself: a new job streams through the restarted (empty) server again.
+    await vi.waitFor(
+      async () => {
+        const stream = await openEventStream(`${apiUrl}/api/v1/ask`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ question: `Question ${randomUUID()}` }),
+        });
+        await stream.ended;
+        expect(deltas(stream.events).length).toBeGreaterThan(0);
+        expect(streamedText(stream.events).trim()).toBe(ANSWER);
+      },
+      { timeout: 20_000, interval: 500 },
+    );
+    expect(allOutput()).toContain('event channel unavailable');
+    expect(allOutput()).not.toContain(REDIS_PASSWORD);
+  }, 90_000);
 });

@@ -16,6 +16,7 @@ import {
 } from '@iscoolgpt/shared/aws';
 import { inject } from 'vitest';
 import { DUMMY_AWS_ENV } from './local-aws.js';
+import { localRedisUrl } from './redis-suite.js';
 
 export function localAwsEndpoint(): string {
   const localAws = inject('localAws');
@@ -26,7 +27,10 @@ export function localAwsEndpoint(): string {
 export interface AwsSuite {
   clients: AwsClients;
   resources: AwsResources;
-  /** The environment both services need to use these resources (for loadConfig or a child process). */
+  /**
+   * The environment both services need to use these resources (for loadConfig or a child
+   * process), the run's Redis (REDIS_URL) included.
+   */
   env: Record<string, string>;
   /** Messages on a queue, visible or in a worker's hands. */
   messagesOn(queueUrl: string): Promise<number>;
@@ -35,6 +39,7 @@ export interface AwsSuite {
 
 export async function createAwsSuite(queueSettings: QueueSettingOverrides = {}): Promise<AwsSuite> {
   const endpoint = localAwsEndpoint();
+  const redisUrl = localRedisUrl();
   const clients = createAwsClients({
     region: DUMMY_AWS_ENV.AWS_REGION,
     endpoint,
@@ -57,6 +62,7 @@ export async function createAwsSuite(queueSettings: QueueSettingOverrides = {}):
       JOBS_QUEUE_URL: resources.queueUrl,
       JOBS_DLQ_URL: resources.deadLetterQueueUrl,
       JOBS_TABLE_NAME: resources.tableName,
+      REDIS_URL: redisUrl,
     },
     messagesOn: async (queueUrl) => {
       const { Attributes = {} } = await clients.sqs.send(

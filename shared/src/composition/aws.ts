@@ -10,13 +10,14 @@ import {
   ConfigError,
   loadConfig,
   requireAwsConfig,
+  requireRedisConfig,
   type AwsConfig,
   type Config,
 } from '../config.js';
 import { createLogger } from '../logger.js';
 import { JobProcessor } from '../domain/job-processor.js';
 import { JobService } from '../domain/job-service.js';
-import { MemoryJobEvents } from '../adapters/memory/job-events.js';
+import { RedisJobEvents } from '../adapters/redis/redis-job-events.js';
 import { MAX_EVENTS_PER_JOB } from '../domain/events.js';
 import type { Answerer, Logger } from '../domain/ports.js';
 import { buildAnswerer } from './answerer.js';
@@ -26,24 +27,46 @@ export interface AwsApiRuntime {
   close(): Promise<void>;
 }
 
-/** The API service's domain over DynamoDB and SQS. */
+/**
+ * The event channel both services share: Redis (REDIS_URL), so that what the worker publishes
+ * reaches followers in every API process. Throws ConfigError when REDIS_URL is missing.
+ */
+export function buildRedisJobEvents(
+  config: Config,
+  logger: Logger,
+  mode: 'api' | 'worker',
+): RedisJobEvents {
+  const redis = requireRedisConfig(config);
+  return new RedisJobEvents({
+    ...redis,
+    ttlSeconds: config.JOB_EVENTS_TTL_SECONDS,
+    maxEventsPerJob: MAX_EVENTS_PER_JOB,
+    logger,
+    connectionName: `iscoolgpt-${mode}`,
+  });
+}
+
+/** The API service's domain over DynamoDB, SQS and the Redis event channel. */
 export function buildAwsApiRuntime(config: Config, aws: AwsConfig, logger: Logger): AwsApiRuntime {
+  const events = buildRedisJobEvents(config, logger, 'api');
   // Every waiting client holds a read now and then, every ask a write and a send.
   const clients = createAwsClients({ ...aws, maxSockets: 256 });
   const jobs = new JobService({
     store: new DynamoJobStore({ client: clients.documents, tableName: aws.tableName }),
     queue: new SqsJobQueue(clients.sqs, aws.queueUrl),
-    // TODO(redis): the Redis Streams adapter replaces this process-local channel.
-    events: new MemoryJobEvents({
-      ttlSeconds: config.JOB_EVENTS_TTL_SECONDS,
-      maxEventsPerJob: MAX_EVENTS_PER_JOB,
-    }),
+    events,
     logger,
     deadlineSeconds: config.JOB_DEADLINE_SECONDS,
     ttlDays: config.JOB_TTL_DAYS,
     providers: availableProviders(config),
   });
-  return { jobs, close: async () => clients.destroy() };
+  return {
+    jobs,
+    close: async () => {
+      await events.close();
+      clients.destroy();
+    },
+  };
 }
 
 export interface WorkerTimings extends QueueTimings {
@@ -89,23 +112,23 @@ export async function startAwsWorker(
   const concurrency = config.WORKER_CONCURRENCY;
   // Per slot: a long poll, a heartbeat and a delete may be open at once.
   const clients = createAwsClients({ ...aws, maxSockets: 2 * concurrency + 16 });
+  const events = buildRedisJobEvents(config, logger, 'worker');
   let timings: WorkerTimings;
   try {
     // The queue's own settings, so the heartbeat always matches the queue actually consumed.
     timings = workerTimings(await readQueueTimings(clients.sqs, aws.queueUrl));
   } catch (error) {
     clients.destroy();
+    await events.close();
     throw error;
   }
+  // Not required: jobs are answered and stored without the channel (it only streams them).
+  await events.connected().catch(() => {});
   const store = new DynamoJobStore({ client: clients.documents, tableName: aws.tableName });
   const processor = new JobProcessor({
     store,
     answerer,
-    // TODO(redis): the Redis Streams adapter replaces this process-local channel.
-    events: new MemoryJobEvents({
-      ttlSeconds: config.JOB_EVENTS_TTL_SECONDS,
-      maxEventsPerJob: MAX_EVENTS_PER_JOB,
-    }),
+    events,
     logger,
     leaseSeconds: timings.leaseSeconds,
   });
@@ -158,6 +181,8 @@ export async function startAwsWorker(
       await Promise.all([jobs.stop(timeoutMs), deadLetters.stop(timeoutMs)]);
       await protection?.release();
       clients.destroy();
+      // Last: the jobs in hand published their final events on the way out.
+      await events.close();
       logger.info({}, 'worker stopped');
     },
   };
@@ -174,6 +199,21 @@ export function configureAwsProcess(
   let config: Config | undefined;
   try {
     config = loadConfig();
+    const loaded = config;
+    // Name every missing variable at once, not one per attempt to start.
+    const problems: string[] = [];
+    for (const check of [
+      () => requireAwsConfig(loaded, needed),
+      () => requireRedisConfig(loaded),
+    ]) {
+      try {
+        check();
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        problems.push(error.message);
+      }
+    }
+    if (problems.length > 0) throw new ConfigError(problems.join(' '));
     const aws = requireAwsConfig(config, needed);
     return { config, aws, logger: createLogger(config.LOG_LEVEL, { service: 'iscoolgpt', mode }) };
   } catch (error) {

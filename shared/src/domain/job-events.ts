@@ -46,18 +46,23 @@ export async function settleAndAnnounce(
   return settled;
 }
 
-/** At most one delta event per this many milliseconds (about 20 a second) per job. */
-export const DELTA_INTERVAL_MS = 50;
+/** Delta events a job may publish per second, in the long run. */
+export const DELTAS_PER_SECOND = 20;
+/** How many may go out back to back after a pause (the token bucket's size). */
+const DELTA_BURST = 2;
 
 /**
- * The answer text of one job on its way to the channel: the first piece goes out at once (time to
- * first word matters most), later pieces are coalesced into at most one event per interval, and
- * events leave in order. A restart publishes `reset` only when text was already published.
+ * The answer text of one job on its way to the channel, coalesced by a token bucket: at most
+ * DELTAS_PER_SECOND events a second in the long run, yet a piece that arrives after a pause goes
+ * out at once (time to first word matters most, and a provider writing 20 pieces a second with
+ * jitter is not held back to a fixed beat). Pieces that arrive faster are joined into one event.
+ * Events leave in order. A restart publishes `reset` only when text was already published.
  */
 export class DeltaStream {
   private buffer = '';
   private timer: NodeJS.Timeout | undefined;
-  private lastSentAt = Number.NEGATIVE_INFINITY;
+  private tokens = DELTA_BURST;
+  private refilledAt = performance.now();
   private published = false;
   private closed = false;
   private tail: Promise<unknown> = Promise.resolve();
@@ -65,16 +70,22 @@ export class DeltaStream {
   constructor(
     private readonly publisher: EventPublisher,
     private readonly jobId: string,
-    private readonly intervalMs = DELTA_INTERVAL_MS,
   ) {}
 
   write(text: string): void {
     if (this.closed || text === '') return;
     this.buffer += text;
     if (this.timer) return;
-    const wait = this.lastSentAt + this.intervalMs - performance.now();
-    if (wait <= 0) this.send();
-    else this.timer = setTimeout(() => this.send(), wait);
+    this.refill();
+    if (this.tokens >= 1) this.send();
+    else {
+      const wait = ((1 - this.tokens) * 1000) / DELTAS_PER_SECOND;
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.refill();
+        this.send();
+      }, wait);
+    }
   }
 
   restart(reason: keyof typeof RESET_REASONS): void {
@@ -99,12 +110,21 @@ export class DeltaStream {
     this.buffer = '';
   }
 
+  private refill(): void {
+    const now = performance.now();
+    this.tokens = Math.min(
+      DELTA_BURST,
+      this.tokens + ((now - this.refilledAt) * DELTAS_PER_SECOND) / 1000,
+    );
+    this.refilledAt = now;
+  }
+
   private send(): void {
     this.cancelTimer();
     const text = this.buffer;
     this.buffer = '';
     if (!text || this.closed) return;
-    this.lastSentAt = performance.now();
+    this.tokens -= 1;
     this.published = true;
     this.enqueue({ type: 'delta', text });
   }

@@ -8,6 +8,16 @@ export const NOTHING_AFTER = Symbol('nothing after');
 
 /** How long one wait on the store lasts while the event channel is down. */
 const STORE_WAIT_MS = 20_000;
+/**
+ * While a stream follows a live channel, the store is still read this often: a `done` whose
+ * publish failed (the channel blinked as the job settled) must not leave the stream open for ever.
+ */
+const STORE_CHECK_MS = 10_000;
+
+export interface JobStreamsOptions {
+  /** How often a followed job is looked up in the store (default 10 s). */
+  storeCheckMs?: number;
+}
 
 /**
  * A job's event stream as clients read it. Resume is a property of the log: a first connect, a
@@ -18,6 +28,7 @@ export class JobStreams {
   constructor(
     private readonly jobs: JobService,
     private readonly logger: Logger,
+    private readonly options: JobStreamsOptions = {},
   ) {}
 
   /**
@@ -66,18 +77,32 @@ export class JobStreams {
   ): AsyncGenerator<LoggedJobEvent> {
     yield* first;
     let lastId = first.at(-1)?.id ?? after;
+    const stop = new AbortController();
+    const following = AbortSignal.any([signal, stop.signal]);
+    const settled = this.settledInStore(job.id, following);
+    const events = this.jobs.events.follow(job.id, after, following)[Symbol.asyncIterator]();
     try {
-      for await (const event of this.jobs.events.follow(job.id, after, signal)) {
-        yield event;
-        lastId = event.id;
-        if (event.type === 'done') return;
+      for (;;) {
+        const pending = events.next();
+        const next = await Promise.race([pending, settled]);
+        if ('status' in next) {
+          // Settled, and the channel never said so: the store's word ends the stream.
+          pending.catch(() => undefined);
+          yield { id: lastId, type: 'done', job: toPublicJob(next) };
+          return;
+        }
+        if (next.done) return;
+        yield next.value;
+        lastId = next.value.id;
+        if (next.value.type === 'done') return;
       }
-      return;
     } catch (error) {
       this.logger.warn(
         { jobId: job.id, err: error },
         'event channel failed mid-stream; waiting on the store',
       );
+    } finally {
+      stop.abort();
     }
     // The channel is down: the store still knows when the job ends, and `done` carries the answer.
     while (!signal.aborted) {
@@ -87,6 +112,22 @@ export class JobStreams {
         return;
       }
     }
+  }
+
+  /** Resolves with the job once a periodic read finds it settled (or gone); never otherwise. */
+  private settledInStore(jobId: string, signal: AbortSignal): Promise<JobRecord> {
+    return new Promise((resolve) => {
+      if (signal.aborted) return;
+      const timer = setInterval(() => {
+        void this.jobs.get(jobId).then(
+          (latest) => {
+            if (latest && isSettled(latest.status)) resolve(latest);
+          },
+          () => undefined,
+        );
+      }, this.options.storeCheckMs ?? STORE_CHECK_MS);
+      signal.addEventListener('abort', () => clearInterval(timer), { once: true });
+    });
   }
 
   private async holds(jobId: string, id: string): Promise<boolean> {

@@ -10,6 +10,7 @@ import {
   API_GATEWAY_STREAM_TIMEOUT_SECONDS,
 } from '../../config.js';
 import { acknowledge } from '../../nag.js';
+import { gatewaySettings } from '../../shared-resources.js';
 import { ALB_LISTENER_PORT } from './internal-load-balancer.js';
 
 export interface RestApiGatewayProps {
@@ -54,6 +55,36 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/api/v1/conversations/{id}' },
   { method: 'DELETE', path: '/api/v1/conversations/{id}' },
 ];
+
+export interface Throttle {
+  /** Steady-state requests per second. */
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
+/**
+ * Stage-wide default for every method, across all callers: what one method may take before API
+ * Gateway answers 429, far below the account's 10,000 rps shared by every API in the region. The
+ * usage plans throttle each key further.
+ */
+export const STAGE_THROTTLE: Throttle = { rateLimit: 100, burstLimit: 200 };
+/** `/health` needs no key: a liveness probe polls it a few times a minute, never 5 times a second. */
+export const HEALTH_THROTTLE: Throttle = { rateLimit: 5, burstLimit: 10 };
+/** CORS preflights need no key either; browsers cache them for an hour (maxAge). */
+export const PREFLIGHT_THROTTLE: Throttle = { rateLimit: 10, burstLimit: 20 };
+
+/**
+ * Every resource path that answers a CORS preflight: the root and every prefix of a route (CDK
+ * adds an OPTIONS method to each resource under `defaultCorsPreflightOptions`).
+ */
+export function preflightPaths(routes: readonly { path: string }[]): string[] {
+  const paths = new Set<string>(['/']);
+  for (const { path } of routes) {
+    const parts = path.split('/').filter(Boolean);
+    for (let i = 1; i <= parts.length; i++) paths.add(`/${parts.slice(0, i).join('/')}`);
+  }
+  return [...paths];
+}
 
 /** Path parameter names of `path`, e.g. `['id']` for `/api/v1/jobs/{id}`. */
 const pathParameters = (path: string) => [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
@@ -102,6 +133,17 @@ export class RestApiGateway extends Construct {
       retention: props.logRetention,
     });
 
+    const methodLogging = {
+      loggingLevel: apigw.MethodLoggingLevel.ERROR,
+      // Request bodies are students' questions: never copy them into execution logs.
+      dataTraceEnabled: false,
+      metricsEnabled: true,
+    };
+    const throttleOptions = (throttle: Throttle) => ({
+      throttlingRateLimit: throttle.rateLimit,
+      throttlingBurstLimit: throttle.burstLimit,
+    });
+
     this.api = new apigw.RestApi(this, 'Api', {
       restApiName: `iscoolgpt-${props.envName}`,
       description: 'IsCoolGPT study assistant: ask, stream and manage jobs and conversations',
@@ -123,11 +165,20 @@ export class RestApiGateway extends Construct {
           status: true,
           user: false,
         }),
-        loggingLevel: apigw.MethodLoggingLevel.ERROR,
-        // Request bodies are students' questions: never copy them into execution logs.
-        dataTraceEnabled: false,
-        metricsEnabled: true,
+        ...methodLogging,
         tracingEnabled: true,
+        throttlingRateLimit: STAGE_THROTTLE.rateLimit,
+        throttlingBurstLimit: STAGE_THROTTLE.burstLimit,
+        // Methods open without a key get tight limits of their own. Each entry repeats the
+        // logging settings: a method's own settings replace the stage's, they do not add to them.
+        methodOptions: Object.fromEntries([
+          ['/health/GET', { ...methodLogging, ...throttleOptions(HEALTH_THROTTLE) }],
+          ...preflightPaths([...API_ROUTES, { path: '/health' }]).map((path) => [
+            // `//OPTIONS` is the root's: CDK reads the part before the method as the path.
+            `${path}/OPTIONS`,
+            { ...methodLogging, ...throttleOptions(PREFLIGHT_THROTTLE) },
+          ]),
+        ]),
       },
       defaultCorsPreflightOptions: {
         allowOrigins: props.corsAllowOrigins,
@@ -195,9 +246,15 @@ export class RestApiGateway extends Construct {
     const methods: Record<string, apigw.Method> = {};
     for (const route of API_ROUTES) {
       const names = pathParameters(route.path);
-      const integrationParameters = Object.fromEntries(
-        names.map((name) => [`integration.request.path.${name}`, `method.request.path.${name}`]),
-      );
+      const integrationParameters = {
+        ...Object.fromEntries(
+          names.map((name) => [`integration.request.path.${name}`, `method.request.path.${name}`]),
+        ),
+        // The caller, for the api's idempotency scope: the id of the API key API Gateway has just
+        // checked. A mapped header replaces one of the same name the client sent, so a client
+        // cannot choose another caller's scope.
+        [`integration.request.header.${gatewaySettings.callerHeader}`]: 'context.identity.apiKeyId',
+      };
       methods[`${route.method} ${route.path}`] = targetAlb(
         this.api.root
           .resourceForPath(route.path)

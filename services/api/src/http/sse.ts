@@ -38,7 +38,9 @@ export function sendEventStream(
   stop: AbortController,
   options: EventStreamOptions = EVENT_STREAM_DEFAULTS,
 ): FastifyReply {
-  reply.raw.once('close', () => stop.abort());
+  // Closed already (a client that gave up while the job was read) or later: stop following.
+  if (reply.raw.closed || reply.raw.destroyed) stop.abort();
+  else reply.raw.once('close', () => stop.abort());
   return (
     reply
       .code(200)

@@ -1,4 +1,3 @@
-import { jobSchema } from '@iscoolgpt/shared';
 import { z } from 'zod';
 
 /**
@@ -15,10 +14,5 @@ export const EVENT_STREAM_DESCRIPTION = [
   'The `delta` texts after the last `reset` make up the final answer. A comment line at least every 15 s keeps the connection alive; `retry:` is sent once.',
 ].join('\n');
 
-export const deltaEventSchema = z.object({ text: z.string() }).meta({ id: 'DeltaEvent' });
-export const resetEventSchema = z.object({ reason: z.string() }).meta({ id: 'ResetEvent' });
-
 /** The body of a streamed response as OpenAPI shows it: the stream is text, its events above. */
 export const eventStreamSchema = z.string().describe(EVENT_STREAM_DESCRIPTION);
-
-export { jobSchema };

@@ -1,0 +1,107 @@
+import type { Redis } from 'ioredis';
+import type { LoggedJobEvent } from '../../domain/events.js';
+import type { LiveQueue } from '../live-queue.js';
+
+/** The channel failed under a follower: it may have missed events, so it must not go on. */
+export class EventChannelError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EventChannelError';
+  }
+}
+
+interface Channel {
+  followers: Set<LiveQueue<LoggedJobEvent>>;
+  /** Settles once the server confirmed the SUBSCRIBE. */
+  subscribed: Promise<unknown>;
+}
+
+/**
+ * Live delivery for every follower of this process over ONE subscriber connection: pub/sub, one
+ * channel per followed job, subscribed while at least one follower reads it (reference-counted).
+ *
+ * Why pub/sub and not a shared blocking XREAD: in cluster mode one XREAD may only name streams of
+ * one slot, so a shared reader would need a connection per shard (and restarting the blocked read
+ * whenever a follower joins costs latency); a SUBSCRIBE is one cheap command on one connection,
+ * whatever the shard, and classic PUBLISH reaches subscribers on every node. Pub/sub delivers at
+ * most once and only while connected, which is why the log stays the stream: followers read it
+ * after subscribing, and a lost subscriber connection fails them instead of leaving a gap.
+ */
+export class LiveChannels {
+  private readonly channels = new Map<string, Channel>();
+  private healthTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly subscriber: Redis,
+    private readonly parse: (message: string) => LoggedJobEvent | undefined,
+    /** While anyone follows, the connection is pinged this often, so a hung server is noticed. */
+    healthCheckMs: number,
+  ) {
+    subscriber.on('message', (channel: string, message: string) => {
+      const followers = this.channels.get(channel)?.followers;
+      if (!followers?.size) return;
+      const event = this.parse(message);
+      if (event) for (const follower of followers) follower.push(event);
+    });
+    subscriber.on('close', () =>
+      this.failAll(new EventChannelError('event channel: the subscriber connection was lost')),
+    );
+    this.healthTimer = setInterval(() => {
+      if (this.channels.size === 0 || subscriber.status !== 'ready') return;
+      // A ping that times out means the server is gone without closing the socket: reconnect,
+      // and the close fails the followers.
+      subscriber.ping().catch(() => subscriber.disconnect(true));
+    }, healthCheckMs);
+    this.healthTimer.unref();
+  }
+
+  /**
+   * Starts delivering the channel's messages to `follower`; resolves once they flow (the
+   * SUBSCRIBE is confirmed), with the function that stops them. Rejects when the server cannot
+   * be reached.
+   */
+  async join(channel: string, follower: LiveQueue<LoggedJobEvent>): Promise<() => void> {
+    let entry = this.channels.get(channel);
+    if (!entry) {
+      entry = {
+        followers: new Set(),
+        subscribed: this.subscriber.subscribe(channel),
+      };
+      this.channels.set(channel, entry);
+    }
+    const joined = entry;
+    joined.followers.add(follower);
+    const leave = () => {
+      if (!joined.followers.delete(follower) || joined.followers.size > 0) return;
+      if (this.channels.get(channel) !== joined) return;
+      this.channels.delete(channel);
+      // Commands on one connection run in order: a later SUBSCRIBE to the same channel (a new
+      // follower) is applied after this, so it stays subscribed.
+      if (this.subscriber.status === 'ready') this.subscriber.unsubscribe(channel).catch(() => {});
+    };
+    try {
+      await joined.subscribed;
+    } catch (error) {
+      leave();
+      throw new EventChannelError('event channel: cannot subscribe', { cause: error });
+    }
+    return leave;
+  }
+
+  /** Channels subscribed now (for tests and diagnostics). */
+  get size(): number {
+    return this.channels.size;
+  }
+
+  close(error: Error): void {
+    clearInterval(this.healthTimer);
+    this.healthTimer = undefined;
+    this.failAll(error);
+  }
+
+  private failAll(error: Error): void {
+    const channels = [...this.channels.values()];
+    this.channels.clear();
+    for (const channel of channels) for (const follower of channel.followers) follower.fail(error);
+  }
+}
