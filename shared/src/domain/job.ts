@@ -18,7 +18,15 @@ export type ProviderName = (typeof PROVIDER_NAMES)[number];
 /** Who answered a job: a real provider, or the offline demo provider when no key is configured. */
 export type AnsweredBy = ProviderName | 'offline';
 
-const shortText = (max: number) => z.string().trim().min(1).max(max);
+/**
+ * A character that is not whitespace as `String.prototype.trim` sees it, spelled out so the
+ * OpenAPI document's `pattern` means the same in every regex engine a client may use.
+ */
+const NOT_BLANK = /[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
+
+/** Trimmed text: leading and trailing whitespace goes, and the limits apply to what is left. */
+const shortText = (max: number) =>
+  z.string().trim().min(1).max(max).regex(NOT_BLANK, 'must not be blank');
 
 /** The body of `POST /api/v1/ask`. Unknown fields are rejected so typos do not pass silently. */
 export const askRequestSchema = z.strictObject({
@@ -26,7 +34,9 @@ export const askRequestSchema = z.strictObject({
     .string()
     .trim()
     .min(1, 'question must not be empty')
-    .max(8000, 'question must be at most 8000 characters'),
+    .max(8000, 'question must be at most 8000 characters')
+    .regex(NOT_BLANK, 'question must not be empty')
+    .describe('trimmed of leading and trailing whitespace; 1-8000 characters after that'),
   subject: shortText(100).optional().describe('e.g. "physics", "history"'),
   level: shortText(50).optional().describe('e.g. "high school", "undergraduate"'),
   language: shortText(35).optional().describe('language to answer in, e.g. "pt-BR", "English"'),

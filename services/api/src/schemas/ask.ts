@@ -7,6 +7,7 @@ import {
   unprocessableProblemSchema,
   validationProblemSchema,
 } from './problem.js';
+import { headerDocs, jsonResponse, problemResponse } from './responses.js';
 
 export const jobResponseSchema = jobSchema.meta({ id: 'Job' });
 
@@ -43,14 +44,21 @@ export const askSchema = {
         'application/json': { schema: jobResponseSchema },
         'text/event-stream': { schema: eventStreamSchema },
       },
+      headers: { 'preference-applied': headerDocs.preferenceApplied },
     },
-    202: jobResponseSchema,
+    202: jsonResponse(jobResponseSchema, 'The job, still pending: poll its Location', {
+      location: headerDocs.location,
+      'retry-after': headerDocs.retryAfter,
+      'preference-applied': headerDocs.preferenceApplied,
+    }),
     400: validationProblemSchema,
     413: problemSchema,
     415: problemSchema,
     409: jobFailedProblemSchema,
     422: unprocessableProblemSchema,
     502: jobFailedProblemSchema,
-    503: problemSchema,
+    503: problemResponse(problemSchema, 'The service cannot take the job now: retry later', {
+      'retry-after': headerDocs.retryAfter,
+    }),
   },
 };

@@ -14,5 +14,14 @@ export const EVENT_STREAM_DESCRIPTION = [
   'The `delta` texts after the last `reset` make up the final answer. A comment line at least every 15 s keeps the connection alive; `retry:` is sent once.',
 ].join('\n');
 
-/** The body of a streamed response as OpenAPI shows it: the stream is text, its events above. */
-export const eventStreamSchema = z.string().describe(EVENT_STREAM_DESCRIPTION);
+/**
+ * One event of a streamed response, as OpenAPI 3.1 documents `text/event-stream` (the schema
+ * describes each event): its `id:`, `event:` name and `data:` line (JSON, by event name above).
+ */
+export const eventStreamSchema = z
+  .looseObject({
+    id: z.string().regex(/^[0-9]+(-[0-9]+)?$/),
+    event: z.enum(['job', 'delta', 'reset', 'done']),
+    data: z.string().describe('one line of JSON: the job, `{"text"}` or `{"reason"}`'),
+  })
+  .describe(EVENT_STREAM_DESCRIPTION);

@@ -88,6 +88,8 @@ describe('methods a route does not have', () => {
     ['DELETE', '/api/v1/ask', 'OPTIONS, POST'],
     ['PUT', `/api/v1/jobs/${randomUUID()}`, 'GET, HEAD, OPTIONS'],
     ['POST', '/health', 'GET, HEAD, OPTIONS'],
+    // A method with a body but no Content-Type: still 405, not a complaint about the body.
+    ['QUERY', '/health', 'GET, HEAD, OPTIONS'],
   ])('answers %s %s with 405 problem+json and Allow: %s', async (method, url, allow) => {
     const response = await app.inject({ method: method as 'GET', url });
     expectProblem(response, response.json(), 405);

@@ -1,4 +1,7 @@
 import fp from 'fastify-plugin';
+import { pathOf } from '../../http/path.js';
+import { problemTypes, titleForStatus } from '../../schemas/problem.js';
+import { sendProblem, truncate } from './problem-details.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -32,24 +35,32 @@ export default fp(
       return [...methods].sort();
     });
 
+    // Before anything reads the body: a method the path lacks is a 405 whatever it carries.
     fastify.addHook('onRequest', (request, reply, done) => {
-      const isPreflight =
-        request.headers.origin !== undefined &&
-        request.headers['access-control-request-method'] !== undefined;
-      if (request.method !== 'OPTIONS' || isPreflight) return done();
-      const allowed = fastify.allowedMethods(pathOf(request.url));
-      // An unknown path is a 404 like for any other method.
-      if (allowed.length === 0) return reply.callNotFound();
-      reply.code(204).header('allow', allowed.join(', ')).send();
+      if (request.method === 'OPTIONS') {
+        const isPreflight =
+          request.headers.origin !== undefined &&
+          request.headers['access-control-request-method'] !== undefined;
+        if (isPreflight) return done();
+        const allowed = fastify.allowedMethods(pathOf(request.url));
+        // An unknown path is a 404 like for any other method.
+        if (allowed.length === 0) return reply.callNotFound();
+        return reply.code(204).header('allow', allowed.join(', ')).send();
+      }
+      if (!request.is404) return done();
+      const path = pathOf(request.url);
+      const allowed = fastify.allowedMethods(path);
+      if (allowed.length === 0) return done();
+      sendProblem(reply.header('allow', allowed.join(', ')), {
+        type: problemTypes.methodNotAllowed,
+        title: titleForStatus(405),
+        status: 405,
+        detail: `${truncate(path)} does not support ${request.method}; it supports ${allowed.join(', ')}`,
+      });
     });
   },
   { name: 'allowed-methods' },
 );
-
-export function pathOf(url: string): string {
-  const query = url.indexOf('?');
-  return query < 0 ? url : url.slice(0, query);
-}
 
 /** A route URL (`/api/v1/jobs/:id`, `/docs/*`) as a regular expression over request paths. */
 function toPattern(url: string): RegExp {

@@ -8,7 +8,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { problemTypes, titleForStatus, type Problem } from '../../schemas/problem.js';
-import { pathOf } from './allowed-methods.js';
+import { pathOf } from '../../http/path.js';
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
 
@@ -26,17 +26,9 @@ export default fp(
       if (problem.status === 503) reply.header('retry-after', '5');
       return sendProblem(reply, problem);
     });
+    // A known path with another method never gets here: allowed-methods answers 405 first.
     fastify.setNotFoundHandler((request, reply) => {
       const path = pathOf(request.url);
-      const allowed = fastify.allowedMethods(path);
-      if (allowed.length > 0) {
-        return sendProblem(reply.header('allow', allowed.join(', ')), {
-          type: problemTypes.methodNotAllowed,
-          title: titleForStatus(405),
-          status: 405,
-          detail: `${truncate(path)} does not support ${request.method}; it supports ${allowed.join(', ')}`,
-        });
-      }
       return sendProblem(reply, {
         type: problemTypes.notFound,
         title: titleForStatus(404),
@@ -45,7 +37,7 @@ export default fp(
       });
     });
   },
-  { name: 'problem-details', dependencies: ['allowed-methods'] },
+  { name: 'problem-details' },
 );
 
 /** Longest path parameter the router accepts; longer ones are refused before any route runs. */

@@ -2,6 +2,62 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import type { HeaderDoc } from '../../schemas/responses.js';
+
+type Transform = typeof jsonSchemaTransform;
+type Responses = Record<string, { content?: unknown; headers?: Record<string, HeaderDoc> }>;
+
+/** Marks a required header through @fastify/swagger, which only copies a header's schema. */
+const REQUIRED = 'x-required';
+
+/**
+ * The zod transform, keeping the response headers routes document (the zod transform drops
+ * them from responses written per media type): @fastify/swagger reads them as JSON Schemas.
+ */
+const transform: Transform = (document) => {
+  const response = (document.schema as { response?: Responses } | undefined)?.response;
+  const result = jsonSchemaTransform(document);
+  const transformed = (result.schema as { response?: Record<string, Record<string, unknown>> })
+    .response;
+  if (!response || !transformed) return result;
+  for (const [status, doc] of Object.entries(response)) {
+    if (!doc?.headers || !transformed[status]) continue;
+    transformed[status].headers = Object.fromEntries(
+      Object.entries(doc.headers).map(([name, header]) => [
+        name,
+        {
+          ...header.schema,
+          description: header.description,
+          ...(header.required && { [REQUIRED]: true }),
+        },
+      ]),
+    );
+  }
+  return result;
+};
+
+/** The document, with each required response header marked `required` where OpenAPI wants it. */
+const transformObject: typeof jsonSchemaTransformObject = (document) => {
+  const openapi = jsonSchemaTransformObject(document) as {
+    paths?: Record<string, Record<string, { responses?: Responses }>>;
+  };
+  for (const operations of Object.values(openapi.paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      for (const response of Object.values(operation.responses ?? {})) {
+        for (const header of Object.values(response.headers ?? {}) as {
+          required?: boolean;
+          schema?: Record<string, unknown>;
+        }[]) {
+          if (header.schema?.[REQUIRED]) {
+            delete header.schema[REQUIRED];
+            header.required = true;
+          }
+        }
+      }
+    }
+  }
+  return openapi as ReturnType<typeof jsonSchemaTransformObject>;
+};
 
 /** OpenAPI generated from the routes' zod schemas; JSON at /docs/json, interactive docs at /docs. */
 export default fp(
@@ -13,7 +69,10 @@ export default fp(
           title: 'IsCoolGPT API',
           description:
             'A study assistant: ask a question, get an answer now or a job to poll. ' +
-            'Errors are RFC 9457 application/problem+json.',
+            'Errors are RFC 9457 application/problem+json, with `type`, `title`, `status` and ' +
+            '`detail`; every response carries `x-request-id`. Strings in request bodies are ' +
+            'trimmed of leading and trailing whitespace before they are checked and stored ' +
+            '(length limits apply to the trimmed text).',
           version: '1.0.0',
         },
         tags: [
@@ -22,8 +81,8 @@ export default fp(
           { name: 'health', description: 'Liveness' },
         ],
       },
-      transform: jsonSchemaTransform,
-      transformObject: jsonSchemaTransformObject,
+      transform,
+      transformObject,
     });
     await fastify.register(swaggerUi, { routePrefix: '/docs' });
   },
