@@ -23,6 +23,7 @@ import { MAX_EVENTS_PER_JOB } from '../domain/events.js';
 import type { JobMessage } from '../domain/job.js';
 import type { Answerer, Logger } from '../domain/ports.js';
 import { buildAnswerer } from './answerer.js';
+import { contextBudget } from './context-budget.js';
 
 export interface AwsApiRuntime {
   jobs: JobService;
@@ -60,6 +61,7 @@ export function buildAwsApiRuntime(config: Config, aws: AwsConfig, logger: Logge
     logger,
     deadlineSeconds: config.JOB_DEADLINE_SECONDS,
     ttlDays: config.JOB_TTL_DAYS,
+    contextBudget: contextBudget(config),
     providers: availableProviders(config),
   });
   return {
@@ -135,6 +137,7 @@ export async function startAwsWorker(
     events,
     logger,
     leaseSeconds: timings.leaseSeconds,
+    contextMaxTokens: config.CONTEXT_MAX_TOKENS,
   });
   // Either poll loop turning (the dead-letter one keeps polling while the jobs one is paused)
   // keeps the container health check green.
