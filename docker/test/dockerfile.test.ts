@@ -139,6 +139,57 @@ describe('docker/Dockerfile', () => {
     }
   });
 
+  it('runs npm and the compiler on the build platform, so the arm64 api image emulates neither', () => {
+    const building = dockerfile.stages.filter((s) =>
+      instructions([s], 'RUN').some((run) => /\bnpm ci\b|\btsc\b/.test(shellCommand(run))),
+    );
+    expect(building.length).toBeGreaterThan(0);
+    for (const s of building) {
+      expect(lineage(dockerfile, s.name)[0]!.platform, s.name).toBe('$BUILDPLATFORM');
+    }
+  });
+
+  it.each(targets)(
+    '%s itself is the target platform (no --platform), the one its task runs on',
+    (target) => {
+      for (const s of lineage(dockerfile, target)) expect(s.platform, s.name).toBeUndefined();
+    },
+  );
+
+  it('installs production trees with no platform-specific package, so a build-platform install fits any target', () => {
+    const lock = readJson('package-lock.json') as {
+      packages: Record<
+        string,
+        { dependencies?: Record<string, string>; os?: unknown; cpu?: unknown }
+      >;
+    };
+    const resolve = (name: string, from: string): string | undefined => {
+      for (
+        let dir = from;
+        ;
+        dir = dir.includes('/node_modules/') ? dir.slice(0, dir.lastIndexOf('/node_modules/')) : ''
+      ) {
+        const candidate = `${dir ? `${dir}/` : ''}node_modules/${name}`;
+        if (candidate in lock.packages) return candidate;
+        if (!dir) return undefined;
+      }
+    };
+    const seen = new Set<string>();
+    const pending = ['shared', 'services/api', 'services/worker'];
+    while (pending.length > 0) {
+      const path = pending.pop()!;
+      if (seen.has(path)) continue;
+      seen.add(path);
+      for (const name of Object.keys(lock.packages[path]?.dependencies ?? {})) {
+        const found = resolve(name, path);
+        if (found) pending.push(found);
+      }
+    }
+    expect(seen.size).toBeGreaterThan(10);
+    const native = [...seen].filter((p) => lock.packages[p]?.os || lock.packages[p]?.cpu);
+    expect(native).toEqual([]);
+  });
+
   it('makes BuildKit fail the build on its own Dockerfile checks', () => {
     expect(dockerfile.directives.get('check')).toBe('error=true');
   });

@@ -21,10 +21,11 @@ const serviceSecurityGroupId = (container: 'api' | 'worker') => {
   };
   return network.AwsvpcConfiguration.SecurityGroups[0]!['Fn::GetAtt'][0];
 };
-const redisUrlOf = (container: 'api' | 'worker') =>
+const environmentOf = (container: 'api' | 'worker', name: string) =>
   (
     rolesOf(app.template, container).container.Environment as { Name: string; Value: unknown }[]
-  ).find((e) => e.Name === 'REDIS_URL')?.Value;
+  ).find((e) => e.Name === name)?.Value;
+const redisUrlOf = (container: 'api' | 'worker') => environmentOf(container, 'REDIS_URL');
 
 describe('job events cache (ElastiCache Serverless)', () => {
   it('runs Valkey, the engine the events adapter is written for', () => {
@@ -76,6 +77,11 @@ describe('job events cache (ElastiCache Serverless)', () => {
     };
     expect(redisUrlOf('api')).toEqual(expected);
     expect(redisUrlOf('worker')).toEqual(expected);
+  });
+
+  it('tells both containers the cache is a cluster (REDIS_CLUSTER), as serverless caches are', () => {
+    expect(environmentOf('api', 'REDIS_CLUSTER')).toBe('true');
+    expect(environmentOf('worker', 'REDIS_CLUSTER')).toBe('true');
   });
 
   it('caps stored data and ECPUs, so a bug that stops events from expiring cannot run up the bill', () => {

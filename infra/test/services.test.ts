@@ -27,6 +27,8 @@ const REQUIRED_ENVIRONMENT = [
   'JOBS_QUEUE_URL',
   'JOBS_TABLE_NAME',
   'JOBS_DLQ_URL',
+  'REDIS_URL',
+  'REDIS_CLUSTER',
   'JOB_TTL_DAYS',
   'JOB_DEADLINE_SECONDS',
   'SYNC_WAIT_SECONDS',
@@ -63,10 +65,10 @@ describe('both services', () => {
   it('run on Fargate in private subnets without public addresses', () => {
     for (const container of ['api', 'worker'] as const) {
       expect(serviceRunning(container).resource.Properties).toMatchObject({
-        LaunchType: 'FARGATE',
         NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: 'DISABLED' } },
       });
     }
+    expect(serviceRunning('api').resource.Properties.LaunchType).toBe('FARGATE');
   });
 
   it('tag their tasks with the service tags and ECS managed tags, so cost splits by environment', () => {
@@ -116,6 +118,33 @@ describe('both services', () => {
 });
 
 describe('api service', () => {
+  it('runs on ARM64 (Graviton), about 20 % cheaper per vCPU-hour than x86', () => {
+    const { resource } = onlyResource(app.template, 'AWS::ECS::TaskDefinition', {
+      Properties: { ContainerDefinitions: [Match.objectLike({ Name: 'api' })] },
+    });
+    expect(resource.Properties.RuntimePlatform).toEqual({
+      CpuArchitecture: 'ARM64',
+      OperatingSystemFamily: 'LINUX',
+    });
+  });
+
+  it('runs one small task in the lean development profile', () => {
+    const dev = synthesize({ profile: 'development' });
+    const { resource } = onlyResource(dev.template, 'AWS::ECS::TaskDefinition', {
+      Properties: { ContainerDefinitions: [Match.objectLike({ Name: 'api' })] },
+    });
+    expect(resource.Properties).toMatchObject({ Cpu: '256', Memory: '512' });
+    dev.template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: 1,
+      ResourceId: Match.objectLike({
+        'Fn::Join': [
+          '',
+          Match.arrayWith([{ 'Fn::GetAtt': [serviceOf(dev.template, 'api').id, 'Name'] }]),
+        ],
+      }),
+    });
+  });
+
   it('rolls a deployment back when the 5xx alarms fire, not only when tasks crash', () => {
     const deployment = serviceRunning('api').resource.Properties.DeploymentConfiguration as {
       Alarms: { AlarmNames: string[]; Enable: boolean; Rollback: boolean };
@@ -202,6 +231,41 @@ describe('api service', () => {
 });
 
 describe('worker service', () => {
+  const strategy = (template = app.template) =>
+    serviceOf(template, 'worker').resource.Properties.CapacityProviderStrategy as {
+      CapacityProvider: string;
+      Base?: number;
+      Weight: number;
+    }[];
+
+  it('runs every task above its on-demand base on Fargate Spot (about 70 % cheaper)', () => {
+    expect(strategy()).toContainEqual(
+      expect.objectContaining({ CapacityProvider: 'FARGATE_SPOT', Weight: 1 }),
+    );
+    expect(serviceRunning('worker').resource.Properties.LaunchType).toBeUndefined();
+  });
+
+  it('keeps one on-demand task in production, so a Spot reclaim never leaves the queue without a consumer', () => {
+    expect(strategy()).toContainEqual(
+      expect.objectContaining({ CapacityProvider: 'FARGATE', Base: 1, Weight: 0 }),
+    );
+  });
+
+  it('runs entirely on Spot in the lean development profile', () => {
+    const dev = synthesize({ profile: 'development' });
+    expect(strategy(dev.template)).toContainEqual(
+      expect.objectContaining({ CapacityProvider: 'FARGATE', Base: 0 }),
+    );
+  });
+
+  it('is created after the cluster has the Fargate Spot capacity provider associated', () => {
+    const association = onlyResource(app.template, 'AWS::ECS::ClusterCapacityProviderAssociations');
+    expect(association.resource.Properties.CapacityProviders).toEqual(
+      expect.arrayContaining(['FARGATE', 'FARGATE_SPOT']),
+    );
+    expect(serviceRunning('worker').resource.DependsOn).toContain(association.id);
+  });
+
   it('has no inbound port and no load balancer', () => {
     const { container } = rolesOf(app.template, 'worker');
     expect(container.PortMappings).toBeUndefined();

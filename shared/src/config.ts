@@ -98,6 +98,8 @@ const envSchema = z.object({
     .transform((value) => value === 'true'),
   /** Latency of the offline demo provider (benchmarks and demos of the async path). */
   OFFLINE_PROVIDER_DELAY_MS: z.coerce.number().int().nonnegative().default(0),
+  /** The built study page the api serves at `/`; default: the repository's (or image's) web/dist. */
+  WEB_DIST_DIR: optionalString,
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -6,6 +6,7 @@
  */
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readDockerfile, repoRoot } from '../../docker/test/support/dockerfile.js';
@@ -228,6 +229,22 @@ describe('deploy.yml', () => {
       );
       for (const name of repositories) {
         app.baseTemplate.hasResourceProperties('AWS::ECR::Repository', { RepositoryName: name });
+      }
+    });
+
+    it('builds each image for the CPU architecture its task definition runs on', () => {
+      const images = Object.values(deploy.jobs).find((job) => job.env?.REPOSITORY)!;
+      const include = images.strategy!.matrix!.include as { service: string; platform: string }[];
+      const build = images.steps!.find((s) => s.uses?.startsWith('docker/build-push-action@'))!;
+      expect(build.with!.platforms).toBe('${{ matrix.platform }}');
+      const architecture = { 'linux/arm64': 'ARM64', 'linux/amd64': 'X86_64' } as const;
+      for (const service of ['api', 'worker'] as const) {
+        const platform = include.find((entry) => entry.service === service)?.platform;
+        expect(platform, service).toBeDefined();
+        app.template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+          ContainerDefinitions: [Match.objectLike({ Name: service })],
+          RuntimePlatform: { CpuArchitecture: architecture[platform as keyof typeof architecture] },
+        });
       }
     });
 

@@ -25,6 +25,8 @@ export interface Stage {
   readonly from: string;
   /** True when `from` is an image pulled from a registry rather than an earlier stage. */
   readonly fromImage: boolean;
+  /** FROM's `--platform` value (`$BUILDPLATFORM`), when the stage does not build for the target. */
+  readonly platform: string | undefined;
   /** Its instructions after FROM, in order. */
   readonly instructions: readonly Instruction[];
 }
@@ -50,6 +52,7 @@ export function readDockerfile(path = dockerfilePath): ParsedDockerfile {
         name: from.getBuildStage() ?? `#${stages.length}`,
         from: image,
         fromImage: !stages.some((s) => s.name === image),
+        platform: from.getPlatformFlag()?.getValue() ?? undefined,
         instructions: current,
       });
     } else {

@@ -20,6 +20,8 @@ export class ServicesCluster extends Construct {
       clusterName: `iscoolgpt-${props.envName}`,
       vpc: props.vpc,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
+      // FARGATE and FARGATE_SPOT, for the worker's capacity provider strategy.
+      enableFargateCapacityProviders: true,
     });
   }
 }

@@ -26,6 +26,8 @@ export function containerEnvironment(props: ContainerEnvironmentProps): Record<s
     JOBS_DLQ_URL: props.deadLetterQueue.queueUrl,
     JOBS_TABLE_NAME: props.table.tableName,
     REDIS_URL: props.redisUrl,
+    // ElastiCache Serverless is a cluster behind its endpoint: the client routes keys by slot.
+    REDIS_CLUSTER: 'true',
     JOB_TTL_DAYS: String(app.jobTtlDays),
     JOB_DEADLINE_SECONDS: String(app.jobDeadlineSeconds),
     SYNC_WAIT_SECONDS: String(app.syncWaitSeconds),

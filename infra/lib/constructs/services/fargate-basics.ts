@@ -8,16 +8,20 @@ import type { ServiceSizing } from '../../config.js';
 import { acknowledge } from '../../nag.js';
 
 /**
- * What the api and the worker share on Fargate, in one place: x86_64 Linux tasks, a read-only
- * root filesystem with a writable /tmp, non-blocking logs to the service's own group, rolling
- * deployments with the circuit breaker, private subnets only.
+ * What the api and the worker share on Fargate, in one place: Linux tasks on the CPU architecture
+ * their image is built for, a read-only root filesystem with a writable /tmp, non-blocking logs
+ * to the service's own group, rolling deployments with the circuit breaker, private subnets only.
  */
-export function fargateTaskDefinition(scope: Construct, sizing: ServiceSizing) {
+export function fargateTaskDefinition(
+  scope: Construct,
+  sizing: ServiceSizing,
+  cpuArchitecture: ecs.CpuArchitecture,
+) {
   return new ecs.FargateTaskDefinition(scope, 'Task', {
     cpu: sizing.cpu,
     memoryLimitMiB: sizing.memoryMiB,
     runtimePlatform: {
-      cpuArchitecture: ecs.CpuArchitecture.X86_64,
+      cpuArchitecture,
       operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
     },
     volumes: [{ name: 'tmp' }],
