@@ -251,11 +251,13 @@ describe('conversations', () => {
     conversationId = job1.conversationId;
 
     // Rating goes to the feedback endpoint.
-    await second.getByRole('button', { name: 'Helpful' }).click();
+    await second.getByRole('button', { name: 'Helpful', exact: true }).click();
     await expect.poll(async () => (await jobOf(second)).feedback?.rating).toBe('up');
-    expect(await second.getByRole('button', { name: 'Helpful' }).getAttribute('aria-pressed')).toBe(
-      'true',
-    );
+    expect(
+      await second
+        .getByRole('button', { name: 'Helpful', exact: true })
+        .getAttribute('aria-pressed'),
+    ).toBe('true');
   }, 90_000);
 
   it('reload: the conversation comes back from the server; delete: gone from the list and the API', async (context) => {
@@ -267,7 +269,7 @@ describe('conversations', () => {
     expect(await page.getByRole('article').allInnerTexts()).toEqual(before);
 
     const list = page.getByRole('navigation', { name: 'Conversations' });
-    const open = list.getByRole('button', { name: 'What is a derivative?' });
+    const open = list.getByRole('button', { name: 'What is a derivative?', exact: true });
     expect(await open.count()).toBe(1);
     await list.getByRole('button', { name: 'Delete conversation: What is a derivative?' }).click();
     await expect.poll(() => open.count()).toBe(0);
@@ -276,7 +278,9 @@ describe('conversations', () => {
 
     // A new conversation starts empty and the list stays without the deleted one after a reload.
     await page.reload();
-    expect(await list.getByRole('button', { name: 'What is a derivative?' }).count()).toBe(0);
+    expect(
+      await list.getByRole('button', { name: 'What is a derivative?', exact: true }).count(),
+    ).toBe(0);
     await page.getByRole('button', { name: 'New conversation' }).click();
     expect(await page.getByRole('article').count()).toBe(0);
   }, 60_000);
