@@ -29,8 +29,12 @@ export class OfflineProvider implements AnswerProvider {
     const text = `${HEADER}\n\n${turn}\n\n${asked}\n\n${STUDY_STEPS}`;
     const words = text.match(/\S+\s*/g) ?? [];
     const pause = this.options.delayMs / words.length;
-    for (const word of words) {
-      if (pause > 0) await sleep(pause, undefined, { signal: options.signal });
+    const startedAt = performance.now();
+    for (const [index, word] of words.entries()) {
+      // Each word at its own instant from the start, so timer lateness does not add up over the
+      // answer: the whole takes the configured delay, as a benchmark's latency L assumes.
+      const wait = startedAt + (index + 1) * pause - performance.now();
+      if (pause > 0 && wait > 0) await sleep(wait, undefined, { signal: options.signal });
       options.signal?.throwIfAborted();
       options.onDelta?.(word);
     }
