@@ -4,23 +4,19 @@
  * L, no worker can finish more than C/L jobs per second. The provider is the offline one with a
  * fixed latency L (OFFLINE_PROVIDER_DELAY_MS). L is long (5 s) because moto, single-threaded,
  * serves only so many requests a second: its own ceiling is measured first and printed beside.
- * Then the end-to-end queue overhead of a sync ask (api → SQS → worker → DynamoDB → api) minus L.
+ * Then the end-to-end queue overhead of a sync ask (api → SQS → worker → DynamoDB → api) minus L,
+ * twice side by side: woken by the job's `done` event on Redis, and with the api's event channel
+ * down (a Redis URL nobody listens on), where it falls back to polling DynamoDB as it did before.
  */
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { loadConfig, requireAwsConfig } from '@iscoolgpt/shared';
-import {
-  bootstrapAwsResources,
-  buildAwsApiRuntime,
-  createAwsClients,
-  type AwsClients,
-  type AwsResources,
-} from '@iscoolgpt/shared/aws';
+import { buildAwsApiRuntime, type AwsClients, type AwsResources } from '@iscoolgpt/shared/aws';
 import { pino } from 'pino';
-import { DUMMY_AWS_ENV, freePort, startLocalAws } from '../test/support/local-aws.js';
-import { startLocalRedis } from '../test/support/local-redis.js';
+import { freePort } from '../test/support/local-aws.js';
 import { startService, type LogLine } from '../test/support/service-process.js';
+import { startAwsPath } from './support/aws-path.js';
 
 const CONCURRENCY = 50;
 const LATENCY_MS = 5000;
@@ -34,41 +30,16 @@ const SYNC_ASKS = 40;
 const SYNC_CONCURRENCY = 10;
 
 export async function benchWorkerThroughput(): Promise<void> {
-  for (const [name, value] of Object.entries(DUMMY_AWS_ENV)) process.env[name] ??= value;
-  const localAws = await startLocalAws(process.env, (line) => console.log(line));
-  // The event channel both services need (REDIS_URL, or a redis-server provisioned as in tests).
-  const localRedis = await startLocalRedis(process.env, (line) => console.log(line));
-  const clients = createAwsClients({
-    region: DUMMY_AWS_ENV.AWS_REGION,
-    endpoint: localAws.endpoint,
-    maxSockets: 64,
-  });
-  const name = `bench-${randomUUID().slice(0, 8)}`;
+  const path = await startAwsPath();
   try {
-    // The settings the CDK stack deploys (120 s visibility timeout, 20 s long polls).
-    const resources = await bootstrapAwsResources({
-      sqs: clients.sqs,
-      dynamodb: clients.dynamodb,
-      names: { table: name, queue: name, deadLetterQueue: `${name}-dlq` },
-    });
-    const ceiling = await measureCeiling(clients, resources);
+    const ceiling = await measureCeiling(path.clients, path.resources);
     console.log(
-      `${localAws.kind} ceiling: ${ceiling.toFixed(0)} requests/s ` +
+      `${path.localAws.kind} ceiling: ${ceiling.toFixed(0)} requests/s ` +
         `(${CEILING_CONCURRENCY} concurrent small DynamoDB GetItem / SQS GetQueueAttributes calls)`,
     );
-    const env = {
-      ...DUMMY_AWS_ENV,
-      AWS_ENDPOINT_URL: localAws.endpoint,
-      JOBS_QUEUE_URL: resources.queueUrl,
-      JOBS_DLQ_URL: resources.deadLetterQueueUrl,
-      JOBS_TABLE_NAME: resources.tableName,
-      REDIS_URL: localRedis.url,
-      LOG_LEVEL: 'info',
-    };
-    await throughputAndOverhead(env, ceiling);
+    await throughputAndOverhead(path.env, ceiling);
   } finally {
-    clients.destroy();
-    await Promise.all([localAws.stop(), localRedis.stop()]);
+    await path.stop();
   }
 }
 
@@ -86,6 +57,13 @@ async function throughputAndOverhead(env: Record<string, string>, ceiling: numbe
   });
   const apiPort = await freePort();
   const apiProcess = startService('api', { ...env, PORT: String(apiPort), HOST: '127.0.0.1' });
+  const pollingPort = await freePort();
+  const pollingApi = startService('api', {
+    ...env,
+    PORT: String(pollingPort),
+    HOST: '127.0.0.1',
+    REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+  });
   try {
     const started = await worker.waitForLog((line) => line.msg === 'worker started', 30_000);
     const settledLines = () => worker.logs.filter((line) => line.msg === 'job settled');
@@ -127,24 +105,35 @@ async function throughputAndOverhead(env: Record<string, string>, ceiling: numbe
     );
 
     await apiProcess.waitForLog((line) => line.msg === 'api service started', 30_000);
-    const latencies = await syncAskLatencies(`http://127.0.0.1:${apiPort}`);
-    const overhead = latencies.map((ms) => ms - LATENCY_MS).sort((a, b) => a - b);
+    await pollingApi.waitForLog((line) => line.msg === 'api service started', 30_000);
+    const overhead = async (url: string) =>
+      (await syncAskLatencies(url)).map((ms) => ms - LATENCY_MS).sort((a, b) => a - b);
+    const woken = await overhead(`http://127.0.0.1:${apiPort}`);
+    const polled = await overhead(`http://127.0.0.1:${pollingPort}`);
+    const row = (sorted: number[]) => ({
+      'p50 ms': Math.round(percentile(sorted, 0.5)),
+      'p99 ms': Math.round(percentile(sorted, 0.99)),
+      'max ms': Math.round(sorted.at(-1)!),
+    });
     console.log(
       `\nsync ask end-to-end (api → SQS → worker → DynamoDB → api), ${SYNC_ASKS} asks, ` +
         `${SYNC_CONCURRENCY} at a time, minus L:`,
     );
     console.table({
-      'queue overhead': {
-        'p50 ms': Math.round(percentile(overhead, 0.5)),
-        'p99 ms': Math.round(percentile(overhead, 0.99)),
-        'max ms': Math.round(overhead.at(-1)!),
-      },
+      'queue overhead, woken by the done event (Redis)': row(woken),
+      'queue overhead, polling DynamoDB (channel down)': row(polled),
     });
+    const p50 = percentile(woken, 0.5);
+    console.log(
+      `event-driven wake-up p50 ${Math.round(p50)} ms vs polling ${Math.round(percentile(polled, 0.5))} ms ` +
+        `(target p50 < 100 ms: ${p50 < 100 ? 'met' : 'NOT met'})`,
+    );
   } finally {
     // Measurements are done: no need to wait out their shutdown drains.
     worker.kill('SIGKILL');
     apiProcess.kill('SIGKILL');
-    await Promise.all([worker.exited, apiProcess.exited]);
+    pollingApi.kill('SIGKILL');
+    await Promise.all([worker.exited, apiProcess.exited, pollingApi.exited]);
   }
 }
 

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { formatBundleSize, JS_BUDGET_BYTES, measureBundle } from './scripts/bundle-size.js';
@@ -6,11 +7,15 @@ const distDir = fileURLToPath(new URL('./dist/', import.meta.url));
 
 /** After each build: print the page's JavaScript weight, and fail the build over the budget. */
 function bundleBudget(): Plugin {
+  let outDir = distDir;
   return {
     name: 'iscoolgpt-bundle-budget',
     apply: 'build',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
     closeBundle() {
-      const size = measureBundle(distDir);
+      const size = measureBundle(outDir);
       this.info(formatBundleSize(size));
       if (size.jsGzipBytes > JS_BUDGET_BYTES) {
         this.error(`the page's JavaScript is over its budget of ${JS_BUDGET_BYTES} bytes gzipped`);

@@ -208,7 +208,7 @@ describe('api service', () => {
     expect(actions).not.toContain('sqs:DeleteMessage');
   });
 
-  it('may create and read jobs in the table, and nothing more (no delete, query or scan)', () => {
+  it('may create, read, rate and erase jobs and conversations in the table, and nothing more (no query or scan)', () => {
     const statements = statementsOfRole(app.template, rolesOf(app.template, 'api').taskRole);
     const tableId = onlyResource(app.template, 'AWS::DynamoDB::Table').id;
     const onTable = statements.filter((s) =>
@@ -216,8 +216,11 @@ describe('api service', () => {
     );
     expect(allowedActions(onTable).sort()).toEqual([
       'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
     ]);
   });
 
@@ -307,11 +310,12 @@ describe('worker service', () => {
     expect(actions).not.toContain('sqs:SendMessage');
   });
 
-  it('may read and update jobs in the table, and nothing more (no delete, query or scan)', () => {
+  it("may read and update jobs in the table (a turn's earlier turns by batch get), and nothing more (no delete, query or scan)", () => {
     const actions = allowedActions(
       statementsOfRole(app.template, rolesOf(app.template, 'worker').taskRole),
     );
     expect(actions.filter((a) => a.startsWith('dynamodb:')).sort()).toEqual([
+      'dynamodb:BatchGetItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',

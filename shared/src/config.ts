@@ -96,8 +96,15 @@ const envSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((value) => value === 'true'),
+  /**
+   * The most tokens one prompt may take (system prompt, earlier turns, question): older turns are
+   * dropped to fit; a question that alone does not fit is refused with 422.
+   */
+  CONTEXT_MAX_TOKENS: count(6000),
   /** Latency of the offline demo provider (benchmarks and demos of the async path). */
   OFFLINE_PROVIDER_DELAY_MS: z.coerce.number().int().nonnegative().default(0),
+  /** The built study page the api serves at `/`; default: the repository's (or image's) web/dist. */
+  WEB_DIST_DIR: optionalString,
 });
 
 export type Config = z.infer<typeof envSchema>;

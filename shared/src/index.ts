@@ -3,11 +3,17 @@
  * needs. The AWS adapters (and the AWS SDK they load) are in `@iscoolgpt/shared/aws`.
  */
 export * from './domain/job.js';
+export * from './domain/conversation.js';
 export * from './domain/errors.js';
 export * from './domain/events.js';
 export { EventPublisher, DeltaStream, DELTAS_PER_SECOND } from './domain/job-events.js';
 export type * from './domain/ports.js';
-export { JobService, fingerprint, type JobServiceOptions } from './domain/job-service.js';
+export {
+  JobService,
+  fingerprint,
+  type ContextBudget,
+  type JobServiceOptions,
+} from './domain/job-service.js';
 export { JobStreams, NOTHING_AFTER } from './domain/job-stream.js';
 export {
   JobProcessor,
@@ -38,7 +44,14 @@ export {
   type HuggingFaceProviderOptions,
 } from './providers/huggingface.js';
 export { retryingCall, RETRY_DEFAULTS, type RetryPolicyOptions } from './providers/retry.js';
-export { systemPrompt, chatMessages, type ChatMessage } from './providers/prompt.js';
+export {
+  systemPrompt,
+  chatMessages,
+  countChatTokens,
+  fittingHistory,
+  minimalPromptTokens,
+  type ChatMessage,
+} from './providers/prompt.js';
 export {
   loadConfig,
   requireAwsConfig,

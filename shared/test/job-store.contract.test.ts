@@ -8,9 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsSuite, type AwsSuite } from '../../test/support/aws-suite.js';
 import { DynamoJobStore } from '../src/adapters/aws/dynamo-job-store.js';
 import { MemoryJobStore } from '../src/adapters/memory/job-store.js';
-import { IdempotencyConflictError } from '../src/domain/errors.js';
+import { MemoryJobEvents } from '../src/adapters/memory/job-events.js';
+import { MemoryJobQueue } from '../src/adapters/memory/job-queue.js';
+import type { ConversationRecord } from '../src/domain/conversation.js';
+import { IdempotencyConflictError, TurnInProgressError } from '../src/domain/errors.js';
 import type { JobRecord, Settlement } from '../src/domain/job.js';
+import { JobService } from '../src/domain/job-service.js';
 import type { JobStore } from '../src/domain/ports.js';
+import { captureLogs } from './support/logs.js';
 import { newJob } from './support/jobs.js';
 
 const SECOND = 1000;
@@ -407,6 +412,282 @@ describe.each(stores)('JobStore contract: %s', (_name, open) => {
 
     it('answers undefined for a job it does not have', async () => {
       expect(await store.waitUntilSettled(randomUUID(), 300)).toBeUndefined();
+    });
+  });
+
+  describe('conversations', () => {
+    /** The conversation a turn of `job` makes, after `before` (none: the first turn). */
+    function turnOf(job: JobRecord, before?: ConversationRecord): ConversationRecord {
+      return {
+        id: job.conversationId,
+        subject: job.subject,
+        level: job.level,
+        language: job.language,
+        mode: job.mode,
+        createdAt: before?.createdAt ?? job.createdAt,
+        updatedAt: job.createdAt,
+        lastTurn: job.turn,
+        jobIds: [...(before?.jobIds ?? []), job.id],
+        expiresAt: job.expiresAt,
+      };
+    }
+
+    async function conversationOf(
+      turns: number,
+      on: JobStore = store,
+      jobOverrides: Partial<JobRecord> = {},
+    ): Promise<{ conversation: ConversationRecord; jobs: JobRecord[] }> {
+      const conversationId = randomUUID();
+      let conversation: ConversationRecord | undefined;
+      const jobs: JobRecord[] = [];
+      for (let turn = 1; turn <= turns; turn++) {
+        const job = newJob({ conversationId, turn, ...jobOverrides });
+        const next = turnOf(job, conversation);
+        const result = await on.startTurn(job, {
+          conversation: next,
+          expectedLastTurn: turn - 1,
+        });
+        expect(result).toEqual({ outcome: 'created', job });
+        conversation = next;
+        jobs.push(job);
+      }
+      return { conversation: conversation as ConversationRecord, jobs };
+    }
+
+    /** The domain service over this store, its queue never consumed (jobs stay queued). */
+    function service(on: JobStore = store, now?: () => Date) {
+      const logger = captureLogs('silent').logger;
+      return new JobService({
+        store: on,
+        queue: new MemoryJobQueue({
+          concurrency: 1,
+          redeliveryDelayMs: 1000,
+          maxReceiveCount: 5,
+          onDeadLetter: async () => {},
+          logger,
+        }),
+        events: new MemoryJobEvents({ ttlSeconds: 60, maxEventsPerJob: 100 }),
+        logger,
+        deadlineSeconds: 300,
+        ttlDays: 7,
+        providers: ['openai'],
+        ...(now && { now }),
+      });
+    }
+
+    const completeJob = (id: string) =>
+      store.settle(id, answered, new Date(), {
+        from: ['queued', 'running'],
+        beforeDeadline: false,
+      });
+
+    it('stores a turn with its conversation, and reads both back', async () => {
+      const { conversation, jobs } = await conversationOf(3);
+
+      expect(await store.getConversation(conversation.id)).toEqual(conversation);
+      expect(await store.getMany(conversation.jobIds)).toEqual(jobs);
+      expect(jobs.map((job) => job.turn)).toEqual([1, 2, 3]);
+    });
+
+    it('reads many jobs in the order asked, skipping the ones it does not have', async () => {
+      const [a, b] = [await created(), await created()];
+      expect(await store.getMany([b.id, randomUUID(), a.id])).toEqual([b, a]);
+    });
+
+    it('numbers turns under concurrent asks: of five racing for turn 2, exactly one is written', async () => {
+      const { conversation } = await conversationOf(1);
+      const racers = Array.from({ length: 5 }, () =>
+        newJob({ conversationId: conversation.id, turn: 2 }),
+      );
+
+      const results = await Promise.all(
+        racers.map((job) =>
+          subject
+            .otherWriter()
+            .startTurn(job, { conversation: turnOf(job, conversation), expectedLastTurn: 1 }),
+        ),
+      );
+
+      const winners = results.filter((result) => result.outcome === 'created');
+      expect(winners).toHaveLength(1);
+      const winner = (winners[0] as { job: JobRecord }).job;
+      for (const lost of results.filter((result) => result.outcome !== 'created')) {
+        expect(lost).toMatchObject({ outcome: 'taken', conversation: { lastTurn: 2 } });
+      }
+      expect((await store.getConversation(conversation.id))?.jobIds).toEqual([
+        conversation.jobIds[0],
+        winner.id,
+      ]);
+      // The losers' jobs were not stored.
+      const losers = racers.filter((job) => job.id !== winner.id);
+      expect(await store.getMany(losers.map((job) => job.id))).toEqual([]);
+    });
+
+    it('numbers turns 1, 2, 3 through the job service, one accepted per turn however many race', async () => {
+      const jobs = service();
+      const first = (await jobs.submit({ question: 'Turn one' })).job;
+      const turns = [first];
+      for (const expected of [2, 3]) {
+        await completeJob(turns.at(-1)!.id);
+        const results = await Promise.allSettled(
+          Array.from({ length: 4 }, (_, i) =>
+            jobs.submit({
+              question: `Turn ${expected} racer ${i}`,
+              conversationId: first.conversationId,
+            }),
+          ),
+        );
+        const accepted = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.job] : []));
+        expect(accepted).toHaveLength(1);
+        for (const refused of results.filter((r) => r.status === 'rejected')) {
+          expect(refused.reason).toBeInstanceOf(TurnInProgressError);
+          expect((refused.reason as TurnInProgressError).jobId).toBe(accepted[0]!.id);
+        }
+        turns.push(accepted[0]!);
+      }
+
+      expect(turns.map((job) => job.turn)).toEqual([1, 2, 3]);
+      const read = await jobs.getConversation(first.conversationId);
+      expect(read?.turns.map((job) => job.id)).toEqual(turns.map((job) => job.id));
+    });
+
+    it('refuses a turn on a conversation it does not have', async () => {
+      const job = newJob({ turn: 2 });
+      const result = await store.startTurn(job, {
+        conversation: turnOf(job),
+        expectedLastTurn: 1,
+      });
+
+      expect(result).toEqual({ outcome: 'missing' });
+      expect(await store.get(job.id)).toBeUndefined();
+    });
+
+    it('replays the turn of a reused Idempotency-Key instead of writing another', async () => {
+      const { conversation } = await conversationOf(1);
+      const claim = { scope: 'caller-a', key: `key-${randomUUID()}`, fingerprint: 'turn-2' };
+      const job = newJob({ conversationId: conversation.id, turn: 2 });
+      await store.startTurn(
+        job,
+        { conversation: turnOf(job, conversation), expectedLastTurn: 1 },
+        claim,
+      );
+      const again = newJob({ conversationId: conversation.id, turn: 2 });
+
+      const replay = await store.startTurn(
+        again,
+        { conversation: turnOf(again, conversation), expectedLastTurn: 1 },
+        claim,
+      );
+
+      expect(replay).toEqual({ outcome: 'replayed', job });
+      expect(await store.findByIdempotencyKey(claim)).toEqual(job);
+      expect(await store.findByIdempotencyKey({ ...claim, scope: 'caller-b' })).toBeUndefined();
+      await expect(
+        store.findByIdempotencyKey({ ...claim, fingerprint: 'other' }),
+      ).rejects.toBeInstanceOf(IdempotencyConflictError);
+    });
+
+    it('inherits subject, level, language and mode unless the ask sets them; what it sets sticks', async () => {
+      const jobs = service();
+      const first = (
+        await jobs.submit({
+          question: 'One',
+          subject: 'chemistry',
+          level: 'high school',
+          language: 'es',
+          mode: 'tutor',
+        })
+      ).job;
+      await completeJob(first.id);
+      const second = (await jobs.submit({ question: 'Two', conversationId: first.conversationId }))
+        .job;
+      await completeJob(second.id);
+      const third = (
+        await jobs.submit({
+          question: 'Three',
+          conversationId: first.conversationId,
+          mode: 'quiz',
+          language: 'en',
+        })
+      ).job;
+
+      expect(second).toMatchObject({
+        subject: 'chemistry',
+        level: 'high school',
+        language: 'es',
+        mode: 'tutor',
+      });
+      expect(third).toMatchObject({
+        subject: 'chemistry',
+        level: 'high school',
+        language: 'en',
+        mode: 'quiz',
+      });
+      expect(await store.getConversation(first.conversationId)).toMatchObject({
+        subject: 'chemistry',
+        level: 'high school',
+        language: 'en',
+        mode: 'quiz',
+        lastTurn: 3,
+      });
+    });
+
+    it('deletes a conversation with all its jobs; a second delete finds nothing', async () => {
+      const { conversation, jobs } = await conversationOf(3);
+
+      expect(await store.deleteConversation(conversation.id)).toEqual(conversation);
+
+      expect(await store.getConversation(conversation.id)).toBeUndefined();
+      for (const job of jobs) expect(await store.get(job.id)).toBeUndefined();
+      expect(await store.deleteConversation(conversation.id)).toBeUndefined();
+      // Nothing can be added to it any more.
+      const late = newJob({ conversationId: conversation.id, turn: 4 });
+      expect(
+        await store.startTurn(late, {
+          conversation: turnOf(late, conversation),
+          expectedLastTurn: 3,
+        }),
+      ).toEqual({ outcome: 'missing' });
+    });
+
+    it('keeps a conversation as long as its latest turn (JOB_TTL_DAYS counted from it)', async () => {
+      let clock = Date.now();
+      const clocked = subject.withClock(() => new Date(clock));
+      const jobs = service(clocked, () => new Date(clock));
+      const first = (await jobs.submit({ question: 'One' })).job;
+      await clocked.settle(first.id, answered, new Date(clock), {
+        from: ['queued'],
+        beforeDeadline: false,
+      });
+      clock += 3 * 24 * 3600 * SECOND;
+      const second = (await jobs.submit({ question: 'Two', conversationId: first.conversationId }))
+        .job;
+
+      // Past the first turn's TTL, within the second's: still there.
+      clock += 5 * 24 * 3600 * SECOND;
+      expect((await clocked.getConversation(first.conversationId))?.expiresAt).toBe(
+        second.expiresAt,
+      );
+      // Past the latest turn's TTL: gone, and cannot be continued.
+      clock += 3 * 24 * 3600 * SECOND;
+      expect(await clocked.getConversation(first.conversationId)).toBeUndefined();
+    });
+
+    it('sets feedback on a completed job only, and replaces it when set again', async () => {
+      const job = await created();
+      const at = new Date();
+      const up = { rating: 'up' as const, comment: 'clear', givenAt: at.toISOString() };
+      const down = { rating: 'down' as const, comment: null, givenAt: at.toISOString() };
+
+      expect(await store.setFeedback(job.id, up, at)).toEqual({ outcome: 'not_completed', job });
+      await completeJob(job.id);
+      expect(await store.setFeedback(job.id, up, at)).toMatchObject({
+        outcome: 'given',
+        job: { id: job.id, status: 'completed', feedback: up },
+      });
+      await store.setFeedback(job.id, down, at);
+      expect((await store.get(job.id))?.feedback).toEqual(down);
+      expect(await store.setFeedback(randomUUID(), up, at)).toEqual({ outcome: 'missing' });
     });
   });
 });

@@ -8,8 +8,9 @@ export const DIST_DIR = fileURLToPath(new URL('../dist/', import.meta.url));
 const viteBin = fileURLToPath(new URL('../../node_modules/vite/bin/vite.js', import.meta.url));
 
 /** Resolves with what the build printed (its per-file sizes and the budget line). */
-export async function buildPage(): Promise<string> {
-  const { stdout, stderr } = await promisify(execFile)(process.execPath, [viteBin, 'build'], {
+export async function buildPage(outDir = DIST_DIR): Promise<string> {
+  const args = [viteBin, 'build', '--outDir', outDir];
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, args, {
     cwd: WEB_DIR,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' },
     maxBuffer: 16 * 1024 * 1024,

@@ -3,7 +3,9 @@
  * page on a real embedded-mode server process, whose offline demo provider streams slowly enough
  * to watch. The page is driven by role and accessible name, as a person would use it.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -26,6 +28,7 @@ interface Job {
 }
 
 let server: RunningServer;
+let pageDir: string | undefined;
 /**
  * Conversations (issue 12) are built in parallel with the page: until the API documents them, the
  * tests that need them report themselves skipped instead of failing the whole suite.
@@ -35,9 +38,15 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  await buildPage();
+  // Its own build folder: other suites (the image replay) build web/dist at the same time.
+  pageDir = mkdtempSync(join(tmpdir(), 'iscoolgpt-page-'));
+  await buildPage(pageDir);
   [server, browser] = await Promise.all([
-    startServer({ OFFLINE_PROVIDER_DELAY_MS: String(ANSWER_MS), LOG_LEVEL: 'warn' }),
+    startServer({
+      OFFLINE_PROVIDER_DELAY_MS: String(ANSWER_MS),
+      LOG_LEVEL: 'warn',
+      WEB_DIST_DIR: pageDir,
+    }),
     launchChromium(),
   ]);
   mkdirSync(screenshotDir, { recursive: true });
@@ -49,6 +58,7 @@ afterAll(async () => {
   for (const context of contexts) await context.close().catch(() => {});
   await browser?.close();
   await server?.stop();
+  if (pageDir) rmSync(pageDir, { recursive: true, force: true });
 });
 
 async function openPage(
@@ -204,6 +214,21 @@ describe('asking a question', () => {
   }, 60_000);
 });
 
+describe('a refused question', () => {
+  it('shows the failure with the server’s message and a retry', async () => {
+    const page = await openPage();
+    await ask(page, 'why? '.repeat(1700));
+    const answer = page.getByRole('article').last();
+    await settled(answer);
+    const alert = answer.getByRole('alert');
+    expect(await alert.innerText()).toMatch(/could not be answered/);
+    expect(await alert.innerText()).toMatch(/at most 8000 characters/);
+    expect(await alert.getByRole('button', { name: 'Try again' }).count()).toBe(1);
+    // The page is usable again at once.
+    expect(await page.getByRole('button', { name: 'Ask' }).isEnabled()).toBe(true);
+  }, 30_000);
+});
+
 describe('conversations', () => {
   let page: Page;
   let conversationId: string | undefined;
@@ -226,11 +251,13 @@ describe('conversations', () => {
     conversationId = job1.conversationId;
 
     // Rating goes to the feedback endpoint.
-    await second.getByRole('button', { name: 'Helpful' }).click();
+    await second.getByRole('button', { name: 'Helpful', exact: true }).click();
     await expect.poll(async () => (await jobOf(second)).feedback?.rating).toBe('up');
-    expect(await second.getByRole('button', { name: 'Helpful' }).getAttribute('aria-pressed')).toBe(
-      'true',
-    );
+    expect(
+      await second
+        .getByRole('button', { name: 'Helpful', exact: true })
+        .getAttribute('aria-pressed'),
+    ).toBe('true');
   }, 90_000);
 
   it('reload: the conversation comes back from the server; delete: gone from the list and the API', async (context) => {
@@ -242,7 +269,7 @@ describe('conversations', () => {
     expect(await page.getByRole('article').allInnerTexts()).toEqual(before);
 
     const list = page.getByRole('navigation', { name: 'Conversations' });
-    const open = list.getByRole('button', { name: 'What is a derivative?' });
+    const open = list.getByRole('button', { name: 'What is a derivative?', exact: true });
     expect(await open.count()).toBe(1);
     await list.getByRole('button', { name: 'Delete conversation: What is a derivative?' }).click();
     await expect.poll(() => open.count()).toBe(0);
@@ -251,7 +278,9 @@ describe('conversations', () => {
 
     // A new conversation starts empty and the list stays without the deleted one after a reload.
     await page.reload();
-    expect(await list.getByRole('button', { name: 'What is a derivative?' }).count()).toBe(0);
+    expect(
+      await list.getByRole('button', { name: 'What is a derivative?', exact: true }).count(),
+    ).toBe(0);
     await page.getByRole('button', { name: 'New conversation' }).click();
     expect(await page.getByRole('article').count()).toBe(0);
   }, 60_000);

@@ -18,6 +18,8 @@ import cors from './plugins/external/cors.js';
 import swagger from './plugins/external/swagger.js';
 import webPage, { hasPage } from './plugins/external/web-page.js';
 import ask from './routes/api/v1/ask.js';
+import conversations from './routes/api/v1/conversations.js';
+import feedback from './routes/api/v1/feedback.js';
 import jobRoutes from './routes/api/v1/jobs.js';
 import health from './routes/health.js';
 
@@ -107,6 +109,8 @@ export async function buildApp({
     ...(eventStream && { eventStream }),
   });
   await app.register(jobRoutes, { prefix: '/api/v1', ...(eventStream && { eventStream }) });
+  await app.register(conversations, { prefix: '/api/v1' });
+  await app.register(feedback, { prefix: '/api/v1' });
   if (hasPage(webRoot)) await app.register(webPage, { root: webRoot });
   else if (webRoot) logger.info({ webRoot }, 'no study page built there: serving the API only');
   return app;

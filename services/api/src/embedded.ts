@@ -10,7 +10,12 @@ import { WEB_ROOT } from './web-root.js';
 const config = loadConfig();
 const logger = createLogger(config.LOG_LEVEL, { service: 'iscoolgpt', mode: 'embedded' });
 const runtime = buildEmbeddedRuntime(config, logger);
-const app = await buildApp({ jobs: runtime.jobs, config, logger, webRoot: WEB_ROOT });
+const app = await buildApp({
+  jobs: runtime.jobs,
+  config,
+  logger,
+  webRoot: config.WEB_DIST_DIR ?? WEB_ROOT,
+});
 runtime.start();
 await serve(app, config, { onClose: () => runtime.stop() });
 logger.info(

@@ -16,7 +16,7 @@ const app = await buildApp({
   config,
   logger,
   callerHeader: gatewaySettings.callerHeader,
-  webRoot: WEB_ROOT,
+  webRoot: config.WEB_DIST_DIR ?? WEB_ROOT,
 });
 await serve(app, config, { onClose: () => runtime.close() });
 logger.info({ queueUrl: aws.queueUrl, tableName: aws.tableName }, 'api service started');

@@ -21,6 +21,7 @@ import { RedisJobEvents } from '../adapters/redis/redis-job-events.js';
 import { MAX_EVENTS_PER_JOB } from '../domain/events.js';
 import type { Answerer, Logger } from '../domain/ports.js';
 import { buildAnswerer } from './answerer.js';
+import { contextBudget } from './context-budget.js';
 
 export interface AwsApiRuntime {
   jobs: JobService;
@@ -58,6 +59,7 @@ export function buildAwsApiRuntime(config: Config, aws: AwsConfig, logger: Logge
     logger,
     deadlineSeconds: config.JOB_DEADLINE_SECONDS,
     ttlDays: config.JOB_TTL_DAYS,
+    contextBudget: contextBudget(config),
     providers: availableProviders(config),
   });
   return {
@@ -131,6 +133,7 @@ export async function startAwsWorker(
     events,
     logger,
     leaseSeconds: timings.leaseSeconds,
+    contextMaxTokens: config.CONTEXT_MAX_TOKENS,
   });
   const common = {
     sqs: clients.sqs,

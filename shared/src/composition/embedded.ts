@@ -8,6 +8,7 @@ import { JobService } from '../domain/job-service.js';
 import type { Answerer, Logger } from '../domain/ports.js';
 import { jobsQueue } from '../adapters/aws/resources.js';
 import { buildAnswerer } from './answerer.js';
+import { contextBudget } from './context-budget.js';
 
 export interface EmbeddedRuntime {
   jobs: JobService;
@@ -38,6 +39,7 @@ export function buildEmbeddedRuntime(
     events,
     logger,
     leaseSeconds: jobsQueue.visibilityTimeoutSeconds,
+    contextMaxTokens: config.CONTEXT_MAX_TOKENS,
   });
   const queue = new MemoryJobQueue({
     concurrency: config.WORKER_CONCURRENCY,
@@ -53,6 +55,7 @@ export function buildEmbeddedRuntime(
     logger,
     deadlineSeconds: config.JOB_DEADLINE_SECONDS,
     ttlDays: config.JOB_TTL_DAYS,
+    contextBudget: contextBudget(config),
     // The worker in this process calls exactly these (buildAnswerer's rule).
     providers: providersWithKeys(config),
   });

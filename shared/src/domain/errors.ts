@@ -91,3 +91,39 @@ export class ProviderError extends Error {
     return this.options.retryable;
   }
 }
+
+/** An ask names a conversation the store does not have (never created, deleted or expired). */
+export class ConversationNotFoundError extends Error {
+  constructor(readonly conversationId: string) {
+    super(`No conversation with id ${conversationId} (conversations are kept for a limited time)`);
+    this.name = 'ConversationNotFoundError';
+  }
+}
+
+/** One turn at a time: the conversation's latest turn is still pending. */
+export class TurnInProgressError extends Error {
+  constructor(
+    readonly conversationId: string,
+    readonly jobId: string,
+  ) {
+    super(
+      `Conversation ${conversationId} is still answering its latest turn (job ${jobId}); ` +
+        'wait for it to settle, or cancel it, before asking again',
+    );
+    this.name = 'TurnInProgressError';
+  }
+}
+
+/** The system prompt and the question alone do not fit the model's context budget. */
+export class QuestionTooLongError extends Error {
+  constructor(
+    readonly tokens: number,
+    readonly maxTokens: number,
+  ) {
+    super(
+      `The question and its instructions take ${tokens} tokens; the context budget is ${maxTokens}. ` +
+        'Shorten the question.',
+    );
+    this.name = 'QuestionTooLongError';
+  }
+}

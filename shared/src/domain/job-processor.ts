@@ -10,6 +10,7 @@ import {
   type Settlement,
 } from './job.js';
 import { failure } from './transitions.js';
+import { turnRequest } from './turn-request.js';
 import type { Answerer, JobEvents, JobStore, Logger, SettleOptions } from './ports.js';
 
 export interface JobProcessorOptions {
@@ -24,6 +25,8 @@ export interface JobProcessorOptions {
   leaseSeconds: number;
   /** How often the store is checked for a cancellation while the event channel is down. */
   cancelPollMs?: number;
+  /** The most tokens a prompt may take (CONTEXT_MAX_TOKENS): older turns are dropped to fit. */
+  contextMaxTokens?: number;
   now?: () => Date;
 }
 
@@ -96,13 +99,7 @@ export class JobProcessor {
     let outcome;
     try {
       outcome = await answerer.answer(
-        {
-          question: job.question,
-          subject: job.subject,
-          level: job.level,
-          language: job.language,
-          model: job.requestedModel,
-        },
+        await turnRequest(store, job, this.options.contextMaxTokens),
         job.requestedProvider,
         {
           signal: signal ? AbortSignal.any([signal, cancel.signal]) : cancel.signal,

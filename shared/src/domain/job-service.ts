@@ -1,18 +1,42 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ProviderNotConfiguredError, QueueUnavailableError } from './errors.js';
+import type { ConversationRecord, ConversationSettings } from './conversation.js';
+import {
+  ConversationNotFoundError,
+  ProviderNotConfiguredError,
+  QueueUnavailableError,
+  QuestionTooLongError,
+  TurnInProgressError,
+} from './errors.js';
 import { EventPublisher, settleAndAnnounce } from './job-events.js';
 import {
+  DEFAULT_MODE,
   isSettled,
   PENDING_STATUSES,
   type AskRequest,
+  type FeedbackRequest,
   type JobRecord,
   type JobStatus,
   type ProviderName,
   type Settlement,
 } from './job.js';
 import { cancellation, failure, isOverdue } from './transitions.js';
-import type { IdempotencyKey, JobEvents, JobQueue, JobStore, Logger } from './ports.js';
+import type {
+  AnswerRequest,
+  FeedbackResult,
+  IdempotencyKey,
+  JobEvents,
+  JobQueue,
+  JobStore,
+  Logger,
+} from './ports.js';
+
+/** How big a prompt may be (CONTEXT_MAX_TOKENS), and how a request's smallest prompt is counted. */
+export interface ContextBudget {
+  maxTokens: number;
+  /** Tokens of the system prompt and the question alone (providers/prompt.ts). */
+  minimalPromptTokens(request: AnswerRequest): number;
+}
 
 export interface JobServiceOptions {
   store: JobStore;
@@ -28,6 +52,8 @@ export interface JobServiceOptions {
    * the job for this long, the wait polls the store as well.
    */
   channelGraceMs?: number;
+  /** Without one, questions are not measured (the provider refuses what does not fit). */
+  contextBudget?: ContextBudget;
   /** The providers the workers can use: a request naming another is refused before it is stored. */
   providers: readonly ProviderName[];
   now?: () => Date;
@@ -51,8 +77,10 @@ export class JobService {
   }
 
   /**
-   * Creates and enqueues a job, or returns the earlier job for an Idempotency-Key this caller
-   * already used with the same request.
+   * Creates and enqueues a job as the next turn of its conversation (a new one without
+   * `conversationId`), or returns the earlier job for a Idempotency-Key this caller already used with the same request. Throws
+   * ConversationNotFoundError, TurnInProgressError (the latest turn is pending, or another ask
+   * became the next turn first) and QuestionTooLongError.
    */
   async submit(
     request: AskRequest,
@@ -61,14 +89,47 @@ export class JobService {
     if (request.provider && !this.options.providers.includes(request.provider)) {
       throw new ProviderNotConfiguredError(request.provider, this.options.providers);
     }
-    const now = this.now();
-    const record = newJobRecord(request, now, this.options);
+    const { store } = this.options;
     const idempotency = idempotencyKey
       ? { ...idempotencyKey, fingerprint: fingerprint(request) }
       : undefined;
-    const { job, created } = await this.options.store.create(record, idempotency);
-    if (!created) return { job: await this.refresh(job), created };
-    this.options.logger.debug({ jobId: job.id }, 'job created');
+    // A replayed turn is answered before the one-turn-at-a-time rule: it is that very turn.
+    const replayed = idempotency && (await store.findByIdempotencyKey(idempotency));
+    if (replayed) return { job: await this.refresh(replayed), created: false };
+    const conversation = request.conversationId
+      ? await this.openConversation(request.conversationId)
+      : undefined;
+    const settings = inherit(conversation, request);
+    this.checkBudget(request, settings);
+    const now = this.now();
+    const record = newJobRecord(request, settings, conversation, now, this.options);
+    const result = await store.startTurn(
+      record,
+      {
+        conversation: nextConversation(conversation, record, now),
+        expectedLastTurn: conversation?.lastTurn ?? 0,
+      },
+      idempotency,
+    );
+    switch (result.outcome) {
+      case 'replayed':
+        return { job: await this.refresh(result.job), created: false };
+      case 'missing':
+        throw new ConversationNotFoundError(record.conversationId);
+      case 'taken':
+        // Another ask became the next turn between our read and our write.
+        throw new TurnInProgressError(
+          record.conversationId,
+          result.conversation.jobIds.at(-1) ?? record.id,
+        );
+      case 'created':
+        break;
+    }
+    const { job } = result;
+    this.options.logger.debug(
+      { jobId: job.id, conversationId: job.conversationId, turn: job.turn },
+      'job created',
+    );
     try {
       await this.options.queue.send({ jobId: job.id });
     } catch (error) {
@@ -78,7 +139,79 @@ export class JobService {
       ]);
       throw new QueueUnavailableError(error);
     }
-    return { job, created };
+    return { job, created: true };
+  }
+
+  /** A conversation and its turns in order; undefined when there is no such conversation. */
+  async getConversation(
+    id: string,
+  ): Promise<{ conversation: ConversationRecord; turns: JobRecord[] } | undefined> {
+    const conversation = await this.options.store.getConversation(id);
+    if (!conversation) return undefined;
+    const jobs = await this.options.store.getMany(conversation.jobIds);
+    const turns = await Promise.all(jobs.map((job) => this.refresh(job)));
+    return { conversation, turns };
+  }
+
+  /**
+   * Erases a conversation: its pending turn is cancelled first (its worker stops the provider
+   * call), then the conversation and every job of it are deleted and their events forgotten.
+   * False when there is no such conversation.
+   */
+  async deleteConversation(id: string): Promise<boolean> {
+    const conversation = await this.options.store.getConversation(id);
+    if (!conversation) return false;
+    const latest = conversation.jobIds.at(-1);
+    if (latest) await this.cancel(latest);
+    const deleted = await this.options.store.deleteConversation(id);
+    if (!deleted) return false;
+    await Promise.all(
+      deleted.jobIds.map((jobId) =>
+        this.options.events.forget(jobId).catch((error: unknown) => {
+          // The channel is not the source of truth: its copy expires on its own.
+          this.options.logger.warn({ jobId, err: error }, 'events of a deleted job not forgotten');
+        }),
+      ),
+    );
+    this.options.logger.info(
+      { conversationId: id, turns: deleted.jobIds.length },
+      'conversation deleted',
+    );
+    return true;
+  }
+
+  /** Rates a completed job's answer (again: the new rating replaces the old one). */
+  async giveFeedback(id: string, request: FeedbackRequest): Promise<FeedbackResult> {
+    const now = this.now();
+    const result = await this.options.store.setFeedback(
+      id,
+      { rating: request.rating, comment: request.comment || null, givenAt: now.toISOString() },
+      now,
+    );
+    if (result.outcome === 'given') {
+      this.options.logger.info({ jobId: id, rating: request.rating }, 'feedback given');
+    }
+    return result;
+  }
+
+  private async openConversation(id: string): Promise<ConversationRecord> {
+    const conversation = await this.options.store.getConversation(id);
+    if (!conversation) throw new ConversationNotFoundError(id);
+    const latest = conversation.jobIds.at(-1);
+    const pending = latest && (await this.get(latest));
+    if (pending && !isSettled(pending.status)) throw new TurnInProgressError(id, pending.id);
+    return conversation;
+  }
+
+  private checkBudget(request: AskRequest, settings: ConversationSettings): void {
+    const budget = this.options.contextBudget;
+    if (!budget) return;
+    const tokens = budget.minimalPromptTokens({
+      question: request.question,
+      ...settings,
+      model: request.model ?? null,
+    });
+    if (tokens > budget.maxTokens) throw new QuestionTooLongError(tokens, budget.maxTokens);
   }
 
   /** The job, with an overdue pending job settled as failed / deadline_exceeded. */
@@ -175,8 +308,23 @@ export class JobService {
   }
 }
 
+/** What an ask sets becomes the setting; what it leaves out comes from its conversation. */
+function inherit(
+  conversation: ConversationRecord | undefined,
+  request: AskRequest,
+): ConversationSettings {
+  return {
+    subject: request.subject ?? conversation?.subject ?? null,
+    level: request.level ?? conversation?.level ?? null,
+    language: request.language ?? conversation?.language ?? null,
+    mode: request.mode ?? conversation?.mode ?? DEFAULT_MODE,
+  };
+}
+
 function newJobRecord(
   request: AskRequest,
+  settings: ConversationSettings,
+  conversation: ConversationRecord | undefined,
   now: Date,
   options: Pick<JobServiceOptions, 'deadlineSeconds' | 'ttlDays'>,
 ): JobRecord {
@@ -185,9 +333,7 @@ function newJobRecord(
     id: randomUUID(),
     status: 'queued',
     question: request.question,
-    subject: request.subject ?? null,
-    level: request.level ?? null,
-    language: request.language ?? null,
+    ...settings,
     answer: null,
     provider: request.provider ?? null,
     model: request.model ?? null,
@@ -197,12 +343,36 @@ function newJobRecord(
     createdAt: at,
     updatedAt: at,
     completedAt: null,
+    conversationId: conversation?.id ?? randomUUID(),
+    turn: (conversation?.lastTurn ?? 0) + 1,
+    feedback: null,
     requestedProvider: request.provider ?? null,
     requestedModel: request.model ?? null,
     deadlineAt: new Date(now.getTime() + options.deadlineSeconds * 1000).toISOString(),
     leaseUntil: null,
     expiresAt: Math.floor(now.getTime() / 1000) + options.ttlDays * 24 * 60 * 60,
     deliveries: 0,
+  };
+}
+
+/** The conversation once `job` is its latest turn: its settings, and its TTL counted from now. */
+function nextConversation(
+  conversation: ConversationRecord | undefined,
+  job: JobRecord,
+  now: Date,
+): ConversationRecord {
+  const at = now.toISOString();
+  return {
+    id: job.conversationId,
+    subject: job.subject,
+    level: job.level,
+    language: job.language,
+    mode: job.mode,
+    createdAt: conversation?.createdAt ?? at,
+    updatedAt: at,
+    lastTurn: job.turn,
+    jobIds: [...(conversation?.jobIds ?? []), job.id],
+    expiresAt: job.expiresAt,
   };
 }
 

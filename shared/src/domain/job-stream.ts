@@ -77,31 +77,35 @@ export class JobStreams {
   ): AsyncGenerator<LoggedJobEvent> {
     yield* first;
     let lastId = first.at(-1)?.id ?? after;
+    // Settled, and the channel never said so: the store's word stops the follow and ends the stream.
+    let settledInStore: JobRecord | undefined;
     const stop = new AbortController();
     const following = AbortSignal.any([signal, stop.signal]);
-    const settled = this.settledInStore(job.id, following);
-    const events = this.jobs.events.follow(job.id, after, following)[Symbol.asyncIterator]();
+    const check = setInterval(() => {
+      void this.jobs.get(job.id).then(
+        (latest) => {
+          if (!latest || !isSettled(latest.status)) return;
+          settledInStore = latest;
+          stop.abort();
+        },
+        () => undefined,
+      );
+    }, this.options.storeCheckMs ?? STORE_CHECK_MS);
     try {
-      for (;;) {
-        const pending = events.next();
-        const next = await Promise.race([pending, settled]);
-        if ('status' in next) {
-          // Settled, and the channel never said so: the store's word ends the stream.
-          pending.catch(() => undefined);
-          yield { id: lastId, type: 'done', job: toPublicJob(next) };
-          return;
-        }
-        if (next.done) return;
-        yield next.value;
-        lastId = next.value.id;
-        if (next.value.type === 'done') return;
+      for await (const event of this.jobs.events.follow(job.id, after, following)) {
+        yield event;
+        lastId = event.id;
+        if (event.type === 'done') return;
       }
+      if (settledInStore) yield { id: lastId, type: 'done', job: toPublicJob(settledInStore) };
+      return;
     } catch (error) {
       this.logger.warn(
         { jobId: job.id, err: error },
         'event channel failed mid-stream; waiting on the store',
       );
     } finally {
+      clearInterval(check);
       stop.abort();
     }
     // The channel is down: the store still knows when the job ends, and `done` carries the answer.
@@ -112,22 +116,6 @@ export class JobStreams {
         return;
       }
     }
-  }
-
-  /** Resolves with the job once a periodic read finds it settled (or gone); never otherwise. */
-  private settledInStore(jobId: string, signal: AbortSignal): Promise<JobRecord> {
-    return new Promise((resolve) => {
-      if (signal.aborted) return;
-      const timer = setInterval(() => {
-        void this.jobs.get(jobId).then(
-          (latest) => {
-            if (latest && isSettled(latest.status)) resolve(latest);
-          },
-          () => undefined,
-        );
-      }, this.options.storeCheckMs ?? STORE_CHECK_MS);
-      signal.addEventListener('abort', () => clearInterval(timer), { once: true });
-    });
   }
 
   private async holds(jobId: string, id: string): Promise<boolean> {

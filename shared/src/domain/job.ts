@@ -28,6 +28,36 @@ const NOT_BLANK = /[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205
 const shortText = (max: number) =>
   z.string().trim().min(1).max(max).regex(NOT_BLANK, 'must not be blank');
 
+/**
+ * How the assistant teaches: `explain` (a step-by-step explanation), `tutor` (Socratic: guides
+ * with questions and hints, never hands over a homework answer before the student has tried),
+ * `quiz` (asks one question at a time and keeps score). The prompts are in providers/prompt.ts.
+ */
+export const MODES = ['explain', 'tutor', 'quiz'] as const;
+export type Mode = (typeof MODES)[number];
+export const DEFAULT_MODE: Mode = 'explain';
+
+export const RATINGS = ['up', 'down'] as const;
+
+/** The body of `PUT /api/v1/jobs/{id}/feedback`. */
+export const feedbackRequestSchema = z.strictObject({
+  rating: z.enum(RATINGS),
+  comment: z
+    .string()
+    .trim()
+    .max(2000, 'comment must be at most 2000 characters')
+    .optional()
+    .describe('what was good or wrong about the answer'),
+});
+export type FeedbackRequest = z.infer<typeof feedbackRequestSchema>;
+
+export const feedbackSchema = z.object({
+  rating: z.enum(RATINGS),
+  comment: z.string().nullable(),
+  givenAt: z.iso.datetime(),
+});
+export type Feedback = z.infer<typeof feedbackSchema>;
+
 /** The body of `POST /api/v1/ask`. Unknown fields are rejected so typos do not pass silently. */
 export const askRequestSchema = z.strictObject({
   question: z
@@ -44,6 +74,14 @@ export const askRequestSchema = z.strictObject({
   model: shortText(200)
     .optional()
     .describe("a model name the provider knows; default: the provider's"),
+  conversationId: z
+    .uuid('must be a conversation id (UUID)')
+    .optional()
+    .describe('continue this conversation; without it, the ask starts a new one'),
+  mode: z
+    .enum(MODES)
+    .optional()
+    .describe("how to teach; default: the conversation's mode, or explain for a new one"),
 });
 export type AskRequest = z.infer<typeof askRequestSchema>;
 
@@ -80,6 +118,10 @@ export const jobSchema = z.object({
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   completedAt: z.iso.datetime().nullable(),
+  conversationId: z.uuid().describe('the conversation this job is a turn of'),
+  turn: z.number().int().positive().describe('1-based position in its conversation'),
+  mode: z.enum(MODES),
+  feedback: feedbackSchema.nullable().describe("the student's rating of the answer, if any"),
 });
 export type Job = z.infer<typeof jobSchema>;
 
@@ -114,6 +156,11 @@ export function toPublicJob(record: JobRecord): Job {
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
     completedAt: record.completedAt,
+    // Jobs stored before conversations existed read as one-turn explain conversations.
+    conversationId: record.conversationId ?? record.id,
+    turn: record.turn ?? 1,
+    mode: record.mode ?? DEFAULT_MODE,
+    feedback: record.feedback ?? null,
   };
 }
 

@@ -2,11 +2,14 @@
  * The ports the domain needs. Adapters (memory, SQS, DynamoDB, LLM providers) implement them;
  * the domain never imports an adapter.
  */
+import type { ConversationRecord, HistoryTurn } from './conversation.js';
 import type {
   AnsweredBy,
+  Feedback,
   JobMessage,
   JobRecord,
   JobStatus,
+  Mode,
   ProviderName,
   Settlement,
   Usage,
@@ -43,6 +46,31 @@ export interface SettleOptions {
   beforeDeadline: boolean;
 }
 
+/** What a new turn writes besides its job: the conversation's next state. */
+export interface TurnWrite {
+  /** The conversation as it is after this turn (its `jobIds` end with the new job's id). */
+  conversation: ConversationRecord;
+  /**
+   * The conversation's `lastTurn` this write was computed from (0: it is a new conversation).
+   * The write happens only if the stored conversation still has it.
+   */
+  expectedLastTurn: number;
+}
+
+export type TurnResult =
+  | { outcome: 'created'; job: JobRecord }
+  /** The Idempotency-Key was used before with the same body: its job. */
+  | { outcome: 'replayed'; job: JobRecord }
+  /** The conversation does not exist (or no longer). */
+  | { outcome: 'missing' }
+  /** Another turn was written first: the conversation as it now is. */
+  | { outcome: 'taken'; conversation: ConversationRecord };
+
+export type FeedbackResult =
+  | { outcome: 'given'; job: JobRecord }
+  | { outcome: 'not_completed'; job: JobRecord }
+  | { outcome: 'missing' };
+
 export interface JobStore {
   /**
    * Stores a new job. With an idempotency claim, an earlier job with the same scope, key and
@@ -71,6 +99,24 @@ export interface JobStore {
    * (undefined if it does not exist).
    */
   waitUntilSettled(id: string, timeoutMs: number): Promise<JobRecord | undefined>;
+  /**
+   * Stores a turn: its job and the conversation's next state, in one atomic, conditional write
+   * (nothing is written when the conversation moved on, is gone, or the Idempotency-Key was used).
+   */
+  startTurn(job: JobRecord, write: TurnWrite, idempotency?: IdempotencyClaim): Promise<TurnResult>;
+  /**
+   * The job an Idempotency-Key was first used for, if it is still kept; the same key with another
+   * fingerprint throws IdempotencyConflictError.
+   */
+  findByIdempotencyKey(claim: IdempotencyClaim): Promise<JobRecord | undefined>;
+  /** A conversation, unless it does not exist or is past its TTL. */
+  getConversation(id: string): Promise<ConversationRecord | undefined>;
+  /** The jobs with these ids that exist, in the order asked. */
+  getMany(ids: readonly string[]): Promise<JobRecord[]>;
+  /** Removes the conversation and all its jobs; the removed conversation, or undefined. */
+  deleteConversation(id: string): Promise<ConversationRecord | undefined>;
+  /** Sets (replaces) a completed job's feedback; any other job is left as it is. */
+  setFeedback(id: string, feedback: Feedback, now: Date): Promise<FeedbackResult>;
 }
 
 export interface JobQueue {
@@ -93,6 +139,17 @@ export interface AnswerRequest {
   language: string | null;
   /** Model to use; the provider's default when null. */
   model: string | null;
+  /** How to teach (the system prompt); explain when absent. */
+  mode?: Mode;
+  /** This turn's 1-based position in its conversation; 1 when absent. */
+  turn?: number;
+  /** The conversation's earlier completed turns, oldest first. */
+  history?: readonly HistoryTurn[];
+  /**
+   * The most tokens the message list may take (providers/prompt.ts drops the oldest turns of
+   * `history` to fit); unlimited when absent.
+   */
+  contextMaxTokens?: number;
 }
 
 export interface Answer {

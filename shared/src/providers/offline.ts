@@ -5,6 +5,7 @@ import type {
   AnswerRequest,
   ProviderCallOptions,
 } from '../domain/ports.js';
+import { fittingHistory } from './prompt.js';
 
 export const OFFLINE_MODEL = 'offline-demo';
 
@@ -24,11 +25,16 @@ export class OfflineProvider implements AnswerProvider {
       .filter(Boolean)
       .join(', ');
     const asked = `Your question${about ? ` (${about})` : ''}: "${request.question}"`;
-    const text = `${HEADER}\n\n${asked}\n\n${STUDY_STEPS}`;
+    const turn = turnLine(request);
+    const text = `${HEADER}\n\n${turn}\n\n${asked}\n\n${STUDY_STEPS}`;
     const words = text.match(/\S+\s*/g) ?? [];
     const pause = this.options.delayMs / words.length;
-    for (const word of words) {
-      if (pause > 0) await sleep(pause, undefined, { signal: options.signal });
+    const startedAt = performance.now();
+    for (const [index, word] of words.entries()) {
+      // Each word at its own instant from the start, so timer lateness does not add up over the
+      // answer: the whole takes the configured delay, as a benchmark's latency L assumes.
+      const wait = startedAt + (index + 1) * pause - performance.now();
+      if (pause > 0 && wait > 0) await sleep(wait, undefined, { signal: options.signal });
       options.signal?.throwIfAborted();
       options.onDelta?.(word);
     }
@@ -38,10 +44,19 @@ export class OfflineProvider implements AnswerProvider {
       model: OFFLINE_MODEL,
       usage: {
         inputTokens: countWords(request.question),
-        outputTokens: TEMPLATE_WORDS + countWords(asked),
+        outputTokens: TEMPLATE_WORDS + countWords(asked) + countWords(turn),
       },
     };
   }
+}
+
+/** What a model would have been given, so conversations can be tried without keys. */
+function turnLine(request: AnswerRequest): string {
+  const given = fittingHistory(request).length;
+  return (
+    `Turn ${request.turn ?? 1} of this conversation (${request.mode ?? 'explain'} mode); ` +
+    `${given} earlier turn${given === 1 ? ' was' : 's were'} given as context.`
+  );
 }
 
 const HEADER =

@@ -1,23 +1,63 @@
+import { encodeChat } from 'gpt-tokenizer';
+import type { HistoryTurn } from '../domain/conversation.js';
+import type { Mode } from '../domain/job.js';
 import type { AnswerRequest } from '../domain/ports.js';
+
+/**
+ * Everything the model receives is decided here, for every provider: the mode's system prompt,
+ * the conversation's earlier turns that fit the context budget, then the new question.
+ */
 
 /** A chat message in the shape both OpenAI and Hugging Face chat completions take. */
 export type ChatMessage = {
-  role: 'system' | 'user';
+  role: 'system' | 'user' | 'assistant';
   content: string;
 };
 
-/**
- * The one system prompt every real provider gets. The student's question travels alone in the
- * user message, so nothing the student writes is mixed into our instructions; the short fields
- * (subject, level, language) are quoted as data.
- */
-export function systemPrompt(request: Pick<AnswerRequest, 'subject' | 'level' | 'language'>) {
-  const lines = [
-    'You are IsCoolGPT, a patient study assistant for students.',
+type PromptSettings = Pick<AnswerRequest, 'subject' | 'level' | 'language' | 'mode'>;
+
+const IDENTITY = 'You are IsCoolGPT, a patient study assistant for students.';
+const HONESTY =
+  'If the question is ambiguous, say which reading you answer. If you are not sure of a fact, ' +
+  'say so instead of guessing.';
+
+/** What each mode asks of the model: the rules issue 12 gives each way of teaching. */
+const MODE_RULES: Record<Mode, string[]> = {
+  explain: [
     'Teach rather than just answer: explain the reasoning step by step, in numbered steps, ' +
       'define the terms a student might not know, and end with a one-sentence summary.',
-    'If the question is ambiguous, say which reading you answer. If you are not sure of a fact, ' +
-      'say so instead of guessing.',
+  ],
+  tutor: [
+    'Act as a Socratic tutor: guide the student to the answer instead of giving it.',
+    'Start by asking what the student already knows about the problem or has tried so far.',
+    'Guide with one question or one hint at a time, one step at a time, and wait for the ' +
+      "student's reply before the next step.",
+    'Do not give the final answer to a homework-style problem before the student has worked ' +
+      'through it themselves; if asked for it outright, offer a hint or a smaller step instead.',
+    'When the student gets there, check their understanding: ask them to explain the result ' +
+      'in their own words or to solve a similar problem.',
+  ],
+  quiz: [
+    'Quiz the student on the topic to check their understanding.',
+    'Ask exactly one question at a time, then stop and wait for the answer in the next turn; ' +
+      'never answer your own question.',
+    'When the student answers, say what was right or wrong and why, then ask the next question.',
+    'Keep a running score and state it after each answer, e.g. "Score: 2/3".',
+    'After about five questions, end with a summary: the final score, what the student knows ' +
+      'well and what to review.',
+  ],
+};
+
+/**
+ * The system prompt of a request's mode. The student's question travels alone in the user
+ * message, so nothing the student writes is mixed into our instructions; the short fields
+ * (subject, level, language) are quoted as data.
+ */
+export function systemPrompt(request: PromptSettings): string {
+  const lines = [
+    IDENTITY,
+    ...MODE_RULES[request.mode ?? 'explain'],
+    HONESTY,
     request.level
       ? `Pitch the explanation at this level: ${JSON.stringify(request.level)}.`
       : 'Assume a student new to the topic unless the question shows otherwise.',
@@ -29,9 +69,56 @@ export function systemPrompt(request: Pick<AnswerRequest, 'subject' | 'level' | 
   return lines.join('\n');
 }
 
+/**
+ * The message list a provider sends: the system prompt, the earlier turns that fit the budget as
+ * user/assistant pairs (oldest first), then the new question.
+ */
 export function chatMessages(request: AnswerRequest): ChatMessage[] {
   return [
     { role: 'system', content: systemPrompt(request) },
+    ...turnMessages(fittingHistory(request)),
     { role: 'user', content: request.question },
   ];
+}
+
+/**
+ * The tokens a message list takes, by gpt-tokenizer's chat encoding for GPT-4o (o200k_base):
+ * exact for OpenAI's current models, a close estimate for other providers' tokenizers.
+ */
+export function countChatTokens(messages: readonly ChatMessage[]): number {
+  return encodeChat(messages as ChatMessage[], 'gpt-4o').length;
+}
+
+/** The tokens of the smallest prompt a request can be sent with: system prompt and question. */
+export function minimalPromptTokens(request: AnswerRequest): number {
+  return countChatTokens(chatMessages({ ...request, history: [] }));
+}
+
+/**
+ * The newest earlier turns whose messages fit `contextMaxTokens` together with the system prompt
+ * and the question: the oldest are dropped first. All of them when there is no budget.
+ */
+export function fittingHistory(request: AnswerRequest): readonly HistoryTurn[] {
+  const history = request.history ?? [];
+  const budget = request.contextMaxTokens;
+  if (budget === undefined || history.length === 0) return history;
+  // The chat encoding is additive per message, plus one reply primer counted once (EMPTY).
+  let used = minimalPromptTokens(request);
+  let first = history.length;
+  while (first > 0) {
+    const cost = countChatTokens(turnMessages([history[first - 1]!])) - EMPTY_CHAT_TOKENS;
+    if (used + cost > budget) break;
+    used += cost;
+    first -= 1;
+  }
+  return history.slice(first);
+}
+
+const EMPTY_CHAT_TOKENS = countChatTokens([]);
+
+function turnMessages(turns: readonly HistoryTurn[]): ChatMessage[] {
+  return turns.flatMap((turn): ChatMessage[] => [
+    { role: 'user', content: turn.question },
+    { role: 'assistant', content: turn.answer },
+  ]);
 }

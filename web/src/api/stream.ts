@@ -5,7 +5,7 @@
  * `GET /jobs/{id}/events` with the last event id it saw and receives exactly the events after it.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { API_BASE, ApiError, toApiError } from './client.js';
+import { api, API_BASE, ApiError, toApiError } from './client.js';
 import { isPending, type AskBody, type Job } from './types.js';
 
 export interface StreamHandlers {
@@ -87,6 +87,12 @@ export class JobStream {
     this.controller = controller;
     const response = await fetch(this.url(), { ...this.request(), signal: controller.signal });
     if (!response.ok) throw await toApiError(response);
+    if (response.status === 204 && this.jobId !== undefined) {
+      // The server has nothing after our last event id: the job is over; read how it ended.
+      this.on.reconnecting(false);
+      this.finish(await api.getJob(this.jobId));
+      return true;
+    }
 
     if (!(response.headers.get('content-type') ?? '').includes('text/event-stream')) {
       // A JSON answer (a server or proxy that does not stream): take the job as it is, and follow

@@ -9,8 +9,8 @@ export interface JobsTableProps {
 }
 
 /**
- * One table for jobs (`job#<uuid>`) and idempotency records (`idem#<key>`), keyed and expired
- * exactly as `npm run aws:bootstrap` creates it locally.
+ * One table for jobs (`job#<uuid>`), idempotency records (`idem#<key>`) and conversations
+ * (`conv#<uuid>`), keyed and expired exactly as `npm run aws:bootstrap` creates it locally.
  */
 export class JobsTable extends Construct {
   readonly table: dynamodb.Table;
@@ -32,9 +32,11 @@ export class JobsTable extends Construct {
   }
 
   /**
-   * What the api does with jobs (shared/src/adapters/aws/dynamo-job-store.ts: create, get,
-   * waitUntilSettled, settle on expiry): conditional puts, also inside TransactWriteItems for
-   * idempotency records, consistent gets and batch gets. No update, delete, query or scan.
+   * What the api does with jobs and conversations (shared/src/adapters/aws/dynamo-job-store.ts:
+   * create, startTurn, get, getMany, waitUntilSettled, settle on expiry or cancel, setFeedback,
+   * deleteConversation): conditional puts, also inside TransactWriteItems for idempotency
+   * records, consistent gets and batch gets, the feedback update, and deletes of a conversation's
+   * items (a student erasing it, a turn that lost its race). No query or scan.
    */
   grantSubmitAndRead(grantee: iam.IGrantable): iam.Grant {
     return this.table.grant(
@@ -42,14 +44,24 @@ export class JobsTable extends Construct {
       'dynamodb:GetItem',
       'dynamodb:BatchGetItem',
       'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
     );
   }
 
   /**
-   * What the worker does with jobs (get, claim, renewLease, settle): gets, conditional updates
-   * of the lease, conditional puts of the outcome. No delete, query or scan.
+   * What the worker does with jobs (get, claim, renewLease, settle, and reading a turn's
+   * conversation and earlier turns): gets and batch gets, conditional updates of the lease,
+   * conditional puts of the outcome. No delete, query or scan.
    */
   grantProcess(grantee: iam.IGrantable): iam.Grant {
-    return this.table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem');
+    return this.table.grant(
+      grantee,
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:PutItem',
+    );
   }
 }

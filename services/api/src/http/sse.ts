@@ -1,4 +1,5 @@
-import { Readable } from 'node:stream';
+import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
 import type { LoggedJobEvent } from '@iscoolgpt/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
@@ -28,19 +29,43 @@ export function formatEvent(event: LoggedJobEvent): string {
 }
 
 /**
- * Sends `events` as the response body, with a heartbeat comment after every silence and the
- * `retry:` hint first. Back-pressure is the stream's: a slow client is written to as fast as it
- * reads. `stop` is aborted when the client goes away, which ends the walk over the job's log.
+ * Sends `events` as the response body, the `retry:` hint first, and a comment line whenever the
+ * stream has been silent for half the heartbeat interval (so never silent longer than it): one
+ * timer per stream, not one per event. Back-pressure is the socket's: a slow client is written
+ * to as fast as it reads. `stop` is aborted when the client goes away, which ends the walk over
+ * the job's log.
  */
 export function sendEventStream(
   reply: FastifyReply,
   events: AsyncIterable<LoggedJobEvent>,
   stop: AbortController,
-  options: EventStreamOptions = EVENT_STREAM_DEFAULTS,
+  { heartbeatMs, retryMs }: EventStreamOptions = EVENT_STREAM_DEFAULTS,
 ): FastifyReply {
   // Closed already (a client that gave up while the job was read) or later: stop following.
   if (reply.raw.closed || reply.raw.destroyed) stop.abort();
   else reply.raw.once('close', () => stop.abort());
+  const body = new PassThrough();
+  let lastWriteAt = performance.now();
+  const write = (text: string) => {
+    lastWriteAt = performance.now();
+    return body.write(text);
+  };
+  const heartbeat = setInterval(() => {
+    if (performance.now() - lastWriteAt >= heartbeatMs / 2) write(': keep-alive\n\n');
+  }, heartbeatMs / 2);
+  void (async () => {
+    try {
+      write(`retry: ${retryMs}\n\n`);
+      for await (const event of events) {
+        if (!write(formatEvent(event))) await once(body, 'drain', { signal: stop.signal });
+      }
+    } catch (error) {
+      if (!stop.signal.aborted) reply.log.warn({ err: error }, 'event stream ended by an error');
+    } finally {
+      clearInterval(heartbeat);
+      body.end();
+    }
+  })();
   return (
     reply
       .code(200)
@@ -48,42 +73,6 @@ export function sendEventStream(
       .header('cache-control', 'no-cache, no-transform')
       // nginx-style proxies buffer responses unless told not to.
       .header('x-accel-buffering', 'no')
-      .send(Readable.from(lines(events, stop.signal, options), { objectMode: false }))
+      .send(body)
   );
-}
-
-async function* lines(
-  events: AsyncIterable<LoggedJobEvent>,
-  signal: AbortSignal,
-  { heartbeatMs, retryMs }: EventStreamOptions,
-): AsyncGenerator<string> {
-  yield `retry: ${retryMs}\n\n`;
-  const iterator = events[Symbol.asyncIterator]();
-  let next = iterator.next();
-  const aborted = new Promise<'aborted'>((resolve) => {
-    if (signal.aborted) resolve('aborted');
-    signal.addEventListener('abort', () => resolve('aborted'), { once: true });
-  });
-  try {
-    while (!signal.aborted) {
-      let timer: NodeJS.Timeout | undefined;
-      const silence = new Promise<'silence'>((resolve) => {
-        timer = setTimeout(() => resolve('silence'), heartbeatMs);
-      });
-      const result = await Promise.race([next, silence, aborted]);
-      clearTimeout(timer);
-      if (result === 'aborted') return;
-      if (result === 'silence') {
-        yield ': keep-alive\n\n';
-        continue;
-      }
-      if (result.done) return;
-      yield formatEvent(result.value);
-      next = iterator.next();
-    }
-  } finally {
-    // The abort has ended the follow (and its subscription); nothing waits for its last step.
-    next.catch(() => undefined);
-    void iterator.return?.()?.catch(() => undefined);
-  }
 }

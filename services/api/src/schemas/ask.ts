@@ -33,7 +33,12 @@ export const askSchema = {
     'otherwise (or at once with Prefer: respond-async), 502 if the job failed within the wait, ' +
     '409 if it was cancelled while the request waited. With `Accept: text/event-stream` the ' +
     "answer streams in the same response (200): the job's event stream, as " +
-    '`GET /api/v1/jobs/{id}/events` sends it, whose first event is the job with its id.',
+    '`GET /api/v1/jobs/{id}/events` sends it, whose first event is the job with its id. ' +
+    'With `conversationId` the job is the next turn of that conversation (404 if unknown; 409 ' +
+    'with `code: turn_in_progress`, `conversationId` and the pending `jobId` while its latest ' +
+    'turn is pending) and inherits its subject, level, language and mode unless the ask sets ' +
+    'them; without it, the ask starts a new conversation. 422 when the question alone does not ' +
+    'fit CONTEXT_MAX_TOKENS.',
   tags: ['ask'],
   body: askRequestSchema,
   headers: askHeadersSchema,
@@ -53,7 +58,9 @@ export const askSchema = {
     }),
     400: validationProblemSchema,
     413: problemSchema,
+    404: problemSchema,
     415: problemSchema,
+    // `code: cancelled` (the job was cancelled while the request waited) or `turn_in_progress`.
     409: jobFailedProblemSchema,
     422: unprocessableProblemSchema,
     502: jobFailedProblemSchema,

@@ -46,6 +46,10 @@ export const jobFailedProblemSchema = problemSchema
   .extend({ code: z.string(), jobId: z.uuid() })
   .meta({ id: 'JobFailedProblem' });
 
+export const jobNotCompletedProblemSchema = problemSchema
+  .extend({ code: z.literal('job_not_completed'), jobId: z.uuid() })
+  .meta({ id: 'JobNotCompletedProblem' });
+
 export type Problem = z.infer<typeof problemSchema>;
 
 /** Problem type URIs, relative to the API: one per kind of problem a client may want to branch on. */
@@ -58,6 +62,9 @@ export const problemTypes = {
   idempotencyConflict: '/problems/idempotency-key-reused',
   providerNotConfigured: '/problems/provider-not-configured',
   jobFailed: '/problems/job-failed',
+  turnInProgress: '/problems/turn-in-progress',
+  questionTooLong: '/problems/question-too-long',
+  jobNotCompleted: '/problems/job-not-completed',
   jobCancelled: '/problems/job-cancelled',
   unavailable: '/problems/service-unavailable',
   internal: '/problems/internal-error',

@@ -20,6 +20,10 @@ const base: Job = {
   createdAt: '2026-11-26T06:00:00.000Z',
   updatedAt: '2026-11-26T06:00:00.000Z',
   completedAt: null,
+  conversationId: '0b7e4f52-8d0a-4f6e-a1c3-2c9d5e7f8a90',
+  turn: 1,
+  mode: 'explain',
+  feedback: null,
 };
 
 describe('response serializer', () => {
@@ -36,6 +40,9 @@ describe('response serializer', () => {
         usage: { inputTokens: 12, outputTokens: 240 },
         attempts: 2,
         completedAt: '2026-11-26T06:00:01.250Z',
+        turn: 3,
+        mode: 'tutor',
+        feedback: { rating: 'up', comment: null, givenAt: '2026-11-26T06:00:02.000Z' },
       },
     ],
     [

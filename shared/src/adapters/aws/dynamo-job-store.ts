@@ -4,6 +4,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  BatchWriteCommand,
+  type BatchGetCommandOutput,
+  DeleteCommand,
   GetCommand,
   PutCommand,
   TransactWriteCommand,
@@ -12,13 +15,17 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IdempotencyConflictError } from '../../domain/errors.js';
-import { isSettled, type JobRecord, type Settlement } from '../../domain/job.js';
+import type { ConversationRecord } from '../../domain/conversation.js';
+import { isSettled, type Feedback, type JobRecord, type Settlement } from '../../domain/job.js';
 import type {
   ClaimResult,
+  FeedbackResult,
   IdempotencyClaim,
   IdempotencyKey,
   JobStore,
   SettleOptions,
+  TurnResult,
+  TurnWrite,
 } from '../../domain/ports.js';
 import { applySettlement, isOverdue, maySettle } from '../../domain/transitions.js';
 import { jobsTable } from './resources.js';
@@ -41,17 +48,22 @@ const jobKey = (id: string) => ({ [PK]: `job#${id}` });
 const idempotencyKey = ({ scope, key }: IdempotencyKey) => ({
   [PK]: `idem#${encodeURIComponent(scope)}#${key}`,
 });
+const conversationKey = (id: string) => ({ [PK]: `conv#${id}` });
 
 /** Conditional writes that lost a race are tried again this many times. */
 const WRITE_ATTEMPTS = 5;
 /** BatchGetItem takes at most 100 keys. */
 const BATCH_GET_LIMIT = 100;
+/** BatchWriteItem takes at most 25 requests. */
+const BATCH_WRITE_LIMIT = 25;
 /** Claimed jobs remembered for their settlement; a worker holds far fewer at once. */
 const CLAIMED_CACHE_SIZE = 1000;
 
 /**
- * The production job store: one DynamoDB table, one item per job (`job#<id>`) and one per
- * caller and Idempotency-Key (`idem#<scope>#<key>`). Every state change is a conditional write, so a redelivered or
+ * The production job store: one DynamoDB table, one item per job (`job#<id>`), one per caller
+ * and Idempotency-Key (`idem#<scope>#<key>`) and one per conversation (`conv#<id>`: its
+ * settings, `lastTurn` and the ordered job ids of its turns). Every state change is a
+ * conditional write, so a redelivered or
  * duplicated message can never overwrite a settled job or move a job backwards.
  */
 export class DynamoJobStore implements JobStore {
@@ -235,6 +247,204 @@ export class DynamoJobStore implements JobStore {
     return (await this.poller.wait(id, timeoutMs)) ?? this.get(id);
   }
 
+  /**
+   * The job first (with its Idempotency-Key record, as `create` writes them), then the
+   * conversation's next state by a single-item conditional put: that put decides which of racing
+   * turns wins, and a loser's job is deleted again. One item decides rather than a transaction
+   * over all three, so the race is settled by the simplest write DynamoDB (and any local stand-in)
+   * makes atomic. A crash between the two writes leaves a job no conversation lists and no message
+   * announces: it expires unseen.
+   */
+  async startTurn(job: JobRecord, write: TurnWrite, claim?: IdempotencyClaim): Promise<TurnResult> {
+    if (claim) {
+      const stored = await this.create(job, claim);
+      if (!stored.created) return { outcome: 'replayed', job: stored.job };
+    } else {
+      await this.client.send(new PutCommand(this.jobPut(job)));
+    }
+    try {
+      await this.client.send(new PutCommand(this.conversationPut(write)));
+      return { outcome: 'created', job };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    await this.discard(job, claim);
+    const conversation = await this.getConversation(write.conversation.id);
+    return conversation ? { outcome: 'taken', conversation } : { outcome: 'missing' };
+  }
+
+  async findByIdempotencyKey(claim: IdempotencyClaim): Promise<JobRecord | undefined> {
+    const earlier = await this.readIdempotencyRecord(claim);
+    if (!earlier) return undefined;
+    if (earlier.fingerprint !== claim.fingerprint) throw new IdempotencyConflictError(claim.key);
+    return this.get(earlier.jobId);
+  }
+
+  async getConversation(id: string): Promise<ConversationRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: conversationKey(id), ConsistentRead: true }),
+    );
+    if (!Item || (Item.expiresAt as number) <= this.nowSeconds()) return undefined;
+    const { [PK]: _key, ...conversation } = Item;
+    return conversation as ConversationRecord;
+  }
+
+  /** Consistent batch reads, retried for the keys DynamoDB left unprocessed. */
+  async getMany(ids: readonly string[]): Promise<JobRecord[]> {
+    const found = new Map<string, JobRecord>();
+    for (let start = 0; start < ids.length; start += BATCH_GET_LIMIT) {
+      let keys: Record<string, unknown>[] | undefined = ids
+        .slice(start, start + BATCH_GET_LIMIT)
+        .map(jobKey);
+      for (let attempt = 1; keys?.length; attempt++) {
+        if (attempt > 1) await sleep(20 * attempt);
+        const response: BatchGetCommandOutput = await this.client.send(
+          new BatchGetCommand({
+            RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } },
+          }),
+        );
+        for (const item of response.Responses?.[this.table] ?? []) {
+          const job = this.toRecord(item);
+          if (job) found.set(job.id, job);
+        }
+        keys = response.UnprocessedKeys?.[this.table]?.Keys;
+      }
+    }
+    return ids.flatMap((id) => found.get(id) ?? []);
+  }
+
+  /**
+   * Deletes the conversation item first (atomically handing back the job ids it held at that
+   * instant, so a turn written just before is deleted too and none can be written after), then
+   * its jobs.
+   */
+  async deleteConversation(id: string): Promise<ConversationRecord | undefined> {
+    let Attributes: Record<string, unknown> | undefined;
+    try {
+      ({ Attributes } = await this.client.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: conversationKey(id),
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': PK },
+          ReturnValues: 'ALL_OLD',
+        }),
+      ));
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+    const { [PK]: _key, ...conversation } = Attributes ?? {};
+    const deleted = conversation as unknown as ConversationRecord;
+    for (let start = 0; start < deleted.jobIds.length; start += BATCH_WRITE_LIMIT) {
+      let requests: { DeleteRequest: { Key: Record<string, unknown> } }[] | undefined =
+        deleted.jobIds
+          .slice(start, start + BATCH_WRITE_LIMIT)
+          .map((jobId) => ({ DeleteRequest: { Key: jobKey(jobId) } }));
+      for (let attempt = 1; requests?.length; attempt++) {
+        if (attempt > 1) await sleep(20 * attempt);
+        const { UnprocessedItems } = await this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.table]: requests } }),
+        );
+        requests = UnprocessedItems?.[this.table] as typeof requests;
+      }
+    }
+    for (const jobId of deleted.jobIds) this.claimed.delete(jobId);
+    return deleted.expiresAt > this.nowSeconds() ? deleted : undefined;
+  }
+
+  async setFeedback(id: string, feedback: Feedback, now: Date): Promise<FeedbackResult> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: jobKey(id),
+          UpdateExpression: 'SET feedback = :feedback',
+          ConditionExpression: '#status = :completed AND expiresAt > :nowSeconds',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':feedback': feedback,
+            ':completed': 'completed',
+            ':nowSeconds': Math.floor(now.getTime() / 1000),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { outcome: 'given', job: this.strip(Attributes) };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    const job = await this.get(id);
+    return job ? { outcome: 'not_completed', job } : { outcome: 'missing' };
+  }
+
+  /** The conversation's next state, written only over the state it was computed from. */
+  private conversationPut(write: TurnWrite) {
+    const isNew = write.expectedLastTurn === 0;
+    return {
+      TableName: this.table,
+      Item: { ...conversationKey(write.conversation.id), ...write.conversation },
+      ConditionExpression: isNew
+        ? 'attribute_not_exists(#pk)'
+        : 'attribute_exists(#pk) AND lastTurn = :expected AND expiresAt > :nowSeconds',
+      ExpressionAttributeNames: { '#pk': PK },
+      ...(!isNew && {
+        ExpressionAttributeValues: {
+          ':expected': write.expectedLastTurn,
+          ':nowSeconds': this.nowSeconds(),
+        },
+      }),
+    };
+  }
+
+  /** Deletes the job of a turn that lost its race, and its Idempotency-Key record. */
+  private async discard(job: JobRecord, claim: IdempotencyClaim | undefined): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.table, Key: jobKey(job.id) }));
+    if (!claim) return;
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: idempotencyKey(claim),
+          ConditionExpression: 'jobId = :jobId',
+          ExpressionAttributeValues: { ':jobId': job.id },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  private jobPut(job: JobRecord) {
+    return {
+      TableName: this.table,
+      Item: { ...jobKey(job.id), ...job },
+      ConditionExpression: 'attribute_not_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': PK },
+    };
+  }
+
+  private idempotencyPut(job: JobRecord, claim: IdempotencyClaim, staleJobId: string | undefined) {
+    return {
+      TableName: this.table,
+      Item: {
+        ...idempotencyKey(claim),
+        jobId: job.id,
+        fingerprint: claim.fingerprint,
+        expiresAt: job.expiresAt,
+      },
+      // DynamoDB deletes expired items up to days late: an expired record counts as absent.
+      ConditionExpression:
+        'attribute_not_exists(#pk) OR expiresAt <= :nowSeconds' +
+        (staleJobId ? ' OR jobId = :staleJobId' : ''),
+      ExpressionAttributeNames: { '#pk': PK },
+      ExpressionAttributeValues: {
+        ':nowSeconds': this.nowSeconds(),
+        ...(staleJobId && { ':staleJobId': staleJobId }),
+      },
+    };
+  }
+
   private async createWithKey(
     job: JobRecord,
     claim: IdempotencyClaim,
@@ -243,34 +453,8 @@ export class DynamoJobStore implements JobStore {
     await this.client.send(
       new TransactWriteCommand({
         TransactItems: [
-          {
-            Put: {
-              TableName: this.table,
-              Item: {
-                ...idempotencyKey(claim),
-                jobId: job.id,
-                fingerprint: claim.fingerprint,
-                expiresAt: job.expiresAt,
-              },
-              // DynamoDB deletes expired items up to days late: an expired record counts as absent.
-              ConditionExpression:
-                'attribute_not_exists(#pk) OR expiresAt <= :nowSeconds' +
-                (staleJobId ? ' OR jobId = :staleJobId' : ''),
-              ExpressionAttributeNames: { '#pk': PK },
-              ExpressionAttributeValues: {
-                ':nowSeconds': this.nowSeconds(),
-                ...(staleJobId && { ':staleJobId': staleJobId }),
-              },
-            },
-          },
-          {
-            Put: {
-              TableName: this.table,
-              Item: { ...jobKey(job.id), ...job },
-              ConditionExpression: 'attribute_not_exists(#pk)',
-              ExpressionAttributeNames: { '#pk': PK },
-            },
-          },
+          { Put: this.idempotencyPut(job, claim, staleJobId) },
+          { Put: this.jobPut(job) },
         ],
       }),
     );

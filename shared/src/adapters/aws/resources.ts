@@ -4,7 +4,10 @@
  * locally is what is deployed.
  */
 export const jobsTable = {
-  /** Partition key: `job#<uuid>` for jobs, `idem#<scope>#<key>` for idempotency records. */
+  /**
+   * Partition key: `job#<uuid>` for jobs, `idem#<scope>#<key>` for idempotency records,
+   * `conv#<uuid>` for conversations (settings, `lastTurn` and the ordered job ids of their turns).
+   */
   partitionKey: 'pk',
   /** Epoch seconds after which DynamoDB TTL may delete the item (JOB_TTL_DAYS). */
   ttlAttribute: 'expiresAt',

@@ -1,11 +1,15 @@
 import { IdempotencyConflictError, StoreFullError } from '../../domain/errors.js';
-import { isSettled, type JobRecord, type Settlement } from '../../domain/job.js';
+import type { ConversationRecord } from '../../domain/conversation.js';
+import { isSettled, type Feedback, type JobRecord, type Settlement } from '../../domain/job.js';
 import type {
   ClaimResult,
+  FeedbackResult,
   IdempotencyClaim,
   IdempotencyKey,
   JobStore,
   SettleOptions,
+  TurnResult,
+  TurnWrite,
 } from '../../domain/ports.js';
 import { applySettlement, isOverdue, maySettle } from '../../domain/transitions.js';
 
@@ -26,6 +30,8 @@ export class MemoryJobStore implements JobStore {
   private readonly idempotency = new Map<string, { jobId: string; fingerprint: string }>();
   private readonly keyByJob = new Map<string, string>();
   private readonly waiters = new Map<string, Set<(job: JobRecord) => void>>();
+  // Re-inserted on every turn, so iteration goes from the least recently continued.
+  private readonly conversations = new Map<string, ConversationRecord>();
   private readonly now: () => Date;
   private nextExpirySweep = 0;
 
@@ -42,27 +48,84 @@ export class MemoryJobStore implements JobStore {
     claim?: IdempotencyClaim,
   ): Promise<{ job: JobRecord; created: boolean }> {
     this.evict();
-    const recordKey = claim && idempotencyRecordKey(claim);
-    if (recordKey) {
-      const earlier = this.idempotency.get(recordKey);
-      const earlierJob = earlier && this.jobs.get(earlier.jobId);
-      if (earlier && earlierJob) {
-        if (earlier.fingerprint !== claim.fingerprint)
-          throw new IdempotencyConflictError(claim.key);
-        return { job: earlierJob, created: false };
-      }
-    }
+    const earlier = claim && this.replay(claim);
+    if (earlier) return { job: earlier, created: false };
     if (this.jobs.size >= this.options.maxJobs) throw new StoreFullError();
     this.jobs.set(job.id, job);
-    if (claim && recordKey) {
-      this.idempotency.set(recordKey, { jobId: job.id, fingerprint: claim.fingerprint });
-      this.keyByJob.set(job.id, recordKey);
-    }
+    if (claim) this.remember(claim, job.id);
     return { job, created: true };
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
     return this.jobs.get(id);
+  }
+
+  /** Atomic because nothing in it awaits: no other call runs between its check and its write. */
+  async startTurn(job: JobRecord, write: TurnWrite, claim?: IdempotencyClaim): Promise<TurnResult> {
+    this.evict();
+    const earlier = claim && this.replay(claim);
+    if (earlier) return { outcome: 'replayed', job: earlier };
+    const current = this.liveConversation(write.conversation.id);
+    if (write.expectedLastTurn > 0 && !current) return { outcome: 'missing' };
+    if ((current?.lastTurn ?? 0) !== write.expectedLastTurn) {
+      return current ? { outcome: 'taken', conversation: current } : { outcome: 'missing' };
+    }
+    if (this.jobs.size >= this.options.maxJobs) throw new StoreFullError();
+    this.jobs.set(job.id, job);
+    if (claim) this.remember(claim, job.id);
+    this.conversations.delete(write.conversation.id);
+    this.conversations.set(write.conversation.id, write.conversation);
+    return { outcome: 'created', job };
+  }
+
+  async findByIdempotencyKey(claim: IdempotencyClaim): Promise<JobRecord | undefined> {
+    return this.replay(claim);
+  }
+
+  async getConversation(id: string): Promise<ConversationRecord | undefined> {
+    return this.liveConversation(id);
+  }
+
+  async getMany(ids: readonly string[]): Promise<JobRecord[]> {
+    return ids.flatMap((id) => this.jobs.get(id) ?? []);
+  }
+
+  async deleteConversation(id: string): Promise<ConversationRecord | undefined> {
+    const conversation = this.conversations.get(id);
+    if (!conversation) return undefined;
+    this.conversations.delete(id);
+    for (const jobId of conversation.jobIds) this.forget(jobId);
+    return conversation;
+  }
+
+  async setFeedback(id: string, feedback: Feedback, _now: Date): Promise<FeedbackResult> {
+    const job = this.jobs.get(id);
+    if (!job) return { outcome: 'missing' };
+    if (job.status !== 'completed') return { outcome: 'not_completed', job };
+    const rated: JobRecord = { ...job, feedback };
+    this.jobs.set(id, rated);
+    return { outcome: 'given', job: rated };
+  }
+
+  private replay(claim: IdempotencyClaim): JobRecord | undefined {
+    const earlier = this.idempotency.get(idempotencyRecordKey(claim));
+    const earlierJob = earlier && this.jobs.get(earlier.jobId);
+    if (!earlier || !earlierJob) return undefined;
+    if (earlier.fingerprint !== claim.fingerprint) throw new IdempotencyConflictError(claim.key);
+    return earlierJob;
+  }
+
+  private remember(claim: IdempotencyClaim, jobId: string): void {
+    const recordKey = idempotencyRecordKey(claim);
+    this.idempotency.set(recordKey, { jobId, fingerprint: claim.fingerprint });
+    this.keyByJob.set(jobId, recordKey);
+  }
+
+  private liveConversation(id: string): ConversationRecord | undefined {
+    const conversation = this.conversations.get(id);
+    return conversation && conversation.expiresAt > Math.floor(this.now().getTime() / 1000)
+      ? conversation
+      : undefined;
   }
 
   async claim(id: string, now: Date, leaseUntil: Date): Promise<ClaimResult> {
@@ -133,6 +196,11 @@ export class MemoryJobStore implements JobStore {
       for (const job of this.jobs.values()) {
         if (job.expiresAt > nowSeconds) break;
         this.forget(job.id);
+      }
+      // Least recently continued first, and each lives as long as its latest turn.
+      for (const conversation of this.conversations.values()) {
+        if (conversation.expiresAt > nowSeconds) break;
+        this.conversations.delete(conversation.id);
       }
     }
     const { maxJobs } = this.options;

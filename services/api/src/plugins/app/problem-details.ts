@@ -1,8 +1,11 @@
 import {
+  ConversationNotFoundError,
   IdempotencyConflictError,
   ProviderNotConfiguredError,
+  QuestionTooLongError,
   QueueUnavailableError,
   StoreFullError,
+  TurnInProgressError,
 } from '@iscoolgpt/shared';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -154,6 +157,36 @@ function toProblem(error: FastifyError, request: FastifyRequest): Problem {
       detail: error.message,
       code: 'provider_not_configured',
       providers: [...error.available],
+    };
+  }
+  if (error instanceof ConversationNotFoundError) {
+    return {
+      type: problemTypes.notFound,
+      title: 'Conversation not found',
+      status: 404,
+      detail: error.message,
+    };
+  }
+  if (error instanceof TurnInProgressError) {
+    return {
+      type: problemTypes.turnInProgress,
+      title: 'A turn is in progress',
+      status: 409,
+      detail: error.message,
+      code: 'turn_in_progress',
+      conversationId: error.conversationId,
+      jobId: error.jobId,
+    };
+  }
+  if (error instanceof QuestionTooLongError) {
+    return {
+      type: problemTypes.questionTooLong,
+      title: 'Question too long',
+      status: 422,
+      detail: error.message,
+      code: 'question_too_long',
+      tokens: error.tokens,
+      maxTokens: error.maxTokens,
     };
   }
   if (error instanceof StoreFullError || error instanceof QueueUnavailableError) {

@@ -78,6 +78,7 @@ export default fp(
         tags: [
           { name: 'ask', description: 'Ask questions' },
           { name: 'jobs', description: 'Follow a question that is still being answered' },
+          { name: 'conversations', description: 'Read or erase a thread of turns' },
           { name: 'health', description: 'Liveness' },
         ],
       },

@@ -1,0 +1,60 @@
+/**
+ * The AWS path for benchmarks: local AWS (AWS_ENDPOINT_URL, LocalStack, or a moto server
+ * provisioned as in the tests), a Redis server (REDIS_URL, or one provisioned as in the tests),
+ * and a fresh queue, dead-letter queue and table, with the environment both services need.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  bootstrapAwsResources,
+  createAwsClients,
+  type AwsClients,
+  type AwsResources,
+} from '@iscoolgpt/shared/aws';
+import { DUMMY_AWS_ENV, startLocalAws, type LocalAws } from '../../test/support/local-aws.js';
+import { startLocalRedis } from '../../test/support/local-redis.js';
+
+export interface AwsPath {
+  localAws: LocalAws;
+  clients: AwsClients;
+  resources: AwsResources;
+  /** What start:api and start:worker need to use these resources. */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export async function startAwsPath(): Promise<AwsPath> {
+  for (const [name, value] of Object.entries(DUMMY_AWS_ENV)) process.env[name] ??= value;
+  const localAws = await startLocalAws(process.env, (line) => console.log(line));
+  const localRedis = await startLocalRedis(process.env, (line) => console.log(line));
+  const clients = createAwsClients({
+    region: DUMMY_AWS_ENV.AWS_REGION,
+    endpoint: localAws.endpoint,
+    maxSockets: 64,
+  });
+  const stop = async () => {
+    clients.destroy();
+    await Promise.all([localAws.stop(), localRedis.stop()]);
+  };
+  try {
+    const name = `bench-${randomUUID().slice(0, 8)}`;
+    // The settings the CDK stack deploys (120 s visibility timeout, 20 s long polls).
+    const resources = await bootstrapAwsResources({
+      sqs: clients.sqs,
+      dynamodb: clients.dynamodb,
+      names: { table: name, queue: name, deadLetterQueue: `${name}-dlq` },
+    });
+    const env = {
+      ...DUMMY_AWS_ENV,
+      AWS_ENDPOINT_URL: localAws.endpoint,
+      JOBS_QUEUE_URL: resources.queueUrl,
+      JOBS_DLQ_URL: resources.deadLetterQueueUrl,
+      JOBS_TABLE_NAME: resources.tableName,
+      REDIS_URL: localRedis.url,
+      LOG_LEVEL: 'info',
+    };
+    return { localAws, clients, resources, env, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,21 @@
+import { feedbackRequestSchema } from '@iscoolgpt/shared';
+import { z } from 'zod';
+import { jobResponseSchema } from './ask.js';
+import { jobNotCompletedProblemSchema, problemSchema, validationProblemSchema } from './problem.js';
+
+export const putFeedbackSchema = {
+  summary: "Rate a job's answer",
+  description:
+    'Up or down, with an optional comment (at most 2000 characters), for a completed job only ' +
+    '(409 otherwise). Putting again replaces the earlier feedback. Answers with the job.',
+  tags: ['jobs'],
+  params: z.object({ id: z.uuid('must be a job id (UUID)') }),
+  body: feedbackRequestSchema,
+  response: {
+    200: jobResponseSchema,
+    400: validationProblemSchema,
+    404: problemSchema,
+    409: jobNotCompletedProblemSchema,
+    415: problemSchema,
+  },
+};
