@@ -1,6 +1,5 @@
 import { feedbackRequestSchema } from '@iscoolgpt/shared';
 import { jobResponseSchema } from './ask.js';
-import { idParams } from './params.js';
 import { jobNotCompletedProblemSchema, problemSchema, validationProblemSchema } from './problem.js';
 import { idParams } from './params.js';
 
