@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -5,6 +9,10 @@ import {
   MAX_SYNC_WAIT_SECONDS,
   WORKER_STOP_TIMEOUT_SECONDS,
 } from '../lib/config.js';
+import {
+  WORKER_LIVENESS_FILE,
+  WORKER_LIVENESS_MAX_AGE_SECONDS,
+} from '../lib/constructs/services/worker-service.js';
 import {
   allowedActions,
   onlyResource,
@@ -285,6 +293,30 @@ describe('worker service', () => {
     const securityGroup = app.template.findResources('AWS::EC2::SecurityGroup')[securityGroupId];
     expect(securityGroup).toBeDefined();
     expect(securityGroup?.Properties.SecurityGroupIngress).toBeUndefined();
+  });
+
+  it('is health-checked on the liveness file its poll loops touch, so ECS replaces a stalled worker', () => {
+    const { container } = rolesOf(app.template, 'worker');
+    const healthCheck = container.HealthCheck as { Command: string[]; StartPeriod: number };
+    expect(healthCheck.Command.slice(0, 3)).toEqual(['CMD', 'node', '-e']);
+    expect(healthCheck.Command.join(' ')).toContain(`statSync('${WORKER_LIVENESS_FILE}')`);
+    expect(environmentOf(container).WORKER_LIVENESS_FILE).toBe(WORKER_LIVENESS_FILE);
+  });
+
+  it('accepts a fresh liveness file and fails a stale or missing one (the probe, run as ECS runs it)', () => {
+    const { container } = rolesOf(app.template, 'worker');
+    const [, , flag, script] = (container.HealthCheck as { Command: string[] }).Command;
+    const dir = mkdtempSync(join(tmpdir(), 'liveness-'));
+    const file = join(dir, 'worker-alive');
+    const probe = () =>
+      spawnSync(process.execPath, [flag!, script!.replace(WORKER_LIVENESS_FILE, file)]).status;
+    expect(probe()).toBe(1);
+    writeFileSync(file, '');
+    expect(probe()).toBe(0);
+    const stale = new Date(Date.now() - (WORKER_LIVENESS_MAX_AGE_SECONDS + 1) * 1000);
+    utimesSync(file, stale, stale);
+    expect(probe()).toBe(1);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('gets the longest stop timeout Fargate allows, so SIGTERM lets in-flight provider calls finish', () => {

@@ -57,6 +57,8 @@ const envSchema = z.object({
   JOBS_TABLE_NAME: optionalString,
   /** Set by ECS in every task: the worker uses it for task scale-in protection while it holds a job. */
   ECS_AGENT_URI: optionalUrl,
+  /** The worker touches this file whenever a poll loop turns; the ECS health check reads its age. */
+  WORKER_LIVENESS_FILE: optionalString,
 
   LLM_PROVIDERS: optionalString.pipe(
     z

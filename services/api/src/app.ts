@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Config, JobService } from '@iscoolgpt/shared';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AccessLog } from './http/access-log.js';
 import { clientErrorHandler } from './http/client-errors.js';
+import { registerJsonBodyParser } from './http/json-body.js';
 import { serializerCompiler } from './http/serializer.js';
 import type { EventStreamOptions } from './http/sse.js';
 import jobsPlugin from './plugins/app/jobs.js';
@@ -77,8 +78,10 @@ export async function buildApp({
     frameworkErrors,
     // Long enough that an over-long id reaches the route's schema and reads 400 like any bad id.
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // A client's x-request-id is kept only in a bounded, log-safe form (else one is made up):
+    // it is written into every log line of the request.
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     logController: new AccessLog(),
     // API Gateway and the ALB sit in front: trust their forwarding headers.
     trustProxy: true,
@@ -88,6 +91,7 @@ export async function buildApp({
   app.setSerializerCompiler(serializerCompiler);
   // JSON only: a text/plain body must be refused with 415, not parsed as a string.
   app.removeContentTypeParser(['text/plain']);
+  registerJsonBodyParser(app);
   // Callback style, not async: this runs on every request and a promise per hook shows up there.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
@@ -117,6 +121,13 @@ export async function buildApp({
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>;
+
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function requestIdOf(request: IncomingMessage): string {
+  const sent = request.headers['x-request-id'];
+  return typeof sent === 'string' && SAFE_REQUEST_ID.test(sent) ? sent : randomUUID();
+}
 
 /**
  * Caps open connections: past the cap Node closes new ones at once, before they cost a parser.

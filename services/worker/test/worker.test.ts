@@ -5,6 +5,9 @@
  */
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig, requireAwsConfig, type JobRecord, type JobService } from '@iscoolgpt/shared';
 import {
@@ -30,6 +33,7 @@ let jobs: JobService;
 let closeApi: () => Promise<void>;
 let store: DynamoJobStore;
 const logs = captureLogs('debug');
+const livenessFile = join(mkdtempSync(join(tmpdir(), 'worker-liveness-')), 'alive');
 
 beforeAll(async () => {
   suite = await createAwsSuite({
@@ -45,6 +49,7 @@ beforeAll(async () => {
     WORKER_CONCURRENCY: '4',
     SHUTDOWN_TIMEOUT_SECONDS: '5',
     ECS_AGENT_URI: ecsAgent.uri,
+    WORKER_LIVENESS_FILE: livenessFile,
   });
   const aws = requireAwsConfig(config, [
     'AWS_REGION',
@@ -109,6 +114,14 @@ async function sendRaw(body: string, queueUrl = suite.resources.queueUrl): Promi
 const completions = () => fake.requests.filter((r) => r.path === '/v1/chat/completions');
 
 describe('the worker', () => {
+  it('keeps touching its liveness file while it polls, which the ECS health check reads', async () => {
+    const first = statSync(livenessFile).mtimeMs;
+    await vi.waitFor(() => expect(statSync(livenessFile).mtimeMs).toBeGreaterThan(first), {
+      timeout: 15_000,
+      interval: 100,
+    });
+  });
+
   it('answers a job, stores the outcome, then deletes the message', async () => {
     fake.otherwise(openaiWire.completion('Entropy measures the number of microstates.'));
 

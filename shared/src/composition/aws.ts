@@ -4,7 +4,8 @@ import { DynamoJobStore } from '../adapters/aws/dynamo-job-store.js';
 import { workerSettings } from '../adapters/aws/resources.js';
 import { SqsJobQueue } from '../adapters/aws/sqs-job-queue.js';
 import { SqsJobSource } from '../adapters/aws/sqs-job-source.js';
-import { TaskProtection } from '../adapters/aws/task-protection.js';
+import { TaskProtection, type TaskProtectionOptions } from '../adapters/aws/task-protection.js';
+import { LivenessFile } from '../adapters/liveness-file.js';
 import {
   availableProviders,
   ConfigError,
@@ -19,6 +20,7 @@ import { JobProcessor } from '../domain/job-processor.js';
 import { JobService } from '../domain/job-service.js';
 import { RedisJobEvents } from '../adapters/redis/redis-job-events.js';
 import { MAX_EVENTS_PER_JOB } from '../domain/events.js';
+import type { JobMessage } from '../domain/job.js';
 import type { Answerer, Logger } from '../domain/ports.js';
 import { buildAnswerer } from './answerer.js';
 import { contextBudget } from './context-budget.js';
@@ -110,6 +112,8 @@ export async function startAwsWorker(
   aws: AwsConfig,
   logger: Logger,
   answerer: Answerer = buildAnswerer(config, logger),
+  /** Tests shorten the bound on continuous scale-in protection; production keeps the defaults. */
+  protectionBounds: Pick<TaskProtectionOptions, 'maxProtectedMs' | 'releaseWindowMs'> = {},
 ): Promise<AwsWorker> {
   const concurrency = config.WORKER_CONCURRENCY;
   // Per slot: a long poll, a heartbeat and a delete may be open at once.
@@ -135,11 +139,18 @@ export async function startAwsWorker(
     leaseSeconds: timings.leaseSeconds,
     contextMaxTokens: config.CONTEXT_MAX_TOKENS,
   });
+  // Either poll loop turning (the dead-letter one keeps polling while the jobs one is paused)
+  // keeps the container health check green.
+  const liveness = config.WORKER_LIVENESS_FILE
+    ? new LivenessFile(config.WORKER_LIVENESS_FILE, logger)
+    : undefined;
+  liveness?.touch();
   const common = {
     sqs: clients.sqs,
     visibilityTimeoutSeconds: timings.visibilityTimeoutSeconds,
     heartbeatSeconds: timings.heartbeatSeconds,
     waitTimeSeconds: timings.receiveWaitTimeSeconds,
+    ...(liveness ? { onPoll: () => liveness.touch() } : {}),
     logger,
   };
   const jobs = new SqsJobSource({
@@ -165,13 +176,20 @@ export async function startAwsWorker(
     concurrency: 1,
     poisonRedeliverySeconds: workerSettings.deadLetterPoisonRedeliverySeconds,
   });
+  const timeoutMs = config.SHUTDOWN_TIMEOUT_SECONDS * 1000;
   // On ECS, scale-in picks only tasks that hold no job; elsewhere there is nothing to protect.
   const protection = config.ECS_AGENT_URI
-    ? new TaskProtection({ agentUri: config.ECS_AGENT_URI, logger })
+    ? new TaskProtection({ agentUri: config.ECS_AGENT_URI, logger, ...protectionBounds })
     : undefined;
-  jobs.start((message) =>
-    protection ? protection.around(() => processor.process(message)) : processor.process(message),
-  );
+  const handleJob = (message: JobMessage) =>
+    protection ? protection.around(() => processor.process(message)) : processor.process(message);
+  // Continuous protection is bounded: the worker pauses its intake, drains, and goes unprotected
+  // for a while, so a deployment or scale-in waiting on this task can go ahead.
+  protection?.bound({
+    pause: () => jobs.stop(timeoutMs),
+    resume: () => jobs.start(handleJob),
+  });
+  jobs.start(handleJob);
   deadLetters.start((message) => processor.deadLetter(message));
   logger.info(
     { concurrency, ...timings, queueUrl: aws.queueUrl, deadLetterQueueUrl: aws.deadLetterQueueUrl },
@@ -180,9 +198,12 @@ export async function startAwsWorker(
   return {
     timings,
     stop: async () => {
-      const timeoutMs = config.SHUTDOWN_TIMEOUT_SECONDS * 1000;
-      await Promise.all([jobs.stop(timeoutMs), deadLetters.stop(timeoutMs)]);
-      await protection?.release();
+      // Protection is dropped once the jobs in hand are done; a yield under way does not resume.
+      await Promise.all([
+        jobs.stop(timeoutMs),
+        deadLetters.stop(timeoutMs),
+        protection?.close(timeoutMs),
+      ]);
       clients.destroy();
       // Last: the jobs in hand published their final events on the way out.
       await events.close();

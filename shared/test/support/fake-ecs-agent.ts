@@ -15,6 +15,8 @@ export class FakeEcsAgent {
   readonly requests: AgentRequest[] = [];
   /** The next request is answered with a failure, as the agent does for an invalid task. */
   failNext = false;
+  /** Called as each request arrives, so a test can note what else was happening at that moment. */
+  onRequest: ((request: AgentRequest) => void) | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -32,7 +34,9 @@ export class FakeEcsAgent {
       req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
       req.on('end', () => {
         const body = JSON.parse(raw) as Record<string, unknown>;
-        agent.requests.push({ method: req.method ?? '', url: req.url ?? '', body });
+        const request = { method: req.method ?? '', url: req.url ?? '', body };
+        agent.requests.push(request);
+        agent.onRequest?.(request);
         res.setHeader('content-type', 'application/json');
         const failure = agent.failNext;
         agent.failNext = false;
@@ -55,6 +59,7 @@ export class FakeEcsAgent {
 
   reset(): void {
     this.requests.length = 0;
+    this.onRequest = undefined;
   }
 
   close(): Promise<void> {

@@ -70,6 +70,22 @@ export class WorkerService extends Construct {
         }),
         // Stop polling, finish in-flight calls, exit before ECS sends SIGKILL at stopTimeout.
         SHUTDOWN_TIMEOUT_SECONDS: String(WORKER_STOP_TIMEOUT_SECONDS - 10),
+        WORKER_LIVENESS_FILE: WORKER_LIVENESS_FILE,
+      },
+      // The worker has no port to probe: its poll loops touch a file at least every long poll
+      // (20 s) or job heartbeat (40 s); a file older than WORKER_LIVENESS_MAX_AGE_SECONDS means the
+      // loops have stalled though the process runs, and ECS replaces the task.
+      healthCheck: {
+        command: [
+          'CMD',
+          'node',
+          '-e',
+          `const fs = require('node:fs'); try { process.exit(Date.now() - fs.statSync('${WORKER_LIVENESS_FILE}').mtimeMs < ${WORKER_LIVENESS_MAX_AGE_SECONDS * 1000} ? 0 : 1) } catch { process.exit(1) }`,
+        ],
+        interval: Duration.seconds(30),
+        timeout: Duration.seconds(5),
+        retries: 3,
+        startPeriod: Duration.seconds(60),
       },
       // Only the providers in the chain: ECS fails a task whose secret has no value yet, so a
       // provider the deployment does not use needs no key written.
@@ -154,6 +170,11 @@ export class WorkerService extends Construct {
     });
   }
 }
+
+/** On the task's writable /tmp volume (the root filesystem is read-only). */
+export const WORKER_LIVENESS_FILE = '/tmp/worker-alive';
+/** Several times the longest gap between touches (a 40 s job heartbeat). */
+export const WORKER_LIVENESS_MAX_AGE_SECONDS = 150;
 
 /** The providers named in LLM_PROVIDERS (validated by config.ts), in chain order. */
 function configuredProviders(llmProviders: string): ProviderName[] {

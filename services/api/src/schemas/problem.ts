@@ -22,7 +22,15 @@ export const validationProblemSchema = problemSchema
         }),
       )
       .optional()
-      .describe('one entry per invalid field; absent when the body is not JSON at all'),
+      .describe(
+        'one entry per invalid field (at most 20; field names cut at 100 characters); absent ' +
+          'when the body is not JSON at all',
+      ),
+    errorCount: z
+      .number()
+      .int()
+      .optional()
+      .describe('how many invalid fields there were, when more than `errors` lists'),
   })
   .meta({ id: 'ValidationProblem' });
 

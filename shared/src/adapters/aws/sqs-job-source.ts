@@ -23,6 +23,11 @@ export interface SqsJobSourceOptions {
   poisonRedeliverySeconds: number;
   /** Runs with each heartbeat while a message is in hand (the worker renews the job's lease). */
   onHeartbeat?: (message: JobMessage) => Promise<void>;
+  /**
+   * Runs each time a slot's loop turns: a receive answered (empty or not) or failed, or a
+   * heartbeat of a job in hand. The worker touches its liveness file here.
+   */
+  onPoll?: () => void;
   logger: Logger;
 }
 
@@ -117,12 +122,14 @@ export class SqsJobSource implements JobSource {
       throw new UnhandledMessageError('not a job message');
     }
     const logger = this.options.logger.child({ jobId: message.jobId });
-    const onHeartbeat = this.options.onHeartbeat;
-    // Beside sqs-consumer's own heartbeat (the message), at the same pace: the job's lease.
+    const { onHeartbeat, onPoll } = this.options;
+    // Beside sqs-consumer's own heartbeat (the message), at the same pace: the job's lease, and
+    // the liveness a long job would otherwise starve (its slot polls nothing meanwhile).
     const heartbeat =
-      onHeartbeat &&
+      (onHeartbeat || onPoll) &&
       setInterval(() => {
-        onHeartbeat(message).catch((error: unknown) =>
+        onPoll?.();
+        onHeartbeat?.(message).catch((error: unknown) =>
           logger.warn({ err: error }, 'job lease renewal failed'),
         );
       }, this.options.heartbeatSeconds * 1000);
@@ -157,9 +164,11 @@ export class SqsJobSource implements JobSource {
       backoffMs = 0;
       consumer.updateOption('pollingWaitTimeMs', 0);
     };
-    consumer.on('empty', recovered);
-    consumer.on('message_received', recovered);
+    const turned = this.options.onPoll ?? (() => {});
+    consumer.on('empty', () => (turned(), recovered()));
+    consumer.on('message_received', () => (turned(), recovered()));
     consumer.on('error', (error, message) => {
+      turned();
       if (message) {
         // A heartbeat, delete or release that failed: the message comes back, and its next
         // delivery finds the job's state in the store.

@@ -11,6 +11,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { problemTypes, titleForStatus, type Problem } from '../../schemas/problem.js';
+import { HttpProblem } from '../../http/json-body.js';
 import { pathOf } from '../../http/path.js';
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
@@ -24,8 +25,15 @@ export default fp(
   async (fastify) => {
     fastify.setErrorHandler((error: FastifyError, request, reply) => {
       const problem = toProblem(error, request);
-      if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
-      else request.log.info({ status: problem.status, type: problem.type }, 'request rejected');
+      if (error instanceof StoreFullError) {
+        // An expected refusal under load: worth a warning, not a stack trace or a page.
+        request.log.warn({ status: problem.status, type: problem.type }, error.message);
+      } else if (problem.status >= 500) {
+        request.log.error({ err: error }, 'request failed');
+      } else {
+        request.log.info({ status: problem.status, type: problem.type }, 'request rejected');
+      }
+      if (error instanceof HttpProblem) reply.headers(error.headers);
       if (problem.status === 503) reply.header('retry-after', '5');
       return sendProblem(reply, problem);
     });
@@ -94,26 +102,37 @@ export function truncate(text: string, limit = ECHO_LIMIT): string {
   return text.length <= limit ? text : `${text.slice(0, limit)}…`;
 }
 
+/** At most this many entries in `errors`: a body with thousands of bad fields gets a short answer. */
+export const MAX_LISTED_ERRORS = 20;
+
 function toProblem(error: FastifyError, request: FastifyRequest): Problem {
+  if (error instanceof HttpProblem) return error.problem;
   if (hasZodFastifySchemaValidationErrors(error)) {
-    const errors = error.validation.flatMap((issue) => {
+    const all = error.validation.flatMap((issue) => {
       const field = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
       const unknown = (issue.params as { keys?: string[] }).keys;
       if (issue.keyword === 'unrecognized_keys' && unknown) {
         return unknown.map((key) => ({
           in: error.validationContext ?? 'body',
-          field: field ? `${field}.${key}` : key,
+          field: truncate(field ? `${field}.${key}` : key),
           message: 'unknown field',
         }));
       }
-      return [{ in: error.validationContext ?? 'body', field, message: issue.message }];
+      return [
+        { in: error.validationContext ?? 'body', field: truncate(field), message: issue.message },
+      ];
     });
+    const errors = all.slice(0, MAX_LISTED_ERRORS);
+    const more = all.length - errors.length;
     return {
       type: problemTypes.validation,
       title: 'Invalid request',
       status: 400,
-      detail: errors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; '),
+      detail:
+        errors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; ') +
+        (more > 0 ? `; and ${more} more` : ''),
       errors,
+      ...(more > 0 && { errorCount: all.length }),
     };
   }
   switch (error.code) {
@@ -122,7 +141,7 @@ function toProblem(error: FastifyError, request: FastifyRequest): Problem {
         type: problemTypes.unsupportedMediaType,
         title: 'Unsupported media type',
         status: 415,
-        detail: `Send the body as application/json (got ${request.headers['content-type'] ?? 'no content type'})`,
+        detail: `Send the body as application/json (got ${truncate(request.headers['content-type'] ?? 'no content type')})`,
       };
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return {

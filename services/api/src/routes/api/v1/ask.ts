@@ -45,7 +45,7 @@ const ask: FastifyPluginAsyncZod<AskOptions> = async (
         ? submitted.job
         : ((await fastify.jobs.waitForOutcome(submitted.job.id, wait.seconds * 1000)) ??
           submitted.job);
-    reply.header('preference-applied', wait.applied);
+    if (wait.applied) reply.header('preference-applied', wait.applied);
     return sendOutcome(reply, job);
   });
 };

@@ -62,7 +62,8 @@ describe('POST /api/v1/ask — answers', () => {
 
     expect(instant.config.SYNC_WAIT_SECONDS).toBe(20);
     expect(response.statusCode).toBe(200);
-    expect(response.headers['preference-applied']).toBe('wait=20');
+    // No preference was sent, so none is said to be applied.
+    expect(response.headers['preference-applied']).toBeUndefined();
   });
 
   it('returns 202 with Location and Retry-After at once for Prefer: respond-async, then the job completes', async () => {
@@ -91,7 +92,7 @@ describe('POST /api/v1/ask — answers', () => {
     const response = await ask(slow.app, { question: 'What is entropy?' });
 
     expect(response.statusCode).toBe(202);
-    expect(response.headers['preference-applied']).toBe('wait=1');
+    expect(response.headers['preference-applied']).toBeUndefined();
     expect(response.json().status).toBe('running');
   });
 
@@ -102,6 +103,16 @@ describe('POST /api/v1/ask — answers', () => {
     expect(response.headers['preference-applied']).toBe('wait=5');
     expect(response.json().status).toBe('completed');
   });
+
+  it.each(['wait=abc', 'wait=-1', 'wait=1e-7', 'handling=strict'])(
+    'says nothing is applied for Prefer: %s, which it does not honour',
+    async (prefer) => {
+      const response = await ask(instant.app, { question: 'Define mass' }, { prefer });
+
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['preference-applied']).toBeUndefined();
+    },
+  );
 
   it('caps Prefer: wait at 25 s so the request stays under API Gateway’s 29 s limit', async () => {
     const response = await ask(
@@ -289,6 +300,20 @@ describe('POST /api/v1/ask — bad input', () => {
       }),
     );
     expect(problem.detail).toMatch(expected.message);
+  });
+
+  it('lists at most 20 invalid fields, with their count, and cuts long names', async () => {
+    const body: Record<string, unknown> = { question: 'q', ['long'.repeat(100)]: 0 };
+    for (let i = 0; i < 4999; i++) body[`k${i}`] = 0;
+    const response = await ask(instant.app, body);
+
+    expect(response.statusCode).toBe(400);
+    const problem = response.json();
+    expect(problem.errors).toHaveLength(20);
+    expect(problem.errorCount).toBe(5000);
+    expect(problem.errors[0].field.length).toBeLessThanOrEqual(101);
+    expect(problem.errors[0].field.startsWith('longlong')).toBe(true);
+    expect(response.body.length).toBeLessThan(8 * 1024);
   });
 
   it('accepts a question of exactly 8000 characters', async () => {
