@@ -110,13 +110,21 @@ describe('ci.yml', () => {
     }
   });
 
-  it('runs the integration tests against LocalStack pinned to the tag the test setup uses', () => {
+  it('runs the integration tests against LocalStack pinned to the tag the test setup uses, and Valkey', () => {
     const services = Object.values(ci.jobs).flatMap((job) => Object.values(job.services ?? {}));
-    expect(services.map((s) => s.image)).toEqual([LOCALSTACK_IMAGE]);
+    // The Valkey a developer runs (localstack.yml) is the one CI tests against.
+    const compose = parse(readFileSync(join(repoRoot, 'localstack.yml'), 'utf8')) as {
+      services: Record<string, { image: string }>;
+    };
+    expect(services.map((s) => s.image)).toEqual([
+      LOCALSTACK_IMAGE,
+      compose.services.valkey?.image,
+    ]);
     const testStep = steps(ci).find((s) => s.run === 'npm test') as Step & {
       env?: Record<string, string>;
     };
     expect(testStep.env?.AWS_ENDPOINT_URL).toBe('http://localhost:4566');
+    expect(testStep.env?.REDIS_URL).toBe('redis://localhost:6379');
   });
 });
 
