@@ -222,6 +222,27 @@ describe('a conversation through api → SQS → worker → DynamoDB', () => {
     }
   });
 
+  it('DELETE of a conversation whose turn is streaming cancels it first: the worker closes the model call', async () => {
+    fake.otherwise({
+      ...openaiWire.completion('a slow answer that streams word by word for quite a long while'),
+      stream: { intervalMs: 300 },
+    });
+    const pending = (await (
+      await ask({ question: 'Slow' }, { prefer: 'respond-async' })
+    ).json()) as Job;
+    for (let i = 0; i < 100 && completions().length === 0; i++) await sleep(50);
+    expect(completions()).toHaveLength(1);
+
+    const deleted = await fetch(`${apiUrl}/api/v1/conversations/${pending.conversationId}`, {
+      method: 'DELETE',
+    });
+
+    expect(deleted.status).toBe(204);
+    for (let i = 0; i < 100 && completions()[0]?.abortedAt === undefined; i++) await sleep(50);
+    expect(completions()[0]?.abortedAt).toBeDefined();
+    expect((await get(`/jobs/${pending.id}`)).status).toBe(404);
+  });
+
   it('takes feedback on a completed job, and refuses it with 409 on a pending one', async () => {
     fake.otherwise(openaiWire.completion('An answer.'));
     const job = await answered({ question: 'Rate this' });

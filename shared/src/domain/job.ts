@@ -76,6 +76,8 @@ export const askRequestSchema = z.strictObject({
     .describe("a model name the provider knows; default: the provider's"),
   conversationId: z
     .uuid('must be a conversation id (UUID)')
+    // UUIDs are case-insensitive (RFC 9562); ids are stored lowercase.
+    .transform((id) => id.toLowerCase())
     .optional()
     .describe('continue this conversation; without it, the ask starts a new one'),
   mode: z

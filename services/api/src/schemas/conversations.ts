@@ -1,13 +1,14 @@
 import { conversationSchema } from '@iscoolgpt/shared';
 import { z } from 'zod';
 import { jobResponseSchema } from './ask.js';
+import { idParams } from './params.js';
 import { problemSchema, validationProblemSchema } from './problem.js';
 
 export const conversationResponseSchema = conversationSchema
   .extend({ turns: z.array(jobResponseSchema).describe('its turns (jobs), in order') })
   .meta({ id: 'Conversation' });
 
-const params = z.object({ id: z.uuid('must be a conversation id (UUID)') });
+const params = idParams('conversation');
 
 export const getConversationSchema = {
   summary: 'Read a conversation',

@@ -1,6 +1,6 @@
 import { feedbackRequestSchema } from '@iscoolgpt/shared';
-import { z } from 'zod';
 import { jobResponseSchema } from './ask.js';
+import { idParams } from './params.js';
 import { jobNotCompletedProblemSchema, problemSchema, validationProblemSchema } from './problem.js';
 
 export const putFeedbackSchema = {
@@ -9,7 +9,7 @@ export const putFeedbackSchema = {
     'Up or down, with an optional comment (at most 2000 characters), for a completed job only ' +
     '(409 otherwise). Putting again replaces the earlier feedback. Answers with the job.',
   tags: ['jobs'],
-  params: z.object({ id: z.uuid('must be a job id (UUID)') }),
+  params: idParams('job'),
   body: feedbackRequestSchema,
   response: {
     200: jobResponseSchema,

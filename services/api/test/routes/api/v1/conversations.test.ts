@@ -121,6 +121,42 @@ describe('a conversation of three turns', () => {
   });
 });
 
+describe('cancelled turns', () => {
+  it('are not sent to the model, and the next turn is accepted once one is cancelled', async () => {
+    const { app } = await appWith();
+    fake.reply(
+      openaiWire.completion('Atoms are made of protons, neutrons and electrons.'),
+      { ...openaiWire.completion('never finished'), delayMs: 2000 },
+      openaiWire.completion('Electrons are negative.'),
+    );
+    const first = await answered(app, { question: 'What is an atom?' });
+    const slow = (
+      await ask(
+        app,
+        { question: 'Cancelled turn', conversationId: first.conversationId },
+        { prefer: 'respond-async' },
+      )
+    ).json<Job>();
+    const cancelled = await app.inject({ method: 'POST', url: `/api/v1/jobs/${slow.id}/cancel` });
+    expect(cancelled.json()).toMatchObject({ status: 'cancelled' });
+
+    await answered(app, {
+      question: 'What charge do electrons have?',
+      conversationId: first.conversationId,
+    });
+
+    expect(
+      messagesOf(completions().length - 1)
+        .map((m) => m.content)
+        .slice(1),
+    ).toEqual([
+      'What is an atom?',
+      'Atoms are made of protons, neutrons and electrons.',
+      'What charge do electrons have?',
+    ]);
+  });
+});
+
 describe('settings of a conversation', () => {
   it('a turn inherits subject, level, language and mode unless the ask sets them; what it sets sticks', async () => {
     const { app } = await appWith();
@@ -317,6 +353,21 @@ describe('GET /api/v1/conversations/{id}', () => {
     expect((await app.inject({ method: 'GET', url: '/api/v1/conversations/42' })).statusCode).toBe(
       400,
     );
+  });
+});
+
+describe('conversation ids in either case', () => {
+  it('reads and continues a conversation named by its id in upper case (UUIDs are case-insensitive)', async () => {
+    const { app } = await appWith();
+    fake.otherwise(openaiWire.completion('An answer.'));
+    const first = await answered(app, { question: 'One' });
+    const upper = first.conversationId.toUpperCase();
+
+    const read = await app.inject({ method: 'GET', url: `/api/v1/conversations/${upper}` });
+    const next = await answered(app, { question: 'Two', conversationId: upper });
+
+    expect(read.statusCode).toBe(200);
+    expect(next).toMatchObject({ conversationId: first.conversationId, turn: 2 });
   });
 });
 
