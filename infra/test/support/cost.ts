@@ -1,0 +1,164 @@
+/**
+ * Monthly list-price cost of what a synthesized environment keeps running while idle, item by
+ * item, read from its templates. infra/README.md's cost tables are checked against it
+ * (infra/test/cost.test.ts), so a resource added, removed or resized shows up in the table.
+ *
+ * Prices: us-east-1, on-demand list prices in USD (AWS pricing pages for Fargate, VPC (NAT
+ * gateway, public IPv4), PrivateLink, Elastic Load Balancing, Secrets Manager and CloudWatch).
+ * A month is 730 hours. Fargate Spot has no list price (it moves with spare capacity; AWS quotes
+ * "up to 70 % off"): it is taken as 30 % of the on-demand price.
+ */
+import type { Template } from 'aws-cdk-lib/assertions';
+import type { Synthesized } from './synth.js';
+import { onlyResource, serviceOf } from './synth.js';
+import { Match } from 'aws-cdk-lib/assertions';
+
+export const HOURS_PER_MONTH = 730;
+export const PRICES = {
+  fargate: {
+    X86_64: { vcpuHour: 0.04048, gbHour: 0.004445 },
+    ARM64: { vcpuHour: 0.03238, gbHour: 0.00356 },
+  },
+  fargateSpotFraction: 0.3,
+  natGatewayHour: 0.045,
+  publicIpv4Hour: 0.005,
+  interfaceEndpointAzHour: 0.01,
+  albHour: 0.0225,
+  secretMonth: 0.4,
+  alarmMetricMonth: 0.1,
+  dashboardMonth: 3,
+  customMetricMonth: 0.3,
+} as const;
+/**
+ * Container Insights (standard) bills its metrics as custom metrics. Its ECS metrics come per
+ * cluster, per service and per task-definition family; the counts are an estimate of what one
+ * cluster and each service (with its family) publish, not a published figure.
+ */
+export const CONTAINER_INSIGHTS_METRICS = { perCluster: 10, perService: 25 } as const;
+
+export interface CostItem {
+  readonly item: string;
+  readonly quantity: string;
+  readonly monthly: number;
+}
+
+const cents = (usd: number) => Math.round(usd * 100 + 1e-9) / 100;
+
+function taskCost(template: Template, container: 'api' | 'worker') {
+  const { resource } = onlyResource(template, 'AWS::ECS::TaskDefinition', {
+    Properties: { ContainerDefinitions: [Match.objectLike({ Name: container })] },
+  });
+  const vcpu = Number(resource.Properties.Cpu) / 1024;
+  const gb = Number(resource.Properties.Memory) / 1024;
+  const arch = (resource.Properties.RuntimePlatform as { CpuArchitecture: 'X86_64' | 'ARM64' })
+    .CpuArchitecture;
+  const price = PRICES.fargate[arch];
+  const serviceId = serviceOf(template, container).id;
+  const target = onlyResource(template, 'AWS::ApplicationAutoScaling::ScalableTarget', {
+    Properties: {
+      ResourceId: { 'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [serviceId, 'Name'] }])] },
+    },
+  });
+  return {
+    arch,
+    size: `${vcpu} vCPU, ${gb} GB`,
+    tasks: target.resource.Properties.MinCapacity as number,
+    perTaskMonth: (vcpu * price.vcpuHour + gb * price.gbHour) * HOURS_PER_MONTH,
+  };
+}
+
+/** The idle monthly cost of `app`, item by item, in the README's order. */
+export function idleCost(app: Synthesized): CostItem[] {
+  const t = app.template;
+  const count = (type: string) => Object.keys(t.findResources(type)).length;
+
+  const api = taskCost(t, 'api');
+  const worker = taskCost(t, 'worker');
+  const strategy = serviceOf(t, 'worker').resource.Properties.CapacityProviderStrategy as
+    { CapacityProvider: string; Base?: number }[] | undefined;
+  const onDemandBase = strategy?.find((s) => s.CapacityProvider === 'FARGATE')?.Base ?? Infinity;
+  const workerOnDemand = Math.min(worker.tasks, onDemandBase);
+  const workerSpot = worker.tasks - workerOnDemand;
+
+  const endpointAzs = Object.values(
+    t.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } }),
+  ).reduce((sum, e) => sum + (e.Properties.SubnetIds as unknown[]).length, 0);
+  const alarmMetrics = Object.values(t.findResources('AWS::CloudWatch::Alarm')).reduce(
+    (sum, alarm) => {
+      const metrics = alarm.Properties.Metrics as { MetricStat?: unknown }[] | undefined;
+      return sum + (metrics ? metrics.filter((m) => m.MetricStat).length : 1);
+    },
+    0,
+  );
+  const insights = JSON.stringify(
+    onlyResource(t, 'AWS::ECS::Cluster').resource.Properties.ClusterSettings,
+  ).includes('"enabled"');
+  const insightsMetrics = insights
+    ? CONTAINER_INSIGHTS_METRICS.perCluster +
+      CONTAINER_INSIGHTS_METRICS.perService * count('AWS::ECS::Service')
+    : 0;
+  const secrets = Object.keys(app.baseTemplate.findResources('AWS::SecretsManager::Secret')).length;
+
+  const items: CostItem[] = [
+    {
+      item: `api tasks (Fargate ${api.arch}, on demand)`,
+      quantity: `${api.tasks} × ${api.size}`,
+      monthly: api.tasks * api.perTaskMonth,
+    },
+    {
+      item: `worker tasks, on-demand base (Fargate ${worker.arch})`,
+      quantity: `${workerOnDemand} × ${worker.size}`,
+      monthly: workerOnDemand * worker.perTaskMonth,
+    },
+    {
+      item: `worker tasks above the base (Fargate Spot ${worker.arch})`,
+      quantity: `${workerSpot} × ${worker.size}`,
+      monthly: workerSpot * worker.perTaskMonth * PRICES.fargateSpotFraction,
+    },
+    {
+      item: 'NAT gateways',
+      quantity: String(count('AWS::EC2::NatGateway')),
+      monthly: count('AWS::EC2::NatGateway') * PRICES.natGatewayHour * HOURS_PER_MONTH,
+    },
+    {
+      item: 'public IPv4 addresses (NAT)',
+      quantity: String(count('AWS::EC2::EIP')),
+      monthly: count('AWS::EC2::EIP') * PRICES.publicIpv4Hour * HOURS_PER_MONTH,
+    },
+    {
+      item: 'interface endpoints (per AZ)',
+      quantity: String(endpointAzs),
+      monthly: endpointAzs * PRICES.interfaceEndpointAzHour * HOURS_PER_MONTH,
+    },
+    {
+      item: 'Application Load Balancer',
+      quantity: String(count('AWS::ElasticLoadBalancingV2::LoadBalancer')),
+      monthly:
+        count('AWS::ElasticLoadBalancingV2::LoadBalancer') * PRICES.albHour * HOURS_PER_MONTH,
+    },
+    {
+      item: 'Container Insights metrics (estimate)',
+      quantity: String(insightsMetrics),
+      monthly: insightsMetrics * PRICES.customMetricMonth,
+    },
+    {
+      item: 'CloudWatch alarm metrics',
+      quantity: String(alarmMetrics),
+      monthly: alarmMetrics * PRICES.alarmMetricMonth,
+    },
+    {
+      item: 'CloudWatch dashboard',
+      quantity: String(count('AWS::CloudWatch::Dashboard')),
+      monthly: count('AWS::CloudWatch::Dashboard') * PRICES.dashboardMonth,
+    },
+    {
+      item: 'Secrets Manager secrets',
+      quantity: String(secrets),
+      monthly: secrets * PRICES.secretMonth,
+    },
+  ];
+  return items.map((i) => ({ ...i, monthly: cents(i.monthly) }));
+}
+
+export const total = (items: readonly CostItem[]) =>
+  cents(items.reduce((sum, i) => sum + i.monthly, 0));
