@@ -96,7 +96,7 @@ describe('ci.yml', () => {
     );
   });
 
-  it('installs, typechecks, lints, tests, synthesizes with cdk-nag, and lints the workflows', () => {
+  it('installs, typechecks, lints, tests, synthesizes with cdk-nag, lints the templates and the workflows', () => {
     const commands = runs(ci).join('\n');
     for (const command of [
       'npm ci',
@@ -104,6 +104,7 @@ describe('ci.yml', () => {
       'npm run lint',
       'npm test',
       'npm run synth',
+      'scripts/cfn-lint.sh',
       'scripts/actionlint.sh',
     ]) {
       expect(commands).toContain(command);
