@@ -1,7 +1,7 @@
 import { feedbackRequestSchema } from '@iscoolgpt/shared';
 import { jobResponseSchema } from './ask.js';
-import { idParams } from './params.js';
 import { jobNotCompletedProblemSchema, problemSchema, validationProblemSchema } from './problem.js';
+import { idParams } from './params.js';
 
 export const putFeedbackSchema = {
   summary: "Rate a job's answer",

@@ -591,3 +591,18 @@ describe('OpenAPI', () => {
     expect(document.components.schemas.Conversation.properties.turns.type).toBe('array');
   });
 });
+
+describe('conversation ids in either case (UUIDs are case-insensitive)', () => {
+  it('reads a conversation by its id in uppercase, and continues it from an uppercase id', async () => {
+    const app = apps.offline.app;
+    const first = await answered(app, { question: 'Case one' });
+    const upper = first.conversationId.toUpperCase();
+
+    const read = await app.inject({ method: 'GET', url: `/api/v1/conversations/${upper}` });
+    expect(read.statusCode).toBe(200);
+    expect(read.json().id).toBe(first.conversationId);
+
+    const next = await answered(app, { question: 'Case two', conversationId: upper });
+    expect(next.conversationId).toBe(first.conversationId);
+  });
+});
