@@ -4,11 +4,14 @@ import { AccountStack } from './account-stack.js';
 import { BaseStack } from './base-stack.js';
 import { readConfig, type InfraConfig } from './config.js';
 import { IsCoolGptStack } from './iscoolgpt-stack.js';
+import { WebAclStack } from './web-acl-stack.js';
 
 export interface IsCoolGptApp {
   readonly app: App;
   readonly config: InfraConfig;
   readonly account: AccountStack;
+  /** Deployed by hand, opt-in: see infra/README.md, "Per-IP rate limiting". */
+  readonly webAcl: WebAclStack;
   readonly base: BaseStack;
   readonly service: IsCoolGptStack;
 }
@@ -57,8 +60,13 @@ export function createApp(
     providerSecrets: base.providerKeys.secrets,
   });
 
+  const webAcl = new WebAclStack(app, `${prefix}-WebAcl`, {
+    envName: config.envName,
+    description: 'IsCoolGPT study page web ACL (us-east-1, for CloudFront), opt-in',
+  });
+
   Tags.of(app).add('project', 'iscoolgpt');
   Tags.of(app).add('environment', config.envName);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, config, account, base, service };
+  return { app, config, account, base, service, webAcl };
 }

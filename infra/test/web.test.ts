@@ -1,4 +1,4 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   InfraConfigError,
@@ -6,6 +6,7 @@ import {
   readConfig,
   SSE_HEARTBEAT_SECONDS,
 } from '../lib/config.js';
+import { API_REQUESTS_PER_IP_PER_5_MIN } from '../lib/web-acl-stack.js';
 import { onlyResource, synthesize, type Synthesized } from './support/synth.js';
 
 /** AWS managed CloudFront policies, by their fixed ids. */
@@ -237,6 +238,30 @@ describe('web ACL (per-IP rate limiting)', () => {
   it('attaches the CLOUDFRONT web ACL given with -c webAclArn', () => {
     const withAcl = synthesize({ webAclArn: WEB_ACL_ARN });
     expect(distribution(withAcl.template).WebACLId).toBe(WEB_ACL_ARN);
+  });
+
+  it('offers the web ACL as its own stack in us-east-1, where CloudFront requires it', () => {
+    expect(app.webAcl.region).toBe('us-east-1');
+    Template.fromStack(app.webAcl).hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'CLOUDFRONT',
+      DefaultAction: { Allow: {} },
+    });
+  });
+
+  it('blocks one IP sending more than its share to /api/* (page files do not count)', () => {
+    const { resource } = onlyResource(Template.fromStack(app.webAcl), 'AWS::WAFv2::WebACL');
+    const [rule] = resource.Properties.Rules as {
+      Action: unknown;
+      Statement: { RateBasedStatement: Record<string, unknown> };
+    }[];
+    expect(rule!.Action).toEqual({ Block: {} });
+    expect(rule!.Statement.RateBasedStatement).toMatchObject({
+      AggregateKeyType: 'IP',
+      Limit: API_REQUESTS_PER_IP_PER_5_MIN,
+      ScopeDownStatement: {
+        ByteMatchStatement: { PositionalConstraint: 'STARTS_WITH', SearchString: '/api/' },
+      },
+    });
   });
 
   it('refuses a web ACL outside us-east-1, where CloudFront cannot use it', () => {
