@@ -40,6 +40,14 @@ export interface InfraConfig {
     readonly throttleBurstLimit: number;
     readonly quotaPerDay: number;
   };
+  /** The study page on CloudFront: the usage plan of its shared key, and an optional web ACL. */
+  readonly web: {
+    readonly throttleRateLimit: number;
+    readonly throttleBurstLimit: number;
+    readonly quotaPerDay: number;
+    /** ARN of a CLOUDFRONT-scope WAF web ACL (created in us-east-1) to attach. */
+    readonly webAclArn: string | undefined;
+  };
   readonly logRetention: RetentionDays;
   /** Optional e-mail address subscribed to the alarm topic. */
   readonly alarmEmail: string | undefined;
@@ -84,6 +92,9 @@ export const WORKER_STOP_TIMEOUT_SECONDS = 120;
 /** Longer than the longest api request (25 s wait) plus a margin to close keep-alive sockets. */
 export const API_STOP_TIMEOUT_SECONDS = 30;
 export const API_CONTAINER_PORT = 8000;
+
+/** A CloudFront web ACL is global: its ARN names us-east-1 and the `global` scope. */
+const WEB_ACL_ARN = /^(arn:aws[\w-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+)?$/;
 
 export class InfraConfigError extends Error {
   constructor(message: string) {
@@ -286,6 +297,12 @@ export function readConfig(
       throttleRateLimit: int('throttleRateLimit', 20, 1, 10_000),
       throttleBurstLimit: int('throttleBurstLimit', 40, 1, 5_000),
       quotaPerDay: int('quotaPerDay', 10_000, 1, 10_000_000),
+    },
+    web: {
+      throttleRateLimit: int('webThrottleRateLimit', 10, 1, 10_000),
+      throttleBurstLimit: int('webThrottleBurstLimit', 20, 1, 5_000),
+      quotaPerDay: int('webQuotaPerDay', 5_000, 1, 10_000_000),
+      webAclArn: str('webAclArn', '', WEB_ACL_ARN) || undefined,
     },
     logRetention: retentionDays as RetentionDays,
     alarmEmail: alarmEmail === '' ? undefined : alarmEmail,

@@ -17,6 +17,7 @@ import { ApiService } from './constructs/services/api-service.js';
 import { ServicesCluster } from './constructs/services/cluster.js';
 import type { ProviderName } from './constructs/secrets/provider-keys-secret.js';
 import { WorkerService } from './constructs/services/worker-service.js';
+import { StudyPage } from './constructs/web/study-page.js';
 
 export interface IsCoolGptStackProps extends StackProps {
   readonly config: InfraConfig;
@@ -36,6 +37,7 @@ export class IsCoolGptStack extends Stack {
   readonly apiService: ApiService;
   readonly workerService: WorkerService;
   readonly gateway: RestApiGateway;
+  readonly studyPage: StudyPage;
   readonly executionLogs: ApiGatewayExecutionLogs;
   readonly alarms: ServiceAlarms;
   readonly dashboard: ServiceDashboard;
@@ -98,6 +100,16 @@ export class IsCoolGptStack extends Stack {
       loadBalancer: this.loadBalancer.loadBalancer,
       ...config.edge,
       logRetention: config.logRetention,
+    });
+    this.studyPage = new StudyPage(this, 'Web', {
+      envName: config.envName,
+      api: this.gateway.api,
+      throttle: {
+        rateLimit: config.web.throttleRateLimit,
+        burstLimit: config.web.throttleBurstLimit,
+      },
+      quotaPerDay: config.web.quotaPerDay,
+      webAclArn: config.web.webAclArn,
     });
     // The account's API Gateway logging role is IsCoolGpt-Account's; the execution logs are ours.
     this.executionLogs = new ApiGatewayExecutionLogs(this, 'ExecutionLogs', {

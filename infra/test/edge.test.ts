@@ -208,8 +208,13 @@ describe('API Gateway REST API', () => {
   });
 
   it('issues a first API key already attached to the usage plan', () => {
-    const keyId = onlyResource(app.template, 'AWS::ApiGateway::ApiKey').id;
-    const planId = onlyResource(app.template, 'AWS::ApiGateway::UsagePlan').id;
+    // (The study page's key has a usage plan of its own: test/web.test.ts.)
+    const keyId = onlyResource(app.template, 'AWS::ApiGateway::ApiKey', {
+      Properties: { Name: `iscoolgpt-${app.config.envName}-default` },
+    }).id;
+    const planId = onlyResource(app.template, 'AWS::ApiGateway::UsagePlan', {
+      Properties: { UsagePlanName: `iscoolgpt-${app.config.envName}` },
+    }).id;
     app.template.hasResourceProperties('AWS::ApiGateway::UsagePlanKey', {
       KeyId: { Ref: keyId },
       KeyType: 'API_KEY',

@@ -212,6 +212,30 @@ describe('deploy.yml', () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 
+  it('builds the study page, uploads it and invalidates CloudFront once the smoke test passed', () => {
+    const commands = runs(deploy);
+    const order = [
+      commands.findIndex((r) => r.includes('scripts/smoke-test.ts')),
+      commands.findIndex((r) => r.includes('npm run build -w web')),
+      commands.findIndex((r) => /aws s3 sync web\/dist/.test(r)),
+      commands.findIndex((r) => r.includes('aws cloudfront create-invalidation')),
+    ];
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    const web = JSON.parse(readFileSync(join(repoRoot, 'web', 'package.json'), 'utf8'));
+    expect(web.scripts.build).toBeDefined();
+  });
+
+  it('uploads hashed assets as immutable and the rest (index.html) as revalidated, assets first', () => {
+    const upload = runs(deploy).find((r) => r.includes('aws s3 sync'))!;
+    const syncs = upload.split('\n').filter((line) => line.includes('aws s3 sync'));
+    expect(syncs).toHaveLength(2);
+    expect(upload).toMatch(
+      /sync web\/dist\/assets [^\n]*\n?\s*--cache-control 'public, max-age=31536000, immutable'/,
+    );
+    expect(syncs[1]).toMatch(/--exclude 'assets\/\*'.*--cache-control 'no-cache'/);
+  });
+
   describe('names it shares with the CDK app', () => {
     const env = TEST_CONTEXT.env;
     const deployText = text('deploy.yml');
@@ -264,6 +288,17 @@ describe('deploy.yml', () => {
         ClusterName: cluster!.replace('${DEPLOY_ENV}', env),
       });
       app.template.resourceCountIs('AWS::ECS::Service', 2);
+    });
+
+    it('finds the study page bucket and distribution among the service stack outputs', () => {
+      const outputs = Object.keys(app.template.toJSON().Outputs as object);
+      for (const name of ['WebBucketName', 'WebDistributionId', 'WebUrl']) {
+        expect(deployText).toContain(`test("${name}")`);
+        expect(
+          outputs.filter((key) => new RegExp(name).test(key)),
+          name,
+        ).toHaveLength(1);
+      }
     });
 
     it('finds the gateway URL and API key id among the service stack outputs', () => {

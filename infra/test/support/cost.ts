@@ -4,7 +4,8 @@
  * (infra/test/cost.test.ts), so a resource added, removed or resized shows up in the table.
  *
  * Prices: us-east-1, on-demand list prices in USD (AWS pricing pages for Fargate, VPC (NAT
- * gateway, public IPv4), PrivateLink, Elastic Load Balancing, Secrets Manager and CloudWatch).
+ * gateway, public IPv4), PrivateLink, Elastic Load Balancing, ElastiCache, Secrets Manager and
+ * CloudWatch).
  * A month is 730 hours. Fargate Spot has no list price (it moves with spare capacity; AWS quotes
  * "up to 70 % off"): it is taken as 30 % of the on-demand price.
  */
@@ -24,6 +25,9 @@ export const PRICES = {
   publicIpv4Hour: 0.005,
   interfaceEndpointAzHour: 0.01,
   albHour: 0.0225,
+  /** ElastiCache Serverless for Valkey bills at least 100 MB stored, idle or not. */
+  valkeyServerlessGbHour: 0.084,
+  valkeyServerlessMinimumGb: 0.1,
   secretMonth: 0.4,
   alarmMetricMonth: 0.1,
   dashboardMonth: 3,
@@ -97,7 +101,11 @@ export function idleCost(app: Synthesized): CostItem[] {
     ? CONTAINER_INSIGHTS_METRICS.perCluster +
       CONTAINER_INSIGHTS_METRICS.perService * count('AWS::ECS::Service')
     : 0;
-  const secrets = Object.keys(app.baseTemplate.findResources('AWS::SecretsManager::Secret')).length;
+  // Provider keys (base stack) and the study page's API key value (service stack).
+  const secrets =
+    Object.keys(app.baseTemplate.findResources('AWS::SecretsManager::Secret')).length +
+    count('AWS::SecretsManager::Secret');
+  const caches = count('AWS::ElastiCache::ServerlessCache');
 
   const items: CostItem[] = [
     {
@@ -135,6 +143,12 @@ export function idleCost(app: Synthesized): CostItem[] {
       quantity: String(count('AWS::ElasticLoadBalancingV2::LoadBalancer')),
       monthly:
         count('AWS::ElasticLoadBalancingV2::LoadBalancer') * PRICES.albHour * HOURS_PER_MONTH,
+    },
+    {
+      item: 'ElastiCache Serverless Valkey (100 MB minimum)',
+      quantity: String(caches),
+      monthly:
+        caches * PRICES.valkeyServerlessMinimumGb * PRICES.valkeyServerlessGbHour * HOURS_PER_MONTH,
     },
     {
       item: 'Container Insights metrics (estimate)',
