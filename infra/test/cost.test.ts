@@ -5,7 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { idleCost, total, type CostItem } from './support/cost.js';
+import { Template } from 'aws-cdk-lib/assertions';
+import {
+  idleCost,
+  NO_IDLE_CHARGE_PREFIXES,
+  PRICED_TYPES,
+  total,
+  type CostItem,
+} from './support/cost.js';
 import { synthesize, type Synthesized } from './support/synth.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
@@ -70,6 +77,22 @@ describe.each(Object.entries(profiles))(
       expect(readmeTable(profile).rows.map((r) => r.monthly)).toEqual(
         idleCost(app).map((i) => i.monthly),
       );
+    });
+
+    it('leaves out no resource type that costs money while idle', () => {
+      const types = new Set(
+        [app.template, app.baseTemplate, Template.fromStack(app.account)].flatMap((template) =>
+          Object.values(template.toJSON().Resources as Record<string, { Type: string }>).map(
+            (r) => r.Type,
+          ),
+        ),
+      );
+      const unclassified = [...types].filter(
+        (type) =>
+          !PRICED_TYPES.includes(type) &&
+          !NO_IDLE_CHARGE_PREFIXES.some((prefix) => type.startsWith(prefix)),
+      );
+      expect(unclassified).toEqual([]);
     });
 
     it('adds up to its total', () => {

@@ -35,9 +35,10 @@ beforeAll(async () => {
     WORKER_CONCURRENCY: '4',
   });
   running.push(api, worker);
+  // Two processes compiling TypeScript at start-up on a busy 2-core machine: give them time.
   await Promise.all([
-    api.waitForLog((line) => line.msg === 'api service started'),
-    worker.waitForLog((line) => line.msg === 'worker started'),
+    api.waitForLog((line) => line.msg === 'api service started', 90_000),
+    worker.waitForLog((line) => line.msg === 'worker started', 90_000),
   ]);
 });
 

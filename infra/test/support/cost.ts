@@ -34,6 +34,50 @@ export const PRICES = {
   customMetricMonth: 0.3,
 } as const;
 /**
+ * Every resource type the stacks may hold, by whether it costs anything while idle. A type in
+ * neither list fails infra/test/cost.test.ts: whoever adds it says whether the table must price it.
+ */
+export const PRICED_TYPES = [
+  'AWS::ECS::Service',
+  'AWS::ECS::Cluster',
+  'AWS::EC2::NatGateway',
+  'AWS::EC2::EIP',
+  'AWS::EC2::VPCEndpoint',
+  'AWS::ElasticLoadBalancingV2::LoadBalancer',
+  'AWS::ElastiCache::ServerlessCache',
+  'AWS::CloudWatch::Alarm',
+  'AWS::CloudWatch::Dashboard',
+  'AWS::SecretsManager::Secret',
+];
+/** Free, or billed only per use (requests, bytes, storage written): nothing while idle. */
+export const NO_IDLE_CHARGE_PREFIXES = [
+  'AWS::ApiGateway::',
+  'AWS::ApiGatewayV2::VpcLink',
+  'AWS::ApplicationAutoScaling::',
+  'AWS::CDK::Metadata',
+  'AWS::CloudFront::',
+  'AWS::DynamoDB::Table',
+  'AWS::EC2::FlowLog',
+  'AWS::EC2::InternetGateway',
+  'AWS::EC2::Route',
+  'AWS::EC2::SecurityGroup',
+  'AWS::EC2::Subnet',
+  'AWS::EC2::VPC',
+  'AWS::ECS::ClusterCapacityProviderAssociations',
+  'AWS::ECS::TaskDefinition',
+  'AWS::ECR::Repository',
+  'AWS::ElasticLoadBalancingV2::Listener',
+  'AWS::ElasticLoadBalancingV2::TargetGroup',
+  'AWS::IAM::',
+  'AWS::Lambda::Function',
+  'AWS::Logs::LogGroup',
+  'AWS::S3::',
+  'AWS::SNS::',
+  'AWS::SQS::',
+  'Custom::',
+];
+
+/**
  * Container Insights (standard) bills its metrics as custom metrics. Its ECS metrics come per
  * cluster, per service and per task-definition family; the counts are an estimate of what one
  * cluster and each service (with its family) publish, not a published figure.

@@ -7,6 +7,9 @@ import type { JobEvents, JobStore, Logger, SettleOptions } from './ports.js';
  * so a failed publish is logged at warn and the job goes on; readers fall back to the store.
  */
 export class EventPublisher {
+  /** Jobs whose failed publishes were logged at warn: one line a job, not one a delta. */
+  private readonly warned = new Set<string>();
+
   constructor(
     readonly channel: JobEvents,
     private readonly logger: Logger,
@@ -16,7 +19,17 @@ export class EventPublisher {
     try {
       return await this.channel.publish(jobId, event);
     } catch (error) {
-      this.logger.warn({ jobId, event: event.type, err: error }, 'job event not published');
+      const first = !this.warned.has(jobId);
+      if (first) {
+        if (this.warned.size >= 1000) this.warned.clear();
+        this.warned.add(jobId);
+      }
+      // A down channel fails every delta of every job (about 20 a second each).
+      (first ? this.logger.warn : this.logger.debug).call(
+        this.logger,
+        { jobId, event: event.type, err: error },
+        'job event not published',
+      );
       return undefined;
     }
   }

@@ -356,21 +356,6 @@ describe('GET /api/v1/conversations/{id}', () => {
   });
 });
 
-describe('conversation ids in either case', () => {
-  it('reads and continues a conversation named by its id in upper case (UUIDs are case-insensitive)', async () => {
-    const { app } = await appWith();
-    fake.otherwise(openaiWire.completion('An answer.'));
-    const first = await answered(app, { question: 'One' });
-    const upper = first.conversationId.toUpperCase();
-
-    const read = await app.inject({ method: 'GET', url: `/api/v1/conversations/${upper}` });
-    const next = await answered(app, { question: 'Two', conversationId: upper });
-
-    expect(read.statusCode).toBe(200);
-    expect(next).toMatchObject({ conversationId: first.conversationId, turn: 2 });
-  });
-});
-
 describe('DELETE /api/v1/conversations/{id}', () => {
   it('erases the conversation and every job of it: their reads and event streams answer 404', async () => {
     const { app } = await appWith();
