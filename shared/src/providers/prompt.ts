@@ -89,9 +89,31 @@ export function countChatTokens(messages: readonly ChatMessage[]): number {
   return encodeChat(messages as ChatMessage[], 'gpt-4o').length;
 }
 
+/**
+ * Token counts of system prompts seen before: there are only so many (mode × level × language ×
+ * subject in use), and the prompt is most of what every ask would otherwise tokenize again.
+ */
+const systemPromptTokens = new Map<string, number>();
+const SYSTEM_PROMPT_CACHE_SIZE = 512;
+
 /** The tokens of the smallest prompt a request can be sent with: system prompt and question. */
 export function minimalPromptTokens(request: AnswerRequest): number {
-  return countChatTokens(chatMessages({ ...request, history: [] }));
+  const [system, question] = chatMessages({ ...request, history: [] }) as [
+    ChatMessage,
+    ChatMessage,
+  ];
+  let systemTokens = systemPromptTokens.get(system.content);
+  if (systemTokens === undefined) {
+    systemTokens = messageTokens(system);
+    if (systemPromptTokens.size >= SYSTEM_PROMPT_CACHE_SIZE) systemPromptTokens.clear();
+    systemPromptTokens.set(system.content, systemTokens);
+  }
+  // The chat encoding is additive per message, plus one reply primer counted once (EMPTY).
+  return EMPTY_CHAT_TOKENS + systemTokens + messageTokens(question);
+}
+
+function messageTokens(message: ChatMessage): number {
+  return countChatTokens([message]) - EMPTY_CHAT_TOKENS;
 }
 
 /**
@@ -106,7 +128,10 @@ export function fittingHistory(request: AnswerRequest): readonly HistoryTurn[] {
   let used = minimalPromptTokens(request);
   let first = history.length;
   while (first > 0) {
-    const cost = countChatTokens(turnMessages([history[first - 1]!])) - EMPTY_CHAT_TOKENS;
+    const cost = turnMessages([history[first - 1]!]).reduce(
+      (sum, message) => sum + messageTokens(message),
+      0,
+    );
     if (used + cost > budget) break;
     used += cost;
     first -= 1;
