@@ -35,6 +35,8 @@ export type ProcessOutcome =
 
 /** The abort reason of a provider call stopped because its job was cancelled. */
 const CANCELLED = Symbol('job cancelled');
+/** The reason the cancel watch of a finished call is stopped with (spares a DOMException). */
+const CALL_ENDED = Symbol('call ended');
 
 /**
  * The worker side of a job's life. Safe under at-least-once delivery: the conditional claim lets
@@ -109,7 +111,7 @@ export class JobProcessor {
         },
       );
     } finally {
-      watching.abort();
+      watching.abort(CALL_ENDED);
     }
     if (cancel.signal.aborted) {
       // The API settled the job as cancelled and announced it: nothing more is written.

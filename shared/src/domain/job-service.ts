@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConversationRecord, ConversationSettings } from './conversation.js';
 import {
   ConversationNotFoundError,
@@ -60,6 +59,8 @@ export interface JobServiceOptions {
 }
 
 const NEVER = new Promise<never>(() => {});
+/** The reason a finished wait stops its follow with (a given reason spares a DOMException). */
+const WAIT_OVER = Symbol('wait over');
 
 /** The API side of a job's life: create and enqueue it, read it, wait for its outcome. */
 export class JobService {
@@ -244,21 +245,24 @@ export class JobService {
 
   private async waitForDone(id: string, waitMs: number): Promise<void> {
     const stop = new AbortController();
-    const timer = setTimeout(() => stop.abort(), waitMs);
+    const timer = setTimeout(() => stop.abort(WAIT_OVER), waitMs);
     const startedAt = performance.now();
     let heard = false;
     const done = this.followUntilDone(id, stop.signal, () => {
       heard = true;
+    });
+    // A plain timer, not an abortable sleep: on this hot path an AbortError per ask costs more
+    // than the rest of the wait.
+    let graceTimer: NodeJS.Timeout | undefined;
+    const grace = new Promise<boolean>((resolve) => {
+      graceTimer = setTimeout(() => resolve(!heard), this.options.channelGraceMs ?? 2000);
     });
     const mustPoll = Promise.race([
       done.then(
         () => false,
         () => true,
       ),
-      sleep(this.options.channelGraceMs ?? 2000, undefined, { signal: stop.signal }).then(
-        () => !heard,
-        () => false,
-      ),
+      grace,
     ]);
     const polled = mustPoll.then((poll) =>
       poll && !stop.signal.aborted
@@ -269,7 +273,8 @@ export class JobService {
       await Promise.race([done.catch(() => polled), polled]);
     } finally {
       clearTimeout(timer);
-      stop.abort();
+      clearTimeout(graceTimer);
+      stop.abort(WAIT_OVER);
     }
   }
 

@@ -6,6 +6,9 @@ import type { Logger } from './ports.js';
 /** A stream's end that tells the client nothing more will ever come (HTTP 204 for SSE). */
 export const NOTHING_AFTER = Symbol('nothing after');
 
+/** The reason a finished follow is stopped with (spares a DOMException). */
+const FOLLOW_OVER = Symbol('follow over');
+
 /** How long one wait on the store lasts while the event channel is down. */
 const STORE_WAIT_MS = 20_000;
 /**
@@ -86,7 +89,7 @@ export class JobStreams {
         (latest) => {
           if (!latest || !isSettled(latest.status)) return;
           settledInStore = latest;
-          stop.abort();
+          stop.abort(FOLLOW_OVER);
         },
         () => undefined,
       );
@@ -106,7 +109,7 @@ export class JobStreams {
       );
     } finally {
       clearInterval(check);
-      stop.abort();
+      stop.abort(FOLLOW_OVER);
     }
     // The channel is down: the store still knows when the job ends, and `done` carries the answer.
     while (!signal.aborted) {

@@ -1,4 +1,4 @@
-import { encodeChat } from 'gpt-tokenizer';
+import { countTokens, encodeChat } from 'gpt-tokenizer';
 import type { HistoryTurn } from '../domain/conversation.js';
 import type { Mode } from '../domain/job.js';
 import type { AnswerRequest } from '../domain/ports.js';
@@ -112,8 +112,29 @@ export function minimalPromptTokens(request: AnswerRequest): number {
   return EMPTY_CHAT_TOKENS + systemTokens + messageTokens(question);
 }
 
+/**
+ * A message's tokens in the chat encoding: its text's, plus the role's fixed framing (the chat
+ * encoding puts special tokens around each message, which never merge with the text). Counted
+ * this way because encodeChat rebuilds its special-token pattern on every call, which made it
+ * the dearest step of an ask.
+ */
 function messageTokens(message: ChatMessage): number {
-  return countChatTokens([message]) - EMPTY_CHAT_TOKENS;
+  return textTokens(message.content) + framingTokens(message.role);
+}
+
+function textTokens(text: string): number {
+  // Special-token strings a student types are text to count, not an error.
+  return countTokens(text, { allowedSpecial: 'all' });
+}
+
+const framing = new Map<ChatMessage['role'], number>();
+function framingTokens(role: ChatMessage['role']): number {
+  let tokens = framing.get(role);
+  if (tokens === undefined) {
+    tokens = countChatTokens([{ role, content: 'x' }]) - EMPTY_CHAT_TOKENS - textTokens('x');
+    framing.set(role, tokens);
+  }
+  return tokens;
 }
 
 /**
