@@ -21,23 +21,21 @@ export default async function setup(project: TestProject) {
   const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
   let localAws: LocalAws | undefined;
   let localRedis: LocalRedis | undefined;
-  // Each on its own: one that fails leaves the other to the suites that need only it.
-  await Promise.all([
-    startLocalAws(process.env, log).then(
-      (started) => {
-        localAws = started;
-        project.provide('localAws', { endpoint: started.endpoint });
-      },
-      (error: unknown) => project.provide('localAws', { error: reason(error) }),
-    ),
-    startLocalRedis(process.env, log).then(
-      (started) => {
-        localRedis = started;
-        project.provide('localRedis', { url: started.url });
-      },
-      (error: unknown) => project.provide('localRedis', { error: reason(error) }),
-    ),
-  ]);
+  // Each on its own: one that fails leaves the other to the suites that need only it. One after
+  // the other, not side by side: a first run installs each into a venv with spawnSync, which
+  // blocks the event loop, and a readiness wait of the other running meanwhile would time out.
+  try {
+    localAws = await startLocalAws(process.env, log);
+    project.provide('localAws', { endpoint: localAws.endpoint });
+  } catch (error) {
+    project.provide('localAws', { error: reason(error) });
+  }
+  try {
+    localRedis = await startLocalRedis(process.env, log);
+    project.provide('localRedis', { url: localRedis.url });
+  } catch (error) {
+    project.provide('localRedis', { error: reason(error) });
+  }
   return async () => {
     await Promise.all([localAws?.stop(), localRedis?.stop()]);
   };
