@@ -9,3 +9,5 @@ export {
   jobsQueue,
   jobsTable,
 } from '../../shared/src/adapters/aws/resources.js';
+
+export { PAGE_CSP } from '../../shared/src/page-security.js';

@@ -68,3 +68,4 @@ export {
 export { createLogger, loggerOptions, REDACTED_PATHS } from './logger.js';
 export { buildAnswerer, type BackoffOverrides } from './composition/answerer.js';
 export { buildEmbeddedRuntime, type EmbeddedRuntime } from './composition/embedded.js';
+export { PAGE_CSP } from './page-security.js';

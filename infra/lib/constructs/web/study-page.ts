@@ -6,6 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../nag.js';
+import { PAGE_CSP } from '../../shared-resources.js';
 import type { Throttle } from '../edge/rest-api.js';
 
 export interface StudyPageProps {
@@ -20,25 +21,6 @@ export interface StudyPageProps {
   /** Days CloudFront access logs are kept. */
   readonly accessLogDays?: number;
 }
-
-/**
- * The page's policy, the same as the api sends with the page in embedded mode
- * (services/api/src/plugins/external/web-page.ts): scripts only from this origin and never inline,
- * styles inline too because KaTeX positions glyphs with style attributes, images from here or
- * data: only (an answer cannot make the browser fetch a tracking pixel), no framing.
- */
-export const PAGE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 /** Between two packets of a response: above the api's 25 s sync wait and the 15 s SSE heartbeat. */
 export const API_ORIGIN_READ_TIMEOUT_SECONDS = 60;

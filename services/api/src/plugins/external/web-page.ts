@@ -2,30 +2,13 @@ import { existsSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply } from 'fastify';
+import { PAGE_CSP } from '@iscoolgpt/shared';
 import fp from 'fastify-plugin';
 
 /** Vite names every file under assets/ by its content hash: a name never changes content. */
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** index.html (and anything unhashed) is revalidated on every visit, so a deploy shows at once. */
 export const REVALIDATE = 'no-cache';
-
-/**
- * The page's policy: scripts only from this origin (no inline script anywhere), styles inline too
- * because KaTeX positions glyphs with style attributes, images from here or data: only (an answer
- * cannot make the browser fetch a tracking pixel), no framing.
- */
-export const PAGE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 function setHeaders(reply: FastifyReply, root: string, file: string): void {
   const hashed = relative(root, file).split(sep)[0] === 'assets';
