@@ -14,7 +14,14 @@ const sections: { name: string; run: () => Promise<void> }[] = [
   { name: 'study page bundle (web/dist)', run: benchWebBundle },
 ];
 
-for (const section of sections) {
+// `npm run bench -- streaming`: only the sections whose name contains one of the given words.
+const only = process.argv.slice(2).map((word) => word.toLowerCase());
+const chosen = sections.filter(
+  (section) => only.length === 0 || only.some((word) => section.name.toLowerCase().includes(word)),
+);
+if (chosen.length === 0) throw new Error(`no bench section matches ${only.join(', ')}`);
+
+for (const section of chosen) {
   console.log(`\n## ${section.name}\n`);
   await section.run();
 }
