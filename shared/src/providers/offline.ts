@@ -27,16 +27,22 @@ export class OfflineProvider implements AnswerProvider {
     const asked = `Your question${about ? ` (${about})` : ''}: "${request.question}"`;
     const turn = turnLine(request);
     const text = `${HEADER}\n\n${turn}\n\n${asked}\n\n${STUDY_STEPS}`;
-    const words = text.match(/\S+\s*/g) ?? [];
-    const pause = this.options.delayMs / words.length;
-    const startedAt = performance.now();
-    for (const [index, word] of words.entries()) {
-      // Each word at its own instant from the start, so timer lateness does not add up over the
-      // answer: the whole takes the configured delay, as a benchmark's latency L assumes.
-      const wait = startedAt + (index + 1) * pause - performance.now();
-      if (pause > 0 && wait > 0) await sleep(wait, undefined, { signal: options.signal });
+    // Every part starts with a word (the blank line after one trails its last word), so the
+    // text's words are the parts' words in turn: only this request's two parts are split here.
+    const turnWords = words(`${turn}\n\n`);
+    const askedWords = words(`${asked}\n\n`);
+    const pieces = [...HEADER_WORDS, ...turnWords, ...askedWords, ...STUDY_STEP_WORDS];
+    const pause = this.options.delayMs / pieces.length;
+    const startedAt = pause > 0 ? performance.now() : 0;
+    for (let index = 0; index < pieces.length; index++) {
+      if (pause > 0) {
+        // Each word at its own instant from the start, so timer lateness does not add up over
+        // the answer: the whole takes the configured delay, as a benchmark's latency L assumes.
+        const wait = startedAt + (index + 1) * pause - performance.now();
+        if (wait > 0) await sleep(wait, undefined, { signal: options.signal });
+      }
       options.signal?.throwIfAborted();
-      options.onDelta?.(word);
+      options.onDelta?.(pieces[index]!);
     }
     return {
       text,
@@ -44,7 +50,7 @@ export class OfflineProvider implements AnswerProvider {
       model: OFFLINE_MODEL,
       usage: {
         inputTokens: countWords(request.question),
-        outputTokens: TEMPLATE_WORDS + countWords(asked) + countWords(turn),
+        outputTokens: TEMPLATE_WORDS + askedWords.length + turnWords.length,
       },
     };
   }
@@ -68,8 +74,15 @@ const STUDY_STEPS = [
   '3. Work through one small example, checking each step.',
   '4. Explain the answer aloud as if teaching a classmate; the gaps you notice are what to review.',
 ].join('\n');
+/** The text's words, each with the whitespace after it: the pieces streamed. */
+function words(text: string): string[] {
+  return text.match(/\S+\s*/g) ?? [];
+}
+
+const HEADER_WORDS = words(`${HEADER}\n\n`);
+const STUDY_STEP_WORDS = words(STUDY_STEPS);
 /** "Tokens" here are words: the template's own are counted once. */
-const TEMPLATE_WORDS = countWords(HEADER) + countWords(STUDY_STEPS);
+const TEMPLATE_WORDS = HEADER_WORDS.length + STUDY_STEP_WORDS.length;
 
 function countWords(text: string): number {
   return text.split(/\s+/).filter(Boolean).length;
