@@ -1,8 +1,9 @@
 import type { Config } from '../config.js';
 import type { ContextBudget } from '../domain/job-service.js';
-import { minimalPromptTokens } from '../providers/prompt.js';
+import { minimalPromptTokensOver } from '../providers/prompt.js';
 
 /** CONTEXT_MAX_TOKENS, measured by the prompt module's tokenizer. */
 export function contextBudget(config: Pick<Config, 'CONTEXT_MAX_TOKENS'>): ContextBudget {
-  return { maxTokens: config.CONTEXT_MAX_TOKENS, minimalPromptTokens };
+  const maxTokens = config.CONTEXT_MAX_TOKENS;
+  return { maxTokens, tokensOver: (request) => minimalPromptTokensOver(request, maxTokens) };
 }

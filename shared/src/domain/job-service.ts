@@ -33,8 +33,11 @@ import type {
 /** How big a prompt may be (CONTEXT_MAX_TOKENS), and how a request's smallest prompt is counted. */
 export interface ContextBudget {
   maxTokens: number;
-  /** Tokens of the system prompt and the question alone (providers/prompt.ts). */
-  minimalPromptTokens(request: AnswerRequest): number;
+  /**
+   * Tokens of the system prompt and the question alone (providers/prompt.ts) when they exceed
+   * maxTokens; undefined when they fit (which is often known without counting every token).
+   */
+  tokensOver(request: AnswerRequest): number | undefined;
 }
 
 export interface JobServiceOptions {
@@ -207,7 +210,7 @@ export class JobService {
   private checkBudget(request: AskRequest, settings: ConversationSettings): void {
     const budget = this.options.contextBudget;
     if (!budget) return;
-    const tokens = budget.minimalPromptTokens({
+    const tokens = budget.tokensOver({
       question: request.question,
       ...settings,
       model: request.model ?? null,

@@ -90,26 +90,48 @@ export function countChatTokens(messages: readonly ChatMessage[]): number {
 }
 
 /**
- * Token counts of system prompts seen before: there are only so many (mode × level × language ×
- * subject in use), and the prompt is most of what every ask would otherwise tokenize again.
+ * Token counts of system prompts seen before, by the settings the prompt is made of: there are
+ * only so many (mode × level × language × subject in use), and the prompt is most of what every
+ * ask would otherwise tokenize again (keyed by settings, so a known prompt is not even built).
  */
 const systemPromptTokens = new Map<string, number>();
 const SYSTEM_PROMPT_CACHE_SIZE = 512;
 
+function systemPromptTokenCount(request: PromptSettings): number {
+  // JSON, so that no two settings share a key (null and absent make the same prompt).
+  const key = JSON.stringify([request.mode, request.level, request.language, request.subject]);
+  let tokens = systemPromptTokens.get(key);
+  if (tokens === undefined) {
+    tokens = messageTokens({ role: 'system', content: systemPrompt(request) });
+    if (systemPromptTokens.size >= SYSTEM_PROMPT_CACHE_SIZE) systemPromptTokens.clear();
+    systemPromptTokens.set(key, tokens);
+  }
+  return tokens;
+}
+
 /** The tokens of the smallest prompt a request can be sent with: system prompt and question. */
 export function minimalPromptTokens(request: AnswerRequest): number {
-  const [system, question] = chatMessages({ ...request, history: [] }) as [
-    ChatMessage,
-    ChatMessage,
-  ];
-  let systemTokens = systemPromptTokens.get(system.content);
-  if (systemTokens === undefined) {
-    systemTokens = messageTokens(system);
-    if (systemPromptTokens.size >= SYSTEM_PROMPT_CACHE_SIZE) systemPromptTokens.clear();
-    systemPromptTokens.set(system.content, systemTokens);
-  }
   // The chat encoding is additive per message, plus one reply primer counted once (EMPTY).
-  return EMPTY_CHAT_TOKENS + systemTokens + messageTokens(question);
+  return (
+    EMPTY_CHAT_TOKENS +
+    systemPromptTokenCount(request) +
+    messageTokens({ role: 'user', content: request.question })
+  );
+}
+
+/**
+ * minimalPromptTokens when it exceeds `maxTokens`; undefined when the smallest prompt fits. No
+ * token is shorter than one UTF-8 byte, so a question of few enough bytes fits without being
+ * tokenized: most asks are decided by a byte count, only long questions by the tokenizer.
+ */
+export function minimalPromptTokensOver(
+  request: AnswerRequest,
+  maxTokens: number,
+): number | undefined {
+  const framed = EMPTY_CHAT_TOKENS + systemPromptTokenCount(request) + framingTokens('user');
+  if (framed + Buffer.byteLength(request.question, 'utf8') <= maxTokens) return undefined;
+  const tokens = framed + textTokens(request.question);
+  return tokens > maxTokens ? tokens : undefined;
 }
 
 /**

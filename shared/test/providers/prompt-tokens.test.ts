@@ -1,6 +1,11 @@
 /** The budget's fast token count must agree with the chat encoding it stands in for. */
 import { describe, expect, it } from 'vitest';
-import { chatMessages, countChatTokens, minimalPromptTokens } from '../../src/providers/prompt.js';
+import {
+  chatMessages,
+  countChatTokens,
+  minimalPromptTokens,
+  minimalPromptTokensOver,
+} from '../../src/providers/prompt.js';
 import { studyRequest } from '../support/requests.js';
 
 describe('minimalPromptTokens', () => {
@@ -23,5 +28,33 @@ describe('minimalPromptTokens', () => {
     );
 
     expect(minimalPromptTokens(studyRequest({ question }))).toBeGreaterThan(plain);
+  });
+});
+
+describe('minimalPromptTokensOver', () => {
+  it.each([
+    ['a short question', 'Why is the sky blue?'],
+    // Far more bytes than tokens: its fit is only known by counting.
+    ['a long repetitive one', `Explain: ${'ha'.repeat(3000)}`],
+    ['one in emoji', '🙂'.repeat(400)],
+  ])(
+    'is undefined at the exact budget and the exact count one token below it: %s',
+    (_, question) => {
+      const request = studyRequest({ question, mode: 'tutor' });
+      const exact = minimalPromptTokens(request);
+
+      expect(minimalPromptTokensOver(request, exact)).toBeUndefined();
+      expect(minimalPromptTokensOver(request, exact - 1)).toBe(exact);
+    },
+  );
+
+  it('tells settings apart that make different system prompts', () => {
+    const plain = studyRequest({ level: null, language: null, subject: null });
+    const rich = studyRequest({ level: 'university', language: 'en', subject: 'thermodynamics' });
+
+    expect(minimalPromptTokensOver(rich, minimalPromptTokens(plain))).toBe(
+      minimalPromptTokens(rich),
+    );
+    expect(minimalPromptTokens(rich)).toBe(countChatTokens(chatMessages({ ...rich, history: [] })));
   });
 });
