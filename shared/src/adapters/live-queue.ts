@@ -22,8 +22,8 @@ export class LiveQueue<T> {
   }
 
   async *drain(signal: AbortSignal): AsyncGenerator<T> {
-    const onAbort = () => this.wake?.();
-    signal.addEventListener('abort', onAbort, { once: true });
+    // The queue itself listens (handleEvent): no closure per follow, and follows are per job.
+    signal.addEventListener('abort', this, { once: true });
     try {
       while (!signal.aborted) {
         const item = this.items.shift();
@@ -38,7 +38,12 @@ export class LiveQueue<T> {
         this.wake = undefined;
       }
     } finally {
-      signal.removeEventListener('abort', onAbort);
+      signal.removeEventListener('abort', this);
     }
+  }
+
+  /** The drained signal aborted: wake the reader so that it ends. */
+  handleEvent(): void {
+    this.wake?.();
   }
 }

@@ -61,7 +61,6 @@ export interface JobServiceOptions {
   now?: () => Date;
 }
 
-const NEVER = new Promise<never>(() => {});
 /** The reason a finished wait stops its follow with (a given reason spares a DOMException). */
 const WAIT_OVER = Symbol('wait over');
 
@@ -215,7 +214,7 @@ export class JobService {
       ...settings,
       model: request.model ?? null,
     });
-    if (tokens > budget.maxTokens) throw new QuestionTooLongError(tokens, budget.maxTokens);
+    if (tokens !== undefined) throw new QuestionTooLongError(tokens, budget.maxTokens);
   }
 
   /** The job, with an overdue pending job settled as failed / deadline_exceeded. */
@@ -246,47 +245,9 @@ export class JobService {
     return this.get(id);
   }
 
-  private async waitForDone(id: string, waitMs: number): Promise<void> {
-    const stop = new AbortController();
-    const timer = setTimeout(() => stop.abort(WAIT_OVER), waitMs);
-    const startedAt = performance.now();
-    let heard = false;
-    const done = this.followUntilDone(id, stop.signal, () => {
-      heard = true;
-    });
-    // A plain timer, not an abortable sleep: on this hot path an AbortError per ask costs more
-    // than the rest of the wait.
-    let graceTimer: NodeJS.Timeout | undefined;
-    const grace = new Promise<boolean>((resolve) => {
-      graceTimer = setTimeout(() => resolve(!heard), this.options.channelGraceMs ?? 2000);
-    });
-    const mustPoll = Promise.race([
-      done.then(
-        () => false,
-        () => true,
-      ),
-      grace,
-    ]);
-    const polled = mustPoll.then((poll) =>
-      poll && !stop.signal.aborted
-        ? this.options.store.waitUntilSettled(id, waitMs - (performance.now() - startedAt))
-        : NEVER,
-    );
-    try {
-      await Promise.race([done.catch(() => polled), polled]);
-    } finally {
-      clearTimeout(timer);
-      clearTimeout(graceTimer);
-      stop.abort(WAIT_OVER);
-    }
-  }
-
-  private async followUntilDone(id: string, signal: AbortSignal, onEvent: () => void) {
-    const { events } = this.options;
-    for await (const event of events.follow(id, events.origin, signal)) {
-      onEvent();
-      if (event.type === 'done') return;
-    }
+  private waitForDone(id: string, waitMs: number): Promise<void> {
+    const { events, store, channelGraceMs = 2000 } = this.options;
+    return new DoneWait(events, store, id, waitMs, channelGraceMs).over;
   }
 
   private settle(
@@ -313,6 +274,77 @@ export class JobService {
     }
     // Someone settled it in between: read what they wrote.
     return (await this.options.store.get(job.id)) ?? job;
+  }
+}
+
+/**
+ * A sync ask's wait for its job's `done` event, `waitMs` at most. When the channel fails, or says
+ * nothing about the job for `graceMs`, the store is watched as well. Callbacks and one timer
+ * rather than a race of promises and two timers: this runs once per sync ask.
+ */
+class DoneWait {
+  readonly over: Promise<void>;
+  private readonly stop = new AbortController();
+  private readonly startedAt = performance.now();
+  private timer: NodeJS.Timeout;
+  private heard = false;
+  private polling = false;
+  private ended = false;
+  private resolve!: () => void;
+  private reject!: (error: unknown) => void;
+
+  constructor(
+    private readonly events: JobEvents,
+    private readonly store: JobStore,
+    private readonly id: string,
+    private readonly waitMs: number,
+    private readonly graceMs: number,
+  ) {
+    this.over = new Promise<void>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    this.timer = setTimeout(() => this.graceOver(), Math.min(graceMs, waitMs));
+    this.follow().then(
+      // The follow has let go of the channel: no abort (and no abort event) is needed.
+      () => this.end(false),
+      () => this.poll(),
+    );
+  }
+
+  private async follow(): Promise<void> {
+    for await (const event of this.events.follow(this.id, this.events.origin, this.stop.signal)) {
+      this.heard = true;
+      if (event.type === 'done') return;
+    }
+  }
+
+  private graceOver(): void {
+    if (this.waitMs <= this.graceMs) return this.end(true);
+    if (!this.heard) this.poll();
+    this.timer = setTimeout(() => this.end(true), this.waitMs - this.elapsedMs());
+  }
+
+  private poll(): void {
+    if (this.ended || this.polling) return;
+    this.polling = true;
+    this.store.waitUntilSettled(this.id, this.waitMs - this.elapsedMs()).then(
+      () => this.end(true),
+      (error: unknown) => this.end(true, error),
+    );
+  }
+
+  private elapsedMs(): number {
+    return performance.now() - this.startedAt;
+  }
+
+  private end(stopFollowing: boolean, error?: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearTimeout(this.timer);
+    if (stopFollowing) this.stop.abort(WAIT_OVER);
+    if (error === undefined) this.resolve();
+    else this.reject(error);
   }
 }
 
