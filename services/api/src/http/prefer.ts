@@ -19,13 +19,21 @@ export interface WaitPreference {
 export function resolveWait(prefer: string | undefined, defaultSeconds: number): WaitPreference {
   let respondAsync = false;
   let wait: number | undefined;
-  for (const token of (prefer ?? '').split(',')) {
-    const [rawName = '', rawValue] = token.split(';')[0]!.split('=');
-    const name = rawName.trim().toLowerCase();
+  // Read by index, without a split or a regular expression per token: every ask has this header.
+  const header = prefer ?? '';
+  for (let start = 0; start <= header.length;) {
+    const comma = header.indexOf(',', start);
+    const end = comma < 0 ? header.length : comma;
+    const semicolon = header.indexOf(';', start);
+    const preference = header.slice(start, semicolon >= 0 && semicolon < end ? semicolon : end);
+    start = end + 1;
+    const equals = preference.indexOf('=');
+    const name = (equals < 0 ? preference : preference.slice(0, equals)).trim().toLowerCase();
     if (name === 'respond-async') respondAsync = true;
-    if (name === 'wait' && rawValue !== undefined) {
-      const value = rawValue.trim().replace(/^"(.*)"$/, '$1');
-      if (/^\d{1,9}$/.test(value)) wait = Number(value);
+    if (name === 'wait' && equals >= 0) {
+      const next = preference.indexOf('=', equals + 1);
+      const value = unquote(preference.slice(equals + 1, next < 0 ? undefined : next).trim());
+      if (isDeltaSeconds(value)) wait = Number(value);
     }
   }
   if (wait !== undefined) {
@@ -38,4 +46,20 @@ export function resolveWait(prefer: string | undefined, defaultSeconds: number):
   if (respondAsync) return { seconds: 0, applied: 'respond-async' };
   // No preference honoured: the default wait applies, and nothing is echoed.
   return { seconds: Math.min(defaultSeconds, MAX_WAIT_SECONDS), applied: undefined };
+}
+
+function unquote(value: string): string {
+  return value.length >= 2 && value.startsWith('"') && value.endsWith('"')
+    ? value.slice(1, -1)
+    : value;
+}
+
+/** 1 to 9 ASCII digits: big enough for any wait, small enough to stay an exact integer. */
+function isDeltaSeconds(value: string): boolean {
+  if (value.length === 0 || value.length > 9) return false;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
 }
