@@ -106,8 +106,13 @@ export class JobProcessor {
         {
           signal: signal ? AbortSignal.any([signal, cancel.signal]) : cancel.signal,
           logger,
-          onDelta: (text) => deltas.write(text),
-          onRestart: (reason) => deltas.restart(reason),
+          // Methods, not arrow properties: tsx (keepNames) would name two new functions per job.
+          onDelta(text) {
+            deltas.write(text);
+          },
+          onRestart(reason) {
+            deltas.restart(reason);
+          },
         },
       );
     } finally {
