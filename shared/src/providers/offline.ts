@@ -31,18 +31,25 @@ export class OfflineProvider implements AnswerProvider {
     // text's words are the parts' words in turn: only this request's two parts are split here.
     const turnWords = words(`${turn}\n\n`);
     const askedWords = words(`${asked}\n\n`);
-    const pieces = [...HEADER_WORDS, ...turnWords, ...askedWords, ...STUDY_STEP_WORDS];
-    const pause = this.options.delayMs / pieces.length;
+    // The parts in turn, not one array spread from them (that copy was most of what an answer
+    // allocated).
+    const parts = [HEADER_WORDS, turnWords, askedWords, STUDY_STEP_WORDS];
+    const pause = this.options.delayMs / (TEMPLATE_WORDS + turnWords.length + askedWords.length);
     const startedAt = pause > 0 ? performance.now() : 0;
-    for (let index = 0; index < pieces.length; index++) {
-      if (pause > 0) {
-        // Each word at its own instant from the start, so timer lateness does not add up over
-        // the answer: the whole takes the configured delay, as a benchmark's latency L assumes.
-        const wait = startedAt + (index + 1) * pause - performance.now();
-        if (wait > 0) await sleep(wait, undefined, { signal: options.signal });
+    let sent = 0;
+    for (let part = 0; part < parts.length; part++) {
+      const words = parts[part]!;
+      for (let index = 0; index < words.length; index++) {
+        if (pause > 0) {
+          // Each word at its own instant from the start, so timer lateness does not add up over
+          // the answer: the whole takes the configured delay, as a benchmark's latency L assumes.
+          const wait = startedAt + (sent + 1) * pause - performance.now();
+          if (wait > 0) await sleep(wait, undefined, { signal: options.signal });
+        }
+        options.signal?.throwIfAborted();
+        options.onDelta?.(words[index]!);
+        sent += 1;
       }
-      options.signal?.throwIfAborted();
-      options.onDelta?.(pieces[index]!);
     }
     return {
       text,
