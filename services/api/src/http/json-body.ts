@@ -46,9 +46,11 @@ function parseJsonBody(request: FastifyRequest, body: Buffer): unknown {
       { 'accept-encoding': 'identity' },
     );
   }
-  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(
-    request.headers['content-type'] ?? '',
-  )?.[1];
+  const contentType = request.headers['content-type'] ?? '';
+  // Parameters come after a semicolon: the usual bare `application/json` skips the pattern.
+  const charset = contentType.includes(';')
+    ? /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1]
+    : undefined;
   if (charset && !/^utf-?8$/i.test(charset)) {
     throw new HttpProblem({
       type: problemTypes.unsupportedMediaType,
@@ -65,11 +67,10 @@ function parseJsonBody(request: FastifyRequest, body: Buffer): unknown {
   }
   let value: unknown;
   try {
-    value = text.trim() === '' ? undefined : JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
-    throw malformed('The body is not valid JSON');
+    throw malformed(text.trim() === '' ? 'The body is empty' : 'The body is not valid JSON');
   }
-  if (value === undefined) throw malformed('The body is empty');
   const unsafe = findUnsafe(value, '');
   if (unsafe) {
     throw new HttpProblem({
@@ -92,7 +93,10 @@ function malformed(detail: string): HttpProblem {
   });
 }
 
-/** The first member name or string that must not pass: prototype keys, lone surrogates. */
+/**
+ * The first member name or string that must not pass: prototype keys, lone surrogates. A field's
+ * path is spelled out only for what is reported or descended into: this walks every body.
+ */
 function findUnsafe(value: unknown, path: string): { field: string; message: string } | undefined {
   if (typeof value === 'string') {
     return value.isWellFormed()
@@ -100,16 +104,26 @@ function findUnsafe(value: unknown, path: string): { field: string; message: str
       : { field: path, message: 'contains a lone surrogate (not Unicode text)' };
   }
   if (value === null || typeof value !== 'object') return undefined;
-  for (const [key, member] of Object.entries(value)) {
-    const field = path ? `${path}.${key.slice(0, 100)}` : key.slice(0, 100);
+  const members = value as Record<string, unknown>;
+  for (const key of Object.keys(members)) {
+    const member = members[key];
     if (key === '__proto__' || (key === 'constructor' && member && typeof member === 'object')) {
-      return { field, message: 'this member name is not allowed' };
+      return { field: fieldOf(path, key), message: 'this member name is not allowed' };
     }
     if (!key.isWellFormed()) {
-      return { field, message: 'the member name contains a lone surrogate (not Unicode text)' };
+      return {
+        field: fieldOf(path, key),
+        message: 'the member name contains a lone surrogate (not Unicode text)',
+      };
     }
-    const found = findUnsafe(member, field);
+    if (typeof member === 'string' && member.isWellFormed()) continue;
+    if (typeof member !== 'string' && (member === null || typeof member !== 'object')) continue;
+    const found = findUnsafe(member, fieldOf(path, key));
     if (found) return found;
   }
   return undefined;
+}
+
+function fieldOf(path: string, key: string): string {
+  return path ? `${path}.${key.slice(0, 100)}` : key.slice(0, 100);
 }
