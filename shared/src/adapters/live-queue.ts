@@ -21,7 +21,8 @@ export class LiveQueue<T> {
     this.wake?.();
   }
 
-  async *drain(signal: AbortSignal): AsyncGenerator<T> {
+  /** The items as they come, until `signal` aborts; `onEnd` runs once the reader is done. */
+  async *drain(signal: AbortSignal, onEnd?: () => void): AsyncGenerator<T> {
     // The queue itself listens (handleEvent): no closure per follow, and follows are per job.
     signal.addEventListener('abort', this, { once: true });
     try {
@@ -39,6 +40,7 @@ export class LiveQueue<T> {
       }
     } finally {
       signal.removeEventListener('abort', this);
+      onEnd?.();
     }
   }
 

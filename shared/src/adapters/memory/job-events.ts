@@ -54,17 +54,19 @@ export class MemoryJobEvents implements JobEvents {
     return this.after(jobId, after);
   }
 
-  async *follow(jobId: string, after: string, signal: AbortSignal): AsyncGenerator<LoggedJobEvent> {
+  follow(jobId: string, after: string, signal: AbortSignal): AsyncIterable<LoggedJobEvent> {
+    // The queue's own iteration, not one wrapped in another generator (a `yield*` costs every
+    // event a few more promises); the follower is registered when the iteration starts.
+    return { [Symbol.asyncIterator]: () => this.start(jobId, after, signal) };
+  }
+
+  private start(jobId: string, after: string, signal: AbortSignal): AsyncIterator<LoggedJobEvent> {
     const log = this.logOf(jobId);
     const queue = new LiveQueue<LoggedJobEvent>();
     // Logged and live events meet here in one order: nothing can be published in between.
     for (const event of this.after(jobId, after)) queue.push(event);
     log.followers.add(queue);
-    try {
-      yield* queue.drain(signal);
-    } finally {
-      log.followers.delete(queue);
-    }
+    return queue.drain(signal, () => log.followers.delete(queue));
   }
 
   async forget(jobId: string): Promise<void> {
