@@ -33,7 +33,7 @@ async function waitWith(events: JobEvents) {
     deadlineSeconds: 300,
     ttlDays: 7,
     channelGraceMs: 100,
-    providers: ['offline'],
+    providers: ['openai'],
   });
   const job = newJob();
   await store.create(job);
@@ -46,7 +46,7 @@ async function waitWith(events: JobEvents) {
         answer: 'Rayleigh.',
         provider: 'offline',
         model: 'm',
-        usage: null,
+        usage: { inputTokens: 3, outputTokens: 2 },
         attempts: 1,
       },
       new Date(),
