@@ -74,6 +74,7 @@ const DELTA_BURST = 2;
 export class DeltaStream {
   private buffer = '';
   private timer: NodeJS.Timeout | undefined;
+  private arming: NodeJS.Immediate | undefined;
   private tokens = DELTA_BURST;
   private refilledAt = performance.now();
   private published = false;
@@ -88,17 +89,25 @@ export class DeltaStream {
   write(text: string): void {
     if (this.closed || text === '') return;
     this.buffer += text;
-    if (this.timer) return;
+    if (this.timer || this.arming) return;
     this.refill();
     if (this.tokens >= 1) this.send();
-    else {
-      const wait = ((1 - this.tokens) * 1000) / DELTAS_PER_SECOND;
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.refill();
-        this.send();
-      }, wait);
-    }
+    // The refill timer is set once this turn of the event loop is over: a provider that hands
+    // over its whole answer at once (the offline one) is flushed by then, and needs no timer.
+    else this.arming = setImmediate(() => this.arm());
+  }
+
+  private arm(): void {
+    this.arming = undefined;
+    if (!this.buffer || this.closed) return;
+    this.refill();
+    if (this.tokens >= 1) return this.send();
+    const wait = ((1 - this.tokens) * 1000) / DELTAS_PER_SECOND;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.refill();
+      this.send();
+    }, wait);
   }
 
   restart(reason: keyof typeof RESET_REASONS): void {
@@ -151,5 +160,7 @@ export class DeltaStream {
   private cancelTimer(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    clearImmediate(this.arming);
+    this.arming = undefined;
   }
 }
