@@ -13,8 +13,8 @@ export interface EventStreamOptions {
 export const EVENT_STREAM_DEFAULTS: EventStreamOptions = { heartbeatMs: 15_000, retryMs: 1_000 };
 
 /** Whether the client asked for a server-sent event stream (`Accept: text/event-stream`). */
-export function wantsEventStream(request: FastifyRequest): boolean {
-  return /(^|,)\s*text\/event-stream\s*(;|,|$)/i.test(request.headers.accept ?? '');
+export function wantsEventStream(headers: FastifyRequest['headers']): boolean {
+  return /(^|,)\s*text\/event-stream\s*(;|,|$)/i.test(headers.accept ?? '');
 }
 
 /**

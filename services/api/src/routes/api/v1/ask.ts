@@ -23,7 +23,9 @@ const ask: FastifyPluginAsyncZod<AskOptions> = async (
   { defaultWaitSeconds, callerHeader, eventStream },
 ) => {
   fastify.post('/ask', { schema: askSchema }, async (request, reply) => {
-    const key = request.headers['idempotency-key'];
+    // Read once: once validated, every `request.headers` is a fresh merged copy (Fastify).
+    const { headers } = request;
+    const key = headers['idempotency-key'];
     const submitted = await fastify.jobs.submit(
       request.body,
       key === undefined ? undefined : { key, scope: callerScope(request, callerHeader) },
@@ -33,13 +35,13 @@ const ask: FastifyPluginAsyncZod<AskOptions> = async (
     if (!submitted.created) {
       request.log.info({ jobId: submitted.job.id }, 'idempotent replay of an earlier ask');
     }
-    if (wantsEventStream(request)) {
+    if (wantsEventStream(headers)) {
       // The job's stream, in this response: its first event is the job with its id.
       const stop = new AbortController();
       const events = await fastify.streams.open(submitted.job, undefined, stop.signal);
       if (typeof events !== 'symbol') return sendEventStream(reply, events, stop, eventStream);
     }
-    const wait = resolveWait(request.headers.prefer, defaultWaitSeconds);
+    const wait = resolveWait(headers.prefer, defaultWaitSeconds);
     const job =
       isSettled(submitted.job.status) || wait.seconds === 0
         ? submitted.job
