@@ -22,10 +22,16 @@ export class LiveQueue<T> {
   }
 
   async *drain(signal: AbortSignal): AsyncGenerator<T> {
-    const onAbort = () => this.wake?.();
+    // Read once and then kept by the listener: `signal.aborted` of a composed signal
+    // (AbortSignal.any) walks its sources on every read, and this loop turns once per item.
+    let aborted = signal.aborted;
+    const onAbort = () => {
+      aborted = true;
+      this.wake?.();
+    };
     signal.addEventListener('abort', onAbort, { once: true });
     try {
-      while (!signal.aborted) {
+      while (!aborted) {
         const item = this.items.shift();
         if (item !== undefined) {
           yield item;
