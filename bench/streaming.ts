@@ -1,19 +1,29 @@
 /**
- * Streaming, against a fake OpenAI server that streams its answers in the real wire format:
- * - time to first delta: the fake provider writes its first text chunk → an SSE client parses the
- *   first `delta` (same clock: both ends live in this process), in embedded mode and on the AWS
- *   path (start:api and start:worker as processes, moto, Redis);
- * - many streams at once: N clients each following a job that streams 20 pieces a second, with
- *   delivery latency (piece written upstream → delta parsed by the client), server CPU per
- *   delivered event, RSS per open stream, and a check that no stream was dropped. The fake
- *   server runs in a process of its own here, and times are compared as epoch milliseconds.
+ * Streaming, in one run:
+ * - time to first delta: a fake OpenAI server (the real wire format) writes its first text chunk
+ *   → an SSE client parses the first `delta` (same clock: both ends live in this process), in
+ *   embedded mode and on the AWS path (start:api and start:worker as processes, moto, Redis);
+ * - many streams at once on one api process: N clients each following a job that streams 20
+ *   pieces a second through Redis, with delivery latency, the api's CPU per delivered event, its
+ *   RSS per open stream, and a check that no stream was dropped. Times cross processes there,
+ *   so they are compared as epoch milliseconds.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { FakeLlmServer, openaiWire, type Reply } from '../shared/test/support/fake-llm.js';
-import { openEventStream, streamedText, type EventStream } from '../shared/test/support/sse.js';
+import { loadConfig, requireAwsConfig } from '@iscoolgpt/shared';
+import { buildAwsApiRuntime } from '@iscoolgpt/shared/aws';
+import { createParser } from 'eventsource-parser';
+import { pino } from 'pino';
+import { FakeLlmServer, openaiWire } from '../shared/test/support/fake-llm.js';
+import {
+  openEventStream,
+  streamedText,
+  type EventStream,
+  type SseEvent,
+} from '../shared/test/support/sse.js';
 import { freePort } from '../test/support/local-aws.js';
 import { startService } from '../test/support/service-process.js';
 import { startAwsPath } from './support/aws-path.js';
@@ -27,16 +37,13 @@ const PIECES_PER_STREAM = 100;
 const PIECE_INTERVAL_MS = 50;
 
 const embeddedEntry = fileURLToPath(new URL('../services/api/src/embedded.ts', import.meta.url));
-const fakeEntry = fileURLToPath(new URL('./support/fake-llm-process.ts', import.meta.url));
+const publisherEntry = fileURLToPath(new URL('./support/publisher-process.ts', import.meta.url));
 
 function startEmbedded(upstreamUrl: string) {
   return startNode(embeddedEntry, {
     LOG_LEVEL: 'warn',
     OPENAI_API_KEY: 'sk-bench-not-a-real-key',
     OPENAI_BASE_URL: `${upstreamUrl}/v1`,
-    WORKER_CONCURRENCY: String(STREAMS + 10),
-    HTTP_MAX_CONNECTIONS: String(STREAMS * 2 + 100),
-    MEMORY_STORE_MAX_JOBS: String(STREAMS * 4),
   });
 }
 
@@ -118,120 +125,226 @@ async function timeToFirstDelta(url: string, upstream: FakeLlmServer): Promise<n
   return samples.sort((a, b) => a - b);
 }
 
-async function manyStreams() {
+/**
+ * STREAMS clients on one api process (start:api, the production entry point) following jobs
+ * that the worker's publishing path streams through Redis at 20 pieces a second each. The
+ * publisher and the fake-free api are separate processes; the clients live here.
+ */
+export async function manyStreams() {
   const pieces = Array.from({ length: PIECES_PER_STREAM }, (_, i) => `w${i} `);
-  const upstream = await startFakeProcess({
-    ...openaiWire.completion(pieces.join('')),
-    stream: { pieces, intervalMs: PIECE_INTERVAL_MS },
-  });
-  const server = await startEmbedded(upstream.url);
-  const { url } = server;
-  const pid = server.child.pid;
+  const path = await startAwsPath();
+  const config = loadConfig(path.env);
+  const runtime = buildAwsApiRuntime(config, requireAwsConfig(config), pino({ level: 'silent' }));
+  const jobIds: string[] = [];
   try {
-    await measureStreams(url, pid, pieces, upstream);
+    await inParallel(STREAMS, 16, async (i) => {
+      const { job } = await runtime.jobs.submit({ question: `Stream ${i}` });
+      jobIds.push(job.id);
+    });
   } finally {
-    await server.stop();
-    await upstream.stop();
+    await runtime.close();
+  }
+  const port = await freePort();
+  const api = startService('api', {
+    ...path.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    HTTP_MAX_CONNECTIONS: String(STREAMS * 2 + 100),
+    ...(process.env.BENCH_API_NODE_OPTIONS && { NODE_OPTIONS: process.env.BENCH_API_NODE_OPTIONS }),
+  });
+  const publisher = startPublisher(path.env, jobIds, pieces);
+  try {
+    await api.waitForLog((line) => line.msg === 'api service started', 30_000);
+    await publisher.ready;
+    await measureStreams(`http://127.0.0.1:${port}`, api.child.pid, jobIds, pieces, publisher);
+    // A stream the api had to end from the store (the channel failed under it) says so here.
+    const warnings = api.logs.filter((line) => Number(line.level) >= 40);
+    if (warnings.length > 0) {
+      console.log(
+        `api warnings: ${[...new Set(warnings.map((line) => line.msg))].join('; ')} (${warnings.length} lines)`,
+      );
+    }
+  } finally {
+    api.kill(process.env.BENCH_API_NODE_OPTIONS ? 'SIGTERM' : 'SIGKILL');
+    publisher.child.kill('SIGKILL');
+    await api.exited;
+    await path.stop();
   }
 }
 
-interface FakeProcess {
-  url: string;
-  /** Stops it and returns what it recorded. */
-  records(): Promise<{ body: string; chunksSentAt: number[] }[]>;
-  stop(): Promise<void>;
+interface Publisher {
+  child: ChildProcess;
+  ready: Promise<void>;
+  /** Starts the streams; resolves, once every job settled, with each piece's send time (epoch ms). */
+  go(): Promise<Record<string, number[]>>;
 }
 
-async function startFakeProcess(reply: Reply): Promise<FakeProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', fakeEntry], {
-    env: { PATH: process.env.PATH ?? '', FAKE_LLM_REPLY: JSON.stringify(reply) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+function startPublisher(
+  env: Record<string, string>,
+  jobIds: string[],
+  pieces: string[],
+): Publisher {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=source', publisherEntry],
+    {
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...env,
+        PUBLISH_JOB_IDS: jobIds.join(','),
+        PUBLISH_PIECES: JSON.stringify(pieces),
+        PUBLISH_INTERVAL_MS: String(PIECE_INTERVAL_MS),
+      },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  const first = await lines.next();
-  const { url } = JSON.parse(String(first.value)) as { url: string };
-  let recorded: Promise<{ body: string; chunksSentAt: number[] }[]> | undefined;
-  const records = () => {
-    recorded ??= (async () => {
-      child.kill('SIGTERM');
+  const ready = lines.next().then(() => undefined);
+  return {
+    child,
+    ready,
+    async go() {
+      child.stdin!.write('go\n');
       const line = await lines.next();
-      return JSON.parse(String(line.value)) as { body: string; chunksSentAt: number[] }[];
-    })();
-    return recorded;
+      if (line.done) throw new Error('the publisher ended without its records');
+      return JSON.parse(String(line.value)) as Record<string, number[]>;
+    },
   };
-  return { url, records, stop: async () => void (await records()) };
 }
 
 async function measureStreams(
   url: string,
   pid: number | undefined,
+  jobIds: string[],
   pieces: string[],
-  upstream: FakeProcess,
+  publisher: Publisher,
 ) {
   const rssBefore = rssKiB(pid);
-  const cpuBefore = cpuTimeUs(pid);
-  const started = performance.now();
-  const streams: EventStream[] = [];
+  const streams: LeanStream[] = [];
   // Opened in waves so the accept queue is not the thing measured.
-  for (let wave = 0; wave < STREAMS; wave += 100) {
+  for (let wave = 0; wave < jobIds.length; wave += 100) {
+    const ids = jobIds.slice(wave, wave + 100);
     streams.push(
-      ...(await Promise.all(
-        Array.from({ length: Math.min(100, STREAMS - wave) }, (_, i) =>
-          ask(url, `Stream ${wave + i}`),
-        ),
-      )),
+      ...(await Promise.all(ids.map((id) => follow(`${url}/api/v1/jobs/${id}/events`)))),
     );
   }
-  // Every stream open and running: the server's footprint with all of them held.
-  await Promise.all(
-    streams.map((stream) => stream.waitFor((event) => event.event === 'delta', 60_000)),
-  );
+  // Every stream open (its first `job` event read): the server's footprint with all of them held.
+  await Promise.all(streams.map((stream) => stream.opened));
   const rssOpen = rssKiB(pid);
+  const cpuBefore = cpuTimeUs(pid);
+  const publisherCpuBefore = cpuTimeUs(publisher.child.pid);
+  const clientCpuBefore = process.cpuUsage();
+  const started = performance.now();
+  const sentAt = await publisher.go();
+  const publisherCpu = (cpuTimeUs(publisher.child.pid) ?? 0) - (publisherCpuBefore ?? 0);
   await Promise.all(streams.map((stream) => stream.ended));
   const seconds = (performance.now() - started) / 1000;
   const cpuAfter = cpuTimeUs(pid);
-
+  const clientCpu = process.cpuUsage(clientCpuBefore);
   const latencies: number[] = [];
   let events = 0;
   let dropped = 0;
-  const byQuestion = new Map(
-    (await upstream.records()).map((request) => [request.body.match(/Stream \d+/)?.[0], request]),
-  );
   for (const [index, stream] of streams.entries()) {
     events += stream.events.length;
     const done = stream.events.at(-1);
     if (done?.event !== 'done' || streamedText(stream.events) !== pieces.join('')) dropped += 1;
-    const request = byQuestion.get(`Stream ${index}`);
-    for (const event of stream.events.filter((e) => e.event === 'delta')) {
+    const times = sentAt[jobIds[index]!] ?? [];
+    for (const event of stream.events) {
+      if (event.event !== 'delta') continue;
       // The oldest piece in a coalesced delta: its latency is the delta's worst.
       const first = Number((JSON.parse(event.data) as { text: string }).text.match(/w(\d+)/)?.[1]);
-      const sentAt = request?.chunksSentAt[first + 1];
-      if (sentAt !== undefined) latencies.push(performance.timeOrigin + event.receivedAt - sentAt);
+      const sent = times[first];
+      if (sent !== undefined) latencies.push(event.receivedAt - sent);
     }
   }
   latencies.sort((a, b) => a - b);
   const p99 = percentile(latencies, 0.99);
   console.log(
-    `\n${STREAMS} SSE clients on one embedded process, each following a job that streams ${PIECES_PER_STREAM} pieces at ${1000 / PIECE_INTERVAL_MS}/s ` +
-      `(the process also runs the worker, which parses the ${STREAMS} upstream streams: its CPU counts here too)`,
+    `\n${jobIds.length} SSE clients on one api process (start:api), each following a job that the worker's publishing path ` +
+      `(DeltaStream → Redis, a process of its own) streams ${PIECES_PER_STREAM} pieces at ${1000 / PIECE_INTERVAL_MS}/s; ` +
+      'latency: piece handed to the DeltaStream → delta parsed by the client',
   );
   console.table({
     'many streams': {
-      streams: STREAMS,
+      streams: jobIds.length,
       'events delivered': events,
       'delivery p50 ms': round(percentile(latencies, 0.5)),
       'delivery p99 ms': round(p99),
-      'server CPU µs/event':
+      'api CPU µs/event':
         cpuBefore !== undefined && cpuAfter !== undefined
           ? round((cpuAfter - cpuBefore) / events)
           : 'n/a',
-      'RSS KiB/stream': rssBefore && rssOpen ? round((rssOpen - rssBefore) / STREAMS) : 'n/a',
+      'api RSS KiB/stream':
+        rssBefore && rssOpen ? round((rssOpen - rssBefore) / jobIds.length) : 'n/a',
       'dropped streams': dropped,
       'wall s': round(seconds),
     },
   });
+  const perEvent = (us: number) => `${round(us / events)} µs/event`;
   console.log(
-    `delivery p99 ${round(p99)} ms (target < 50 ms: ${p99 < 50 ? 'met' : 'NOT met'}); ${dropped} of ${STREAMS} streams dropped or incomplete`,
+    `the same two cores also ran the publisher (${perEvent(publisherCpu)}), the ${jobIds.length} clients ` +
+      `(${perEvent(clientCpu.user + clientCpu.system)}), Redis and moto`,
+  );
+  console.log(
+    `delivery p99 ${round(p99)} ms (target < 50 ms: ${p99 < 50 ? 'met' : 'NOT met'}); ${dropped} of ${jobIds.length} streams dropped or incomplete`,
+  );
+}
+
+interface LeanStream {
+  events: SseEvent[];
+  /** Resolves with the first event. */
+  opened: Promise<void>;
+  ended: Promise<void>;
+}
+
+/**
+ * A lean SSE client for a thousand streams in one process: node:http and eventsource-parser, with
+ * an epoch receive time, and none of fetch's web-stream machinery between the socket and the parser.
+ */
+function follow(url: string): Promise<LeanStream> {
+  return new Promise((resolve, reject) => {
+    const request = get(
+      url,
+      { agent: false, headers: { accept: 'text/event-stream' } },
+      (response) => {
+        if (response.statusCode !== 200) {
+          reject(new Error(`${url} answered ${response.statusCode}`));
+          response.resume();
+          return;
+        }
+        const events: SseEvent[] = [];
+        let open: () => void;
+        const opened = new Promise<void>((done) => (open = done));
+        const parser = createParser({
+          onEvent: (message) => {
+            events.push({
+              id: message.id,
+              event: message.event,
+              data: message.data,
+              receivedAt: performance.timeOrigin + performance.now(),
+            });
+            if (events.length === 1) open();
+          },
+        });
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => parser.feed(chunk));
+        const ended = new Promise<void>((done) => {
+          response.on('end', done);
+          response.on('error', () => done());
+        });
+        resolve({ events, opened, ended });
+      },
+    );
+    request.on('error', reject);
+  });
+}
+
+async function inParallel(count: number, width: number, task: (index: number) => Promise<unknown>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < count) await task(next++);
+    }),
   );
 }
 

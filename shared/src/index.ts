@@ -6,7 +6,12 @@ export * from './domain/job.js';
 export * from './domain/conversation.js';
 export * from './domain/errors.js';
 export * from './domain/events.js';
-export { EventPublisher, DeltaStream, DELTAS_PER_SECOND } from './domain/job-events.js';
+export {
+  EventPublisher,
+  DeltaStream,
+  DELTAS_PER_SECOND,
+  settleAndAnnounce,
+} from './domain/job-events.js';
 export type * from './domain/ports.js';
 export {
   JobService,

@@ -8,6 +8,7 @@ export class LiveQueue<T> {
   private wake: (() => void) | undefined;
   private failure: unknown;
   private failed = false;
+  private aborted = false;
 
   push(item: T): void {
     this.items.push(item);
@@ -23,10 +24,13 @@ export class LiveQueue<T> {
 
   /** The items as they come, until `signal` aborts; `onEnd` runs once the reader is done. */
   async *drain(signal: AbortSignal, onEnd?: () => void): AsyncGenerator<T> {
+    // Read once and then kept by the listener: `signal.aborted` of a composed signal
+    // (AbortSignal.any) walks its sources on every read, and this loop turns once per item.
     // The queue itself listens (handleEvent): no closure per follow, and follows are per job.
+    this.aborted = signal.aborted;
     signal.addEventListener('abort', this, { once: true });
     try {
-      while (!signal.aborted) {
+      while (!this.aborted) {
         const item = this.items.shift();
         if (item !== undefined) {
           yield item;
@@ -46,6 +50,7 @@ export class LiveQueue<T> {
 
   /** The drained signal aborted: wake the reader so that it ends. */
   handleEvent(): void {
+    this.aborted = true;
     this.wake?.();
   }
 }

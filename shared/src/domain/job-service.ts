@@ -151,9 +151,7 @@ export class JobService {
   ): Promise<{ conversation: ConversationRecord; turns: JobRecord[] } | undefined> {
     const conversation = await this.options.store.getConversation(id);
     if (!conversation) return undefined;
-    const jobs = await this.options.store.getMany(conversation.jobIds);
-    const turns = await Promise.all(jobs.map((job) => this.refresh(job)));
-    return { conversation, turns };
+    return { conversation, turns: await this.getMany(conversation.jobIds) };
   }
 
   /**
@@ -215,6 +213,12 @@ export class JobService {
       model: request.model ?? null,
     });
     if (tokens !== undefined) throw new QuestionTooLongError(tokens, budget.maxTokens);
+  }
+
+  /** These jobs in order, missing ones left out, each overdue pending one settled as failed. */
+  async getMany(ids: readonly string[]): Promise<JobRecord[]> {
+    const jobs = await this.options.store.getMany(ids);
+    return Promise.all(jobs.map((job) => this.refresh(job)));
   }
 
   /** The job, with an overdue pending job settled as failed / deadline_exceeded. */

@@ -2,6 +2,7 @@ import { RESET_REASONS, type LoggedJobEvent } from './events.js';
 import { isSettled, toPublicJob, type JobRecord } from './job.js';
 import type { JobService } from './job-service.js';
 import type { Logger } from './ports.js';
+import { SettlementWatch } from './settlement-watch.js';
 
 /** A stream's end that tells the client nothing more will ever come (HTTP 204 for SSE). */
 export const NOTHING_AFTER = Symbol('nothing after');
@@ -12,8 +13,9 @@ const FOLLOW_OVER = Symbol('follow over');
 /** How long one wait on the store lasts while the event channel is down. */
 const STORE_WAIT_MS = 20_000;
 /**
- * While a stream follows a live channel, the store is still read this often: a `done` whose
- * publish failed (the channel blinked as the job settled) must not leave the stream open for ever.
+ * While streams follow a live channel, the store is still read this often (one batched read for
+ * all of them): a `done` whose publish failed (the channel blinked as the job settled) must not
+ * leave a stream open for ever.
  */
 const STORE_CHECK_MS = 10_000;
 
@@ -28,11 +30,19 @@ export interface JobStreamsOptions {
  * log, with the store (the source of truth) filling in whatever the log no longer holds.
  */
 export class JobStreams {
+  /** The store's word on every followed job, in one batched read a round. */
+  private readonly settlements: SettlementWatch;
+
   constructor(
     private readonly jobs: JobService,
     private readonly logger: Logger,
-    private readonly options: JobStreamsOptions = {},
-  ) {}
+    options: JobStreamsOptions = {},
+  ) {
+    this.settlements = new SettlementWatch(
+      (ids) => jobs.getMany(ids),
+      options.storeCheckMs ?? STORE_CHECK_MS,
+    );
+  }
 
   /**
    * The events to send for `job` (already read, so a missing job is the caller's 404), after
@@ -84,16 +94,10 @@ export class JobStreams {
     let settledInStore: JobRecord | undefined;
     const stop = new AbortController();
     const following = AbortSignal.any([signal, stop.signal]);
-    const check = setInterval(() => {
-      void this.jobs.get(job.id).then(
-        (latest) => {
-          if (!latest || !isSettled(latest.status)) return;
-          settledInStore = latest;
-          stop.abort(FOLLOW_OVER);
-        },
-        () => undefined,
-      );
-    }, this.options.storeCheckMs ?? STORE_CHECK_MS);
+    const unwatch = this.settlements.watch(job.id, (latest) => {
+      settledInStore = latest;
+      stop.abort(FOLLOW_OVER);
+    });
     try {
       for await (const event of this.jobs.events.follow(job.id, after, following)) {
         yield event;
@@ -108,7 +112,7 @@ export class JobStreams {
         'event channel failed mid-stream; waiting on the store',
       );
     } finally {
-      clearInterval(check);
+      unwatch();
       stop.abort(FOLLOW_OVER);
     }
     // The channel is down: the store still knows when the job ends, and `done` carries the answer.

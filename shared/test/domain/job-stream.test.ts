@@ -35,6 +35,12 @@ function setUp() {
   return { store, events, jobs, streams: new JobStreams(jobs, logger, { storeCheckMs: 50 }) };
 }
 
+const cancelledSettlement = {
+  status: 'cancelled',
+  error: { code: 'cancelled', message: 'Cancelled by the test' },
+  attempts: 0,
+} as const;
+
 async function collect(iterable: AsyncIterable<LoggedJobEvent>): Promise<LoggedJobEvent[]> {
   const seen: LoggedJobEvent[] = [];
   for await (const event of iterable) seen.push(event);
@@ -71,6 +77,46 @@ describe('JobStreams', () => {
       type: 'done',
       job: { status: 'completed', answer: 'Half an answer.' },
     });
+  });
+
+  it('ends exactly the streams whose jobs settled unannounced, however many streams are open', async () => {
+    const { store, jobs, streams } = setUp();
+    const client = new AbortController();
+    const follow = async (job: { id: string }) => {
+      const record = await jobs.get(job.id);
+      const opened = await streams.open(record!, undefined, client.signal);
+      if (typeof opened === 'symbol') throw new Error('expected a stream');
+      // Wrapped: an async function returning the promise itself would wait for the stream's end.
+      return { events: collect(opened) };
+    };
+    const [first, second, third] = await Promise.all(
+      ['One?', 'Two?', 'Three?'].map(async (question) => (await jobs.submit({ question })).job),
+    );
+    const readers = {
+      first: [(await follow(first!)).events, (await follow(first!)).events],
+      second: (await follow(second!)).events,
+      third: (await follow(third!)).events,
+    };
+    let secondEnded = false;
+    void readers.second.then(() => (secondEnded = true));
+
+    for (const job of [first!, third!]) {
+      await store.settle(job.id, cancelledSettlement, new Date(), {
+        from: ['queued'],
+        beforeDeadline: false,
+      });
+    }
+    const ended = await Promise.all([...readers.first, readers.third]);
+
+    for (const seen of ended) {
+      expect(seen.map((event) => event.type)).toEqual(['job', 'done']);
+      expect(seen.at(-1)).toMatchObject({ job: { status: 'cancelled' } });
+    }
+    // Several rounds of store checks later, the pending job's stream is still open.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(secondEnded).toBe(false);
+    client.abort();
+    expect((await readers.second).map((event) => event.type)).toEqual(['job']);
   });
 
   it('stops following when the client goes away', async () => {

@@ -56,6 +56,12 @@ const WRITE_ATTEMPTS = 5;
 const BATCH_GET_LIMIT = 100;
 /** BatchWriteItem takes at most 25 requests. */
 const BATCH_WRITE_LIMIT = 25;
+/** A batch write whose items stay unprocessed (throttled) is sent this many times, then fails. */
+const BATCH_WRITE_ATTEMPTS = 8;
+type BatchWriteRequest =
+  | { PutRequest: { Item: Record<string, unknown> } }
+  | { DeleteRequest: { Key: Record<string, unknown> } };
+
 /** Claimed jobs remembered for their settlement; a worker holds far fewer at once. */
 const CLAIMED_CACHE_SIZE = 1000;
 
@@ -254,8 +260,23 @@ export class DynamoJobStore implements JobStore {
    * over all three, so the race is settled by the simplest write DynamoDB (and any local stand-in)
    * makes atomic. A crash between the two writes leaves a job no conversation lists and no message
    * announces: it expires unseen.
+   *
+   * The first turn of a new conversation has no rival (both ids are fresh random UUIDs), so
+   * without an Idempotency-Key its job and conversation go out as one BatchWriteItem: one round
+   * trip on the sync ask's path instead of two.
    */
   async startTurn(job: JobRecord, write: TurnWrite, claim?: IdempotencyClaim): Promise<TurnResult> {
+    if (!claim && write.expectedLastTurn === 0) {
+      await this.batchWrite([
+        { PutRequest: { Item: { ...jobKey(job.id), ...job } } },
+        {
+          PutRequest: {
+            Item: { ...conversationKey(write.conversation.id), ...write.conversation },
+          },
+        },
+      ]);
+      return { outcome: 'created', job };
+    }
     if (claim) {
       const stored = await this.create(job, claim);
       if (!stored.created) return { outcome: 'replayed', job: stored.job };
@@ -337,17 +358,11 @@ export class DynamoJobStore implements JobStore {
     const { [PK]: _key, ...conversation } = Attributes ?? {};
     const deleted = conversation as unknown as ConversationRecord;
     for (let start = 0; start < deleted.jobIds.length; start += BATCH_WRITE_LIMIT) {
-      let requests: { DeleteRequest: { Key: Record<string, unknown> } }[] | undefined =
+      await this.batchWrite(
         deleted.jobIds
           .slice(start, start + BATCH_WRITE_LIMIT)
-          .map((jobId) => ({ DeleteRequest: { Key: jobKey(jobId) } }));
-      for (let attempt = 1; requests?.length; attempt++) {
-        if (attempt > 1) await sleep(20 * attempt);
-        const { UnprocessedItems } = await this.client.send(
-          new BatchWriteCommand({ RequestItems: { [this.table]: requests } }),
-        );
-        requests = UnprocessedItems?.[this.table] as typeof requests;
-      }
+          .map((jobId) => ({ DeleteRequest: { Key: jobKey(jobId) } })),
+      );
     }
     for (const jobId of deleted.jobIds) this.claimed.delete(jobId);
     return deleted.expiresAt > this.nowSeconds() ? deleted : undefined;
@@ -376,6 +391,21 @@ export class DynamoJobStore implements JobStore {
     }
     const job = await this.get(id);
     return job ? { outcome: 'not_completed', job } : { outcome: 'missing' };
+  }
+
+  /** Up to 25 puts and deletes, with what DynamoDB left unprocessed (throttling) sent again. */
+  private async batchWrite(requests: BatchWriteRequest[]): Promise<void> {
+    let pending: BatchWriteRequest[] | undefined = requests;
+    for (let attempt = 1; pending?.length; attempt++) {
+      if (attempt > BATCH_WRITE_ATTEMPTS) {
+        throw new Error(`DynamoDB left ${pending.length} writes unprocessed ${attempt - 1} times`);
+      }
+      if (attempt > 1) await sleep(20 * attempt);
+      const { UnprocessedItems } = await this.client.send(
+        new BatchWriteCommand({ RequestItems: { [this.table]: pending } }),
+      );
+      pending = UnprocessedItems?.[this.table] as BatchWriteRequest[] | undefined;
+    }
   }
 
   /** The conversation's next state, written only over the state it was computed from. */

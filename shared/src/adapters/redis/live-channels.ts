@@ -30,6 +30,7 @@ interface Channel {
 export class LiveChannels {
   private readonly channels = new Map<string, Channel>();
   private healthTimer: NodeJS.Timeout | undefined;
+  private lastMessageAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly subscriber: Redis,
@@ -38,6 +39,7 @@ export class LiveChannels {
     healthCheckMs: number,
   ) {
     subscriber.on('message', (channel: string, message: string) => {
+      this.lastMessageAt = performance.now();
       const followers = this.channels.get(channel)?.followers;
       if (!followers?.size) return;
       const event = this.parse(message);
@@ -48,6 +50,10 @@ export class LiveChannels {
     );
     this.healthTimer = setInterval(() => {
       if (this.channels.size === 0 || subscriber.status !== 'ready') return;
+      // Messages arriving prove the connection alive. And a busy process must not ping: the reply
+      // queues behind every message still unread, so a loaded event loop would time the ping out
+      // and drop a healthy connection, failing every follower at once.
+      if (performance.now() - this.lastMessageAt < healthCheckMs) return;
       // A ping that times out means the server is gone without closing the socket: reconnect,
       // and the close fails the followers.
       subscriber.ping().catch(() => subscriber.disconnect(true));

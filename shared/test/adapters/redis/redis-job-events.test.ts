@@ -20,6 +20,7 @@ import {
 } from '../../../src/adapters/redis/connection.js';
 import { EventChannelError } from '../../../src/adapters/redis/live-channels.js';
 import {
+  compareIds,
   eventsKey,
   liveChannel,
   RedisJobEvents,
@@ -325,5 +326,21 @@ describe('connection options from REDIS_URL', () => {
       commandTimeout: DEFAULT_REDIS_TIMEOUTS.commandMs,
       connectTimeout: DEFAULT_REDIS_TIMEOUTS.connectMs,
     });
+  });
+});
+
+describe('stream ids', () => {
+  it('orders ids by milliseconds, then sequence, beyond 2^53 and with leading zeros', () => {
+    const ids = ['1-10', '0-0', '9007199254740993-0', '1-2', '9007199254740992-5', '2-0', '0001-3'];
+    expect([...ids].sort(compareIds)).toEqual([
+      '0-0',
+      '1-2',
+      '0001-3',
+      '1-10',
+      '2-0',
+      '9007199254740992-5',
+      '9007199254740993-0',
+    ]);
+    expect(compareIds('01-0', '1-0')).toBe(0);
   });
 });

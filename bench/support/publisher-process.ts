@@ -1,0 +1,109 @@
+/**
+ * The worker's publishing path in a process of its own, for the many-streams benchmark: for each
+ * job it streams pieces of text at a fixed pace through the worker's own code (DeltaStream's
+ * coalescing, EventPublisher, the Redis event channel), then settles the job in DynamoDB and
+ * announces `done`, as JobProcessor does after a provider call. What it leaves out of a real
+ * worker is SQS, the provider's HTTP stream and the cancel watch, so that the two cores go to the
+ * API process being measured and to its clients.
+ *
+ * Input (env): the AWS and Redis settings of the services, PUBLISH_JOB_IDS (comma-separated),
+ * PUBLISH_PIECES (JSON array of strings), PUBLISH_INTERVAL_MS. It prints `ready`, starts on a
+ * `go` line on stdin, and prints one JSON line when every job settled: for each job id, the epoch
+ * milliseconds at which each piece was handed to the DeltaStream.
+ */
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  DeltaStream,
+  EventPublisher,
+  loadConfig,
+  requireAwsConfig,
+  settleAndAnnounce,
+} from '@iscoolgpt/shared';
+import { buildRedisJobEvents, createAwsClients, DynamoJobStore } from '@iscoolgpt/shared/aws';
+import { pino } from 'pino';
+
+const config = loadConfig(process.env);
+const aws = requireAwsConfig(config);
+const logger = pino({ level: 'warn' });
+const events = buildRedisJobEvents(config, logger, 'worker');
+const clients = createAwsClients({ ...aws, maxSockets: 64 });
+const store = new DynamoJobStore({ client: clients.documents, tableName: aws.tableName });
+const publisher = new EventPublisher(events, logger);
+
+const jobIds = (process.env.PUBLISH_JOB_IDS ?? '').split(',').filter(Boolean);
+const pieces = JSON.parse(process.env.PUBLISH_PIECES ?? '[]') as string[];
+const intervalMs = Number(process.env.PUBLISH_INTERVAL_MS ?? 50);
+const sentAt: Record<string, number[]> = {};
+const epochNow = () => performance.timeOrigin + performance.now();
+
+async function stream(jobId: string, startAt: number): Promise<void> {
+  const times: number[] = (sentAt[jobId] = []);
+  const deltas = new DeltaStream(publisher, jobId);
+  for (const [index, piece] of pieces.entries()) {
+    // Each piece on its own beat from the job's start, so late timers do not drift the pace.
+    const wait = startAt + index * intervalMs - performance.now();
+    if (wait > 0) await sleep(wait);
+    times.push(epochNow());
+    deltas.write(piece);
+  }
+  await deltas.flush();
+  await settling.acquire();
+  try {
+    await settle(jobId);
+  } finally {
+    settling.release();
+  }
+}
+
+function settle(jobId: string) {
+  return settleAndAnnounce(
+    store,
+    publisher,
+    jobId,
+    {
+      status: 'completed',
+      answer: pieces.join(''),
+      provider: 'openai',
+      model: 'bench',
+      usage: { inputTokens: 10, outputTokens: pieces.length },
+      attempts: 1,
+    },
+    new Date(),
+    { from: ['queued', 'running'], beforeDeadline: false },
+  );
+}
+
+/**
+ * The streams all end within one interval: their settles go to DynamoDB SETTLE_WIDTH at a time,
+ * as a worker's concurrency slots would send them, not a thousand at once.
+ */
+const SETTLE_WIDTH = 16;
+const settling = (() => {
+  let free = SETTLE_WIDTH;
+  const waiting: (() => void)[] = [];
+  return {
+    acquire: () =>
+      free > 0
+        ? (free--, Promise.resolve())
+        : new Promise<void>((resolve) => waiting.push(resolve)),
+    release: () => {
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    },
+  };
+})();
+
+process.stdout.write('ready\n');
+const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+await lines.next();
+const start = performance.now();
+// The jobs' beats spread over one interval, as streams that began at different moments are.
+await Promise.all(
+  jobIds.map((jobId, index) => stream(jobId, start + (index / jobIds.length) * intervalMs)),
+);
+process.stdout.write(`${JSON.stringify(sentAt)}\n`, () => {
+  clients.destroy();
+  void events.close().then(() => process.exit(0));
+});
