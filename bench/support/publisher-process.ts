@@ -9,7 +9,8 @@
  * Input (env): the AWS and Redis settings of the services, PUBLISH_JOB_IDS (comma-separated),
  * PUBLISH_PIECES (JSON array of strings), PUBLISH_INTERVAL_MS. It prints `ready`, starts on a
  * `go` line on stdin, and prints one JSON line when every job settled: for each job id, the epoch
- * milliseconds at which each piece was handed to the DeltaStream.
+ * milliseconds at which each piece was handed to the DeltaStream (`sentAt`), and the CPU time it
+ * spent from `go` on (`cpuUs`).
  */
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -98,12 +99,14 @@ const settling = (() => {
 process.stdout.write('ready\n');
 const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
 await lines.next();
+const cpuAtStart = process.cpuUsage();
 const start = performance.now();
 // The jobs' beats spread over one interval, as streams that began at different moments are.
 await Promise.all(
   jobIds.map((jobId, index) => stream(jobId, start + (index / jobIds.length) * intervalMs)),
 );
-process.stdout.write(`${JSON.stringify(sentAt)}\n`, () => {
+const cpu = process.cpuUsage(cpuAtStart);
+process.stdout.write(`${JSON.stringify({ sentAt, cpuUs: cpu.user + cpu.system })}\n`, () => {
   clients.destroy();
   void events.close().then(() => process.exit(0));
 });
