@@ -7,6 +7,10 @@
  *   pieces a second through Redis, with delivery latency, the api's CPU per delivered event, its
  *   RSS per open stream, and a check that no stream was dropped. Times cross processes there,
  *   so they are compared as epoch milliseconds.
+ *
+ * To profile the api or the publisher of the many-streams run, give it Node options:
+ * `BENCH_API_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench -- streaming`
+ * (and BENCH_PUBLISHER_NODE_OPTIONS).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -231,6 +235,9 @@ function startPublisher(
         PUBLISH_JOB_IDS: jobIds.join(','),
         PUBLISH_PIECES: JSON.stringify(pieces),
         PUBLISH_INTERVAL_MS: String(PIECE_INTERVAL_MS),
+        ...(process.env.BENCH_PUBLISHER_NODE_OPTIONS && {
+          NODE_OPTIONS: process.env.BENCH_PUBLISHER_NODE_OPTIONS,
+        }),
       },
       stdio: ['pipe', 'pipe', 'inherit'],
     },
