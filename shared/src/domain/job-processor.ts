@@ -10,6 +10,7 @@ import {
   type Settlement,
 } from './job.js';
 import { failure } from './transitions.js';
+import { SettlementWatch } from './settlement-watch.js';
 import { turnRequest } from './turn-request.js';
 import type { Answerer, JobEvents, JobStore, Logger, SettleOptions } from './ports.js';
 
@@ -25,6 +26,11 @@ export interface JobProcessorOptions {
   leaseSeconds: number;
   /** How often the store is checked for a cancellation while the event channel is down. */
   cancelPollMs?: number;
+  /**
+   * How often the store is checked for a cancellation while the channel is up (one batched read
+   * for every job in hand): a cancel whose `done` publish was lost still stops the call.
+   */
+  cancelCheckMs?: number;
   /** The most tokens a prompt may take (CONTEXT_MAX_TOKENS): older turns are dropped to fit. */
   contextMaxTokens?: number;
   now?: () => Date;
@@ -33,6 +39,8 @@ export interface JobProcessorOptions {
 export type ProcessOutcome =
   'completed' | 'failed' | 'cancelled' | 'duplicate' | 'missing' | 'overdue' | 'late';
 
+/** How often the jobs in hand are looked up in the store while the channel is up. */
+const CANCEL_CHECK_MS = 10_000;
 /** The abort reason of a provider call stopped because its job was cancelled. */
 const CANCELLED = Symbol('job cancelled');
 /** The reason the cancel watch of a finished call is stopped with (spares a DOMException). */
@@ -46,10 +54,16 @@ const CALL_ENDED = Symbol('call ended');
 export class JobProcessor {
   private readonly now: () => Date;
   private readonly publisher: EventPublisher;
+  /** The store's word on the jobs in hand, in case a cancel's `done` never reached the channel. */
+  private readonly settlements: SettlementWatch;
 
   constructor(private readonly options: JobProcessorOptions) {
     this.now = options.now ?? (() => new Date());
     this.publisher = new EventPublisher(options.events, options.logger);
+    this.settlements = new SettlementWatch(
+      (ids) => options.store.getMany(ids),
+      options.cancelCheckMs ?? CANCEL_CHECK_MS,
+    );
   }
 
   async process(message: JobMessage, signal?: AbortSignal): Promise<ProcessOutcome> {
@@ -97,6 +111,7 @@ export class JobProcessor {
       cancel,
       watching.signal,
     );
+    const unwatch = this.settlements.watch(job.id, () => cancel.abort(CANCELLED));
     const deltas = new DeltaStream(this.publisher, job.id);
     let outcome;
     try {
@@ -117,6 +132,7 @@ export class JobProcessor {
       );
     } finally {
       watching.abort(CALL_ENDED);
+      unwatch();
     }
     if (cancel.signal.aborted) {
       // The API settled the job as cancelled and announced it: nothing more is written.

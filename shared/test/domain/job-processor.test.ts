@@ -1,0 +1,67 @@
+/**
+ * The worker's side of a cancel when the event channel lost the news: the store is the source of
+ * truth, so a job settled there by someone else stops its provider call even though no `done`
+ * event ever reached the channel.
+ */
+import { describe, expect, it } from 'vitest';
+import { MemoryJobEvents } from '../../src/adapters/memory/job-events.js';
+import { MemoryJobQueue } from '../../src/adapters/memory/job-queue.js';
+import { MemoryJobStore } from '../../src/adapters/memory/job-store.js';
+import { JobProcessor } from '../../src/domain/job-processor.js';
+import { JobService } from '../../src/domain/job-service.js';
+import { ProviderChain } from '../../src/providers/chain.js';
+import { OfflineProvider } from '../../src/providers/offline.js';
+import { captureLogs } from '../support/logs.js';
+
+describe('JobProcessor', () => {
+  it('stops the provider call of a job cancelled in the store whose `done` never reached the channel', async () => {
+    const { logger } = captureLogs();
+    const store = new MemoryJobStore({ maxJobs: 10 });
+    const events = new MemoryJobEvents({ ttlSeconds: 60, maxEventsPerJob: 1000 });
+    // Never started: the test hands the message to the processor itself.
+    const queue = new MemoryJobQueue({
+      concurrency: 1,
+      redeliveryDelayMs: 1000,
+      maxReceiveCount: 1,
+      onDeadLetter: async () => undefined,
+      logger,
+    });
+    const jobs = new JobService({
+      store,
+      queue,
+      events,
+      logger,
+      deadlineSeconds: 300,
+      ttlDays: 1,
+      providers: [],
+    });
+    const processor = new JobProcessor({
+      store,
+      // A long answer: 60 s, word by word.
+      answerer: new ProviderChain([new OfflineProvider({ delayMs: 60_000 })]),
+      events,
+      logger,
+      leaseSeconds: 120,
+      cancelCheckMs: 50,
+    });
+    const { job } = await jobs.submit({ question: 'Will you stop?' });
+    const processing = processor.process({ jobId: job.id });
+    // Under way: the worker announced the job running.
+    for await (const event of events.follow(job.id, events.origin, AbortSignal.timeout(5000))) {
+      if (event.type === 'job' && event.job.status === 'running') break;
+    }
+
+    // Cancelled in the store only: the publish of its `done` was lost.
+    await store.settle(
+      job.id,
+      { status: 'cancelled', error: { code: 'cancelled', message: 'Stopped' }, attempts: 0 },
+      new Date(),
+      { from: ['queued', 'running'], beforeDeadline: false },
+    );
+
+    expect(await processing).toBe('cancelled');
+    const logged = await events.read(job.id, events.origin);
+    expect(logged.some((event) => event.type === 'done')).toBe(false);
+    expect(await store.get(job.id)).toMatchObject({ status: 'cancelled', answer: null });
+  });
+});
