@@ -13,7 +13,6 @@
  * (and BENCH_PUBLISHER_NODE_OPTIONS).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { createInterface } from 'node:readline';
@@ -149,32 +148,43 @@ export async function manyStreams() {
     ...(process.env.BENCH_API_NODE_OPTIONS && { NODE_OPTIONS: process.env.BENCH_API_NODE_OPTIONS }),
   });
   const rows: Record<string, StreamsRow> = {};
+  const publisher = startPublisher(path.env);
   try {
     await api.waitForLog((line) => line.msg === 'api service started', 30_000);
-    // The target's load first (its RSS per stream is measured on a fresh process), then a
-    // quarter of it: the same per-stream pace with CPU to spare shows what saturation costs.
-    for (const [index, streams] of [STREAMS, STREAMS / 4].entries()) {
+    // A warm-up at the target's load, one second long, on the fresh process (its RSS per stream
+    // is the figure reported): the first deliveries through every process run cold code. Then
+    // the target's load, then a quarter of it: the same per-stream pace with CPU to spare shows
+    // what saturation costs.
+    const rounds = [
+      { streams: STREAMS, pieces: pieces.slice(0, 1000 / PIECE_INTERVAL_MS), name: undefined },
+      { streams: STREAMS, pieces, name: `${STREAMS} streams` },
+      { streams: STREAMS / 4, pieces, name: `${STREAMS / 4} streams` },
+    ];
+    let rssKiBPerStream: number | string = '';
+    await publisher.ready;
+    for (const round of rounds) {
       const jobIds: string[] = [];
-      await inParallel(streams, 16, async (i) => {
+      await inParallel(round.streams, 16, async (i) => {
         const { job } = await runtime.jobs.submit({ question: `Stream ${i}` });
         jobIds.push(job.id);
       });
-      const publisher = startPublisher(path.env, jobIds, pieces);
-      try {
-        await publisher.ready;
-        rows[`${streams} streams`] = await measureStreams(
-          `http://127.0.0.1:${port}`,
-          api.child.pid,
-          jobIds,
-          pieces,
-          publisher,
-          index === 0,
-        );
-      } finally {
-        publisher.child.kill('SIGKILL');
+      const row = await measureStreams(
+        `http://127.0.0.1:${port}`,
+        api.child.pid,
+        jobIds,
+        round.pieces,
+        publisher,
+      );
+      if (!round.name) rssKiBPerStream = row['api RSS KiB/stream'];
+      else {
+        rows[round.name] = {
+          ...row,
+          'api RSS KiB/stream': round.streams === STREAMS ? rssKiBPerStream : '',
+        };
       }
     }
   } finally {
+    publisher.child.kill('SIGKILL');
     await runtime.close();
     api.kill(process.env.BENCH_API_NODE_OPTIONS ? 'SIGTERM' : 'SIGKILL');
     await api.exited;
@@ -183,7 +193,7 @@ export async function manyStreams() {
   console.log(
     `\nSSE clients on one api process (start:api), each following a job that the worker's publishing path ` +
       `(DeltaStream → Redis, in a process of its own) streams ${PIECES_PER_STREAM} pieces at ${1000 / PIECE_INTERVAL_MS}/s; ` +
-      'latency: piece handed to the DeltaStream → delta parsed by the client. The same two cores run the publisher, ' +
+      'latency: piece handed to the DeltaStream → delta parsed by the client, after a one-second warm-up round at the same load. The same two cores run the publisher, ' +
       'the clients, Redis and moto, whose CPU per event is shown beside the api’s:',
   );
   console.table(rows);
@@ -216,15 +226,14 @@ interface StreamsRow {
 interface Publisher {
   child: ChildProcess;
   ready: Promise<void>;
-  /** Starts the streams; resolves, once every job settled, with each piece's send time (epoch ms). */
-  go(): Promise<{ sentAt: Record<string, number[]>; cpuUs: number }>;
+  /** Streams a round; resolves, once its every job settled, with each piece's send time (epoch ms). */
+  round(
+    jobIds: string[],
+    pieces: string[],
+  ): Promise<{ sentAt: Record<string, number[]>; cpuUs: number }>;
 }
 
-function startPublisher(
-  env: Record<string, string>,
-  jobIds: string[],
-  pieces: string[],
-): Publisher {
+function startPublisher(env: Record<string, string>): Publisher {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', '--conditions=source', publisherEntry],
@@ -232,8 +241,6 @@ function startPublisher(
       env: {
         PATH: process.env.PATH ?? '',
         ...env,
-        PUBLISH_JOB_IDS: jobIds.join(','),
-        PUBLISH_PIECES: JSON.stringify(pieces),
         PUBLISH_INTERVAL_MS: String(PIECE_INTERVAL_MS),
         ...(process.env.BENCH_PUBLISHER_NODE_OPTIONS && {
           NODE_OPTIONS: process.env.BENCH_PUBLISHER_NODE_OPTIONS,
@@ -247,11 +254,10 @@ function startPublisher(
   return {
     child,
     ready,
-    async go() {
-      child.stdin!.write('go\n');
+    async round(jobIds, pieces) {
+      child.stdin!.write(`${JSON.stringify({ jobIds, pieces })}\n`);
       const line = await lines.next();
       if (line.done) throw new Error('the publisher ended without its records');
-      if (child.exitCode === null) await once(child, 'exit');
       return JSON.parse(String(line.value)) as { sentAt: Record<string, number[]>; cpuUs: number };
     },
   };
@@ -263,7 +269,6 @@ async function measureStreams(
   jobIds: string[],
   pieces: string[],
   publisher: Publisher,
-  measureRss: boolean,
 ): Promise<StreamsRow> {
   const rssBefore = rssKiB(pid);
   const streams: LeanStream[] = [];
@@ -280,7 +285,7 @@ async function measureStreams(
   const cpuBefore = cpuTimeUs(pid);
   const clientCpuBefore = process.cpuUsage();
   const started = performance.now();
-  const { sentAt, cpuUs: publisherCpu } = await publisher.go();
+  const { sentAt, cpuUs: publisherCpu } = await publisher.round(jobIds, pieces);
   await Promise.all(streams.map((stream) => stream.ended));
   const seconds = (performance.now() - started) / 1000;
   const cpuAfter = cpuTimeUs(pid);
@@ -310,7 +315,7 @@ async function measureStreams(
     'api CPU µs/event':
       cpuBefore !== undefined && cpuAfter !== undefined ? perEvent(cpuAfter - cpuBefore) : 'n/a',
     'api RSS KiB/stream':
-      measureRss && rssBefore && rssOpen ? round((rssOpen - rssBefore) / jobIds.length) : '',
+      rssBefore && rssOpen ? round((rssOpen - rssBefore) / jobIds.length) : 'n/a',
     'publisher CPU µs/event': perEvent(publisherCpu),
     'clients CPU µs/event': perEvent(clientCpu.user + clientCpu.system),
     'dropped streams': dropped,

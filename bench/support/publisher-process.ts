@@ -6,11 +6,10 @@
  * worker is SQS, the provider's HTTP stream and the cancel watch, so that the two cores go to the
  * API process being measured and to its clients.
  *
- * Input (env): the AWS and Redis settings of the services, PUBLISH_JOB_IDS (comma-separated),
- * PUBLISH_PIECES (JSON array of strings), PUBLISH_INTERVAL_MS. It prints `ready`, starts on a
- * `go` line on stdin, and prints one JSON line when every job settled: for each job id, the epoch
- * milliseconds at which each piece was handed to the DeltaStream (`sentAt`), and the CPU time it
- * spent from `go` on (`cpuUs`).
+ * Input: the services' AWS and Redis settings and PUBLISH_INTERVAL_MS (env); then rounds, one
+ * JSON line each on stdin (`{ jobIds, pieces }`). It prints `ready`, then for each round, once its
+ * every job settled, one JSON line: for each job id the epoch milliseconds at which each piece
+ * was handed to the DeltaStream (`sentAt`), and the CPU time the round took (`cpuUs`).
  */
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -32,14 +31,29 @@ const clients = createAwsClients({ ...aws, maxSockets: 64 });
 const store = new DynamoJobStore({ client: clients.documents, tableName: aws.tableName });
 const publisher = new EventPublisher(events, logger);
 
-const jobIds = (process.env.PUBLISH_JOB_IDS ?? '').split(',').filter(Boolean);
-const pieces = JSON.parse(process.env.PUBLISH_PIECES ?? '[]') as string[];
 const intervalMs = Number(process.env.PUBLISH_INTERVAL_MS ?? 50);
-const sentAt: Record<string, number[]> = {};
 const epochNow = () => performance.timeOrigin + performance.now();
 
-async function stream(jobId: string, startAt: number): Promise<void> {
-  const times: number[] = (sentAt[jobId] = []);
+/** One round: every job's pieces on its beat, then its settlement; the pieces' send times. */
+async function round(jobIds: string[], pieces: string[]): Promise<Record<string, number[]>> {
+  const sentAt: Record<string, number[]> = {};
+  const start = performance.now();
+  // The jobs' beats spread over one interval, as streams that began at different moments are.
+  await Promise.all(
+    jobIds.map((jobId, index) => {
+      const times: number[] = (sentAt[jobId] = []);
+      return stream(jobId, pieces, start + (index / jobIds.length) * intervalMs, times);
+    }),
+  );
+  return sentAt;
+}
+
+async function stream(
+  jobId: string,
+  pieces: string[],
+  startAt: number,
+  times: number[],
+): Promise<void> {
   const deltas = new DeltaStream(publisher, jobId);
   for (const [index, piece] of pieces.entries()) {
     // Each piece on its own beat from the job's start, so late timers do not drift the pace.
@@ -51,13 +65,13 @@ async function stream(jobId: string, startAt: number): Promise<void> {
   await deltas.flush();
   await settling.acquire();
   try {
-    await settle(jobId);
+    await settle(jobId, pieces);
   } finally {
     settling.release();
   }
 }
 
-function settle(jobId: string) {
+function settle(jobId: string, pieces: string[]) {
   return settleAndAnnounce(
     store,
     publisher,
@@ -97,16 +111,13 @@ const settling = (() => {
 })();
 
 process.stdout.write('ready\n');
-const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
-await lines.next();
-const cpuAtStart = process.cpuUsage();
-const start = performance.now();
-// The jobs' beats spread over one interval, as streams that began at different moments are.
-await Promise.all(
-  jobIds.map((jobId, index) => stream(jobId, start + (index / jobIds.length) * intervalMs)),
-);
-const cpu = process.cpuUsage(cpuAtStart);
-process.stdout.write(`${JSON.stringify({ sentAt, cpuUs: cpu.user + cpu.system })}\n`, () => {
-  clients.destroy();
-  void events.close().then(() => process.exit(0));
-});
+// A round per line: the process stays up between them, so a round after the first runs warm.
+for await (const line of createInterface({ input: process.stdin })) {
+  const { jobIds, pieces } = JSON.parse(line) as { jobIds: string[]; pieces: string[] };
+  const cpuAtStart = process.cpuUsage();
+  const sentAt = await round(jobIds, pieces);
+  const cpu = process.cpuUsage(cpuAtStart);
+  process.stdout.write(`${JSON.stringify({ sentAt, cpuUs: cpu.user + cpu.system })}\n`);
+}
+clients.destroy();
+await events.close();
