@@ -10,7 +10,10 @@ import { benchWorkerThroughput } from './worker-throughput.js';
 const sections: { name: string; run: () => Promise<void> }[] = [
   { name: 'sync ask (embedded mode) vs bare Fastify route', run: benchSyncAsk },
   { name: "worker throughput on local AWS vs C/L (Little's law)", run: benchWorkerThroughput },
-  { name: 'streaming: time to first delta and many SSE clients (embedded)', run: benchStreaming },
+  {
+    name: 'streaming: time to first delta, and many SSE clients on one api process',
+    run: benchStreaming,
+  },
   { name: 'study page bundle (web/dist)', run: benchWebBundle },
 ];
 

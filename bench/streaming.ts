@@ -13,6 +13,7 @@
  * (and BENCH_PUBLISHER_NODE_OPTIONS).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { createInterface } from 'node:readline';
@@ -184,7 +185,7 @@ export async function manyStreams() {
       }
     }
   } finally {
-    publisher.child.kill('SIGKILL');
+    await publisher.stop();
     await runtime.close();
     api.kill(process.env.BENCH_API_NODE_OPTIONS ? 'SIGTERM' : 'SIGKILL');
     await api.exited;
@@ -231,6 +232,8 @@ interface Publisher {
     jobIds: string[],
     pieces: string[],
   ): Promise<{ sentAt: Record<string, number[]>; cpuUs: number }>;
+  /** Ends its input, so that it exits by itself (writing a profile if asked), or kills it after 10 s. */
+  stop(): Promise<void>;
 }
 
 function startPublisher(env: Record<string, string>): Publisher {
@@ -259,6 +262,14 @@ function startPublisher(env: Record<string, string>): Publisher {
       const line = await lines.next();
       if (line.done) throw new Error('the publisher ended without its records');
       return JSON.parse(String(line.value)) as { sentAt: Record<string, number[]>; cpuUs: number };
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.stdin!.end();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
     },
   };
 }
