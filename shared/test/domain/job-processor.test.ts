@@ -4,37 +4,14 @@
  * event ever reached the channel.
  */
 import { describe, expect, it } from 'vitest';
-import { MemoryJobEvents } from '../../src/adapters/memory/job-events.js';
-import { MemoryJobQueue } from '../../src/adapters/memory/job-queue.js';
-import { MemoryJobStore } from '../../src/adapters/memory/job-store.js';
 import { JobProcessor } from '../../src/domain/job-processor.js';
-import { JobService } from '../../src/domain/job-service.js';
 import { ProviderChain } from '../../src/providers/chain.js';
 import { OfflineProvider } from '../../src/providers/offline.js';
-import { captureLogs } from '../support/logs.js';
+import { memoryDomain } from '../support/memory-domain.js';
 
 describe('JobProcessor', () => {
   it('stops the provider call of a job cancelled in the store whose `done` never reached the channel', async () => {
-    const { logger } = captureLogs();
-    const store = new MemoryJobStore({ maxJobs: 10 });
-    const events = new MemoryJobEvents({ ttlSeconds: 60, maxEventsPerJob: 1000 });
-    // Never started: the test hands the message to the processor itself.
-    const queue = new MemoryJobQueue({
-      concurrency: 1,
-      redeliveryDelayMs: 1000,
-      maxReceiveCount: 1,
-      onDeadLetter: async () => undefined,
-      logger,
-    });
-    const jobs = new JobService({
-      store,
-      queue,
-      events,
-      logger,
-      deadlineSeconds: 300,
-      ttlDays: 1,
-      providers: [],
-    });
+    const { logger, store, events, jobs } = memoryDomain();
     const processor = new JobProcessor({
       store,
       // A long answer: 60 s, word by word.

@@ -3,36 +3,13 @@
  * `done` that never reached the channel must not leave a follower waiting for ever.
  */
 import { describe, expect, it } from 'vitest';
-import { MemoryJobEvents } from '../../src/adapters/memory/job-events.js';
-import { MemoryJobQueue } from '../../src/adapters/memory/job-queue.js';
-import { MemoryJobStore } from '../../src/adapters/memory/job-store.js';
 import type { LoggedJobEvent } from '../../src/domain/events.js';
-import { JobService } from '../../src/domain/job-service.js';
 import { JobStreams } from '../../src/domain/job-stream.js';
-import { captureLogs } from '../support/logs.js';
+import { memoryDomain } from '../support/memory-domain.js';
 
 function setUp() {
-  const { logger } = captureLogs();
-  const store = new MemoryJobStore({ maxJobs: 100 });
-  const events = new MemoryJobEvents({ ttlSeconds: 60, maxEventsPerJob: 100 });
-  // Never started: no worker takes the jobs, the test settles them.
-  const queue = new MemoryJobQueue({
-    concurrency: 1,
-    redeliveryDelayMs: 1000,
-    maxReceiveCount: 1,
-    onDeadLetter: async () => undefined,
-    logger,
-  });
-  const jobs = new JobService({
-    store,
-    queue,
-    events,
-    logger,
-    deadlineSeconds: 300,
-    ttlDays: 1,
-    providers: [],
-  });
-  return { store, events, jobs, streams: new JobStreams(jobs, logger, { storeCheckMs: 50 }) };
+  const domain = memoryDomain();
+  return { ...domain, streams: new JobStreams(domain.jobs, domain.logger, { storeCheckMs: 50 }) };
 }
 
 const cancelledSettlement = {

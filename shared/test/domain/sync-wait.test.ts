@@ -4,34 +4,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MemoryJobEvents } from '../../src/adapters/memory/job-events.js';
-import { MemoryJobQueue } from '../../src/adapters/memory/job-queue.js';
-import { MemoryJobStore } from '../../src/adapters/memory/job-store.js';
 import { RedisJobEvents } from '../../src/adapters/redis/redis-job-events.js';
-import { JobService } from '../../src/domain/job-service.js';
 import type { JobEvents } from '../../src/domain/ports.js';
 import { deadUrl } from '../support/fake-llm.js';
 import { newJob } from '../support/jobs.js';
 import { captureLogs } from '../support/logs.js';
+import { memoryDomain } from '../support/memory-domain.js';
 
 const WAIT_MS = 20_000;
 
 async function waitWith(events: JobEvents) {
-  const { logger } = captureLogs('warn');
-  const store = new MemoryJobStore({ maxJobs: 10 });
-  const queue = new MemoryJobQueue({
-    concurrency: 1,
-    redeliveryDelayMs: 1000,
-    maxReceiveCount: 3,
-    onDeadLetter: async () => {},
-    logger,
-  });
-  const service = new JobService({
-    store,
-    queue,
+  const { store, jobs: service } = memoryDomain({
     events,
-    logger,
-    deadlineSeconds: 300,
-    ttlDays: 7,
     channelGraceMs: 100,
     providers: ['openai'],
   });
