@@ -32,7 +32,7 @@ import {
 import { freePort } from '../test/support/local-aws.js';
 import { startService } from '../test/support/service-process.js';
 import { startAwsPath } from './support/aws-path.js';
-import { cpuTimeUs, percentile } from './support/load.js';
+import { cpuTimeUs, inParallel, percentile } from './support/load.js';
 import { startNode } from './support/process.js';
 
 const FIRST_DELTA_ASKS = 40;
@@ -381,15 +381,6 @@ function follow(url: string): Promise<LeanStream> {
     );
     request.on('error', reject);
   });
-}
-
-async function inParallel(count: number, width: number, task: (index: number) => Promise<unknown>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < count) await task(next++);
-    }),
-  );
 }
 
 function ask(url: string, question: string): Promise<EventStream> {

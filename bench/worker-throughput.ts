@@ -24,6 +24,7 @@ import { pino } from 'pino';
 import { freePort } from '../test/support/local-aws.js';
 import { startService, type LogLine } from '../test/support/service-process.js';
 import { startAwsPath } from './support/aws-path.js';
+import { inParallel } from './support/load.js';
 
 const CONCURRENCY = 50;
 const LATENCY_MS = 5000;
@@ -259,18 +260,6 @@ async function measureCeiling(clients: AwsClients, resources: AwsResources): Pro
     }),
   );
   return requests / ((performance.now() - start) / 1000);
-}
-
-async function inParallel(count: number, width: number, task: () => Promise<unknown>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < count) {
-        next += 1;
-        await task();
-      }
-    }),
-  );
 }
 
 function time(line: LogLine): number {

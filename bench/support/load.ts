@@ -128,3 +128,17 @@ function send(agent: Agent, options: LoadOptions): Promise<number> {
     req.end(options.body);
   });
 }
+
+/** Runs `task` `count` times, at most `width` at once; each call gets its index (0 to count − 1). */
+export async function inParallel(
+  count: number,
+  width: number,
+  task: (index: number) => Promise<unknown>,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
+}
