@@ -109,14 +109,18 @@ function systemPromptTokenCount(request: PromptSettings): number {
   return tokens;
 }
 
+/**
+ * The smallest prompt's tokens but the question's text: the chat encoding is additive per
+ * message, plus one reply primer counted once (EMPTY), so this is the system prompt, the reply
+ * primer and the user message's framing.
+ */
+function minimalPromptFraming(request: AnswerRequest): number {
+  return EMPTY_CHAT_TOKENS + systemPromptTokenCount(request) + framingTokens('user');
+}
+
 /** The tokens of the smallest prompt a request can be sent with: system prompt and question. */
 export function minimalPromptTokens(request: AnswerRequest): number {
-  // The chat encoding is additive per message, plus one reply primer counted once (EMPTY).
-  return (
-    EMPTY_CHAT_TOKENS +
-    systemPromptTokenCount(request) +
-    messageTokens({ role: 'user', content: request.question })
-  );
+  return minimalPromptFraming(request) + textTokens(request.question);
 }
 
 /**
@@ -128,7 +132,7 @@ export function minimalPromptTokensOver(
   request: AnswerRequest,
   maxTokens: number,
 ): number | undefined {
-  const framed = EMPTY_CHAT_TOKENS + systemPromptTokenCount(request) + framingTokens('user');
+  const framed = minimalPromptFraming(request);
   if (framed + Buffer.byteLength(request.question, 'utf8') <= maxTokens) return undefined;
   const tokens = framed + textTokens(request.question);
   return tokens > maxTokens ? tokens : undefined;
