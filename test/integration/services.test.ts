@@ -85,6 +85,19 @@ function track(service: ServiceProcess): ServiceProcess {
   return service;
 }
 
+/** A worker for the tests of the describe block this is called in; it is stopped after them. */
+function workerForBlock(): () => ServiceProcess {
+  let worker: ServiceProcess | undefined;
+  beforeAll(async () => {
+    worker = await startWorker();
+  });
+  afterAll(async () => {
+    worker?.kill('SIGTERM');
+    await worker?.exited;
+  });
+  return () => worker!;
+}
+
 async function startWorker(env: Record<string, string> = {}): Promise<ServiceProcess> {
   const worker = track(
     startService('worker', {
@@ -171,14 +184,7 @@ describe('start:api and start:worker without their AWS settings', () => {
 });
 
 describe('an ask through api → SQS → worker → DynamoDB', () => {
-  let worker: ServiceProcess;
-  beforeAll(async () => {
-    worker = await startWorker();
-  });
-  afterAll(async () => {
-    worker.kill('SIGTERM');
-    await worker.exited;
-  });
+  workerForBlock();
 
   it('answers a synchronous ask within the wait', async () => {
     fake.otherwise(openaiWire.completion('Photosynthesis turns light into chemical energy.'));
@@ -364,14 +370,7 @@ const nthDelta = (stream: EventStream, n: number) =>
 const allOutput = () => running.map((service) => service.output()).join('\n');
 
 describe('streaming on the AWS path: worker → Redis → api → SSE', () => {
-  let worker: ServiceProcess;
-  beforeAll(async () => {
-    worker = await startWorker();
-  });
-  afterAll(async () => {
-    worker.kill('SIGTERM');
-    await worker.exited;
-  });
+  workerForBlock();
 
   it('streams a job from `job` to `done`, the deltas making up the answer, ids from the Redis log', async () => {
     fake.otherwise({
@@ -508,15 +507,11 @@ describe('a worker SIGKILLed mid-stream', () => {
 });
 
 describe('Redis stopped during a run', () => {
-  let worker: ServiceProcess;
-  beforeAll(async () => {
-    worker = await startWorker();
-  });
+  const worker = workerForBlock();
+  // Registered after the worker's: the 'stack' hook order runs it first, before the worker stops.
   afterAll(async () => {
     // Whatever happened, leave the server up for the rest of the file.
     await redis.restart().catch(() => {});
-    worker.kill('SIGTERM');
-    await worker.exited;
   });
 
   it('sync asks still answer 200, async jobs complete, streams end from the store; all recover after', async () => {
@@ -554,7 +549,7 @@ describe('Redis stopped during a run', () => {
     await duringOutage.ended;
     expect(duringOutage.events.map((event) => event.event)).toEqual(['job', 'done']);
     expect(eventData<Job>(duringOutage.events[1])).toMatchObject({ answer: ANSWER });
-    expect(worker.logs.some((line) => line.msg === 'job event not published')).toBe(true);
+    expect(worker().logs.some((line) => line.msg === 'job event not published')).toBe(true);
 
     await redis.restart();
 
