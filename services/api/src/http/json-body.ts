@@ -16,6 +16,13 @@ export class HttpProblem extends Error {
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
+ * The deepest nesting of arrays and objects a body may have. Every body the API takes is flat
+ * (its deepest is 2); the cap keeps every walk over a body (the unsafe-key check here, the
+ * fingerprint of an idempotent ask) from exhausting the stack on a body built to do so.
+ */
+export const MAX_BODY_DEPTH = 32;
+
+/**
  * The JSON body parser, strict where Fastify's default is lenient. JSON is UTF-8 (RFC 8259): a
  * body declared in another charset, or sent with a Content-Encoding we do not decode, is a 415,
  * not text decoded wrongly and stored with replacement characters; bytes that are not UTF-8, and
@@ -71,7 +78,7 @@ function parseJsonBody(request: FastifyRequest, body: Buffer): unknown {
   } catch {
     throw malformed(text.trim() === '' ? 'The body is empty' : 'The body is not valid JSON');
   }
-  const unsafe = findUnsafe(value, '');
+  const unsafe = findUnsafe(value, '', 1);
   if (unsafe) {
     throw new HttpProblem({
       type: problemTypes.validation,
@@ -95,15 +102,21 @@ function malformed(detail: string): HttpProblem {
 
 /**
  * The first member name or string that must not pass: prototype keys, lone surrogates. A field's
- * path is spelled out only for what is reported or descended into: this walks every body.
+ * path is spelled out only for what is reported or descended into: this walks every body. Throws
+ * the 400 for a body nested deeper than MAX_BODY_DEPTH (`depth` is the value's own level).
  */
-function findUnsafe(value: unknown, path: string): { field: string; message: string } | undefined {
+function findUnsafe(
+  value: unknown,
+  path: string,
+  depth: number,
+): { field: string; message: string } | undefined {
   if (typeof value === 'string') {
     return value.isWellFormed()
       ? undefined
       : { field: path, message: 'contains a lone surrogate (not Unicode text)' };
   }
   if (value === null || typeof value !== 'object') return undefined;
+  if (depth > MAX_BODY_DEPTH) throw tooDeep();
   const members = value as Record<string, unknown>;
   for (const key of Object.keys(members)) {
     const member = members[key];
@@ -118,10 +131,21 @@ function findUnsafe(value: unknown, path: string): { field: string; message: str
     }
     if (typeof member === 'string' && member.isWellFormed()) continue;
     if (typeof member !== 'string' && (member === null || typeof member !== 'object')) continue;
-    const found = findUnsafe(member, fieldOf(path, key));
+    const found = findUnsafe(member, fieldOf(path, key), depth + 1);
     if (found) return found;
   }
   return undefined;
+}
+
+function tooDeep(): HttpProblem {
+  const message = `arrays and objects are nested more than ${MAX_BODY_DEPTH} levels deep`;
+  return new HttpProblem({
+    type: problemTypes.validation,
+    title: 'Invalid request',
+    status: 400,
+    detail: `The body's ${message}; no request needs that many`,
+    errors: [{ in: 'body', field: '', message }],
+  });
 }
 
 function fieldOf(path: string, key: string): string {

@@ -73,3 +73,40 @@ describe('prototype keys', () => {
     );
   });
 });
+
+describe('deeply nested bodies', () => {
+  it.each([
+    ['arrays', '['.repeat(12_000) + ']'.repeat(12_000)],
+    ['objects', '{"":'.repeat(12_000) + '1' + '}'.repeat(12_000)],
+  ])(
+    'refuses %s nested 12,000 levels deep with 400 naming the nesting, not 500',
+    async (_, body) => {
+      const before = built.store.size;
+      const response = await post(body);
+
+      expect(response.statusCode).toBe(400);
+      const problem = problemOf(response);
+      expect(problem.type).toBe('/problems/validation-error');
+      expect(problem.detail).toMatch(/nested more than 32 levels deep/);
+      expect(problem.errors).toEqual([
+        { in: 'body', field: '', message: expect.stringMatching(/nested more than 32 levels/) },
+      ]);
+      expect(built.store.size).toBe(before);
+    },
+  );
+
+  it('lets 32 levels through to the schema, which names the field', async () => {
+    // The body is level 1; `subject` holds the other 31.
+    const response = await post(`{"question":"q","subject":${'['.repeat(31)}${']'.repeat(31)}}`);
+
+    expect(response.statusCode).toBe(400);
+    const problem = problemOf(response);
+    expect(problem.detail).not.toMatch(/nested/);
+    expect(problem.errors).toContainEqual(
+      expect.objectContaining({ in: 'body', field: 'subject' }),
+    );
+
+    const deeper = await post(`{"question":"q","subject":${'['.repeat(32)}${']'.repeat(32)}}`);
+    expect(problemOf(deeper).detail).toMatch(/nested more than 32 levels deep/);
+  });
+});
