@@ -101,7 +101,7 @@ export async function buildApp({
   await app.register(allowedMethods);
   await app.register(responseDocs);
   await app.register(cors, { allowedOrigins: config.CORS_ALLOWED_ORIGINS });
-  await app.register(swagger);
+  await app.register(swagger, { providers: jobs.providers });
   await app.register(problemDetails);
   await app.register(jobsPlugin, { jobs });
 

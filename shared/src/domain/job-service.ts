@@ -79,6 +79,11 @@ export class JobService {
     return this.options.events;
   }
 
+  /** The providers an ask may name; others are refused (ProviderNotConfiguredError). */
+  get providers(): readonly ProviderName[] {
+    return this.options.providers;
+  }
+
   /**
    * Creates and enqueues a job as the next turn of its conversation (a new one without
    * `conversationId`), or returns the earlier job for a Idempotency-Key this caller already used with the same request. Throws

@@ -2,6 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { build } from '../support/build.js';
 
 const { app } = await build();
+// One provider key, another provider named but without one: the server accepts only the first.
+const withKey = await build({
+  OPENAI_API_KEY: 'sk-test',
+  // Nothing listens there: the accepted ask fails at once instead of calling out.
+  OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
+  LLM_MAX_ATTEMPTS: '1',
+  LLM_PROVIDERS: 'openai,huggingface',
+});
 
 interface Operation {
   responses: Record<
@@ -72,5 +80,35 @@ describe('the OpenAPI document (/docs/json) tells clients what the server sends'
       payload: { question: 'q', subject: '\u000b' },
     });
     return response.then((r) => expect(r.statusCode).toBe(400));
+  });
+});
+
+describe('the provider field offers only the providers this server accepts', () => {
+  const providerField = async (built: typeof app) => {
+    const doc = (await built.inject({ method: 'GET', url: '/docs/json' })).json();
+    return doc.paths['/api/v1/ask'].post.requestBody.content['application/json'].schema.properties
+      .provider;
+  };
+  const ask = (built: typeof app, provider: string) =>
+    built.inject({
+      method: 'POST',
+      url: '/api/v1/ask',
+      headers: { prefer: 'respond-async' },
+      payload: { question: 'What is a lever?', provider },
+    });
+
+  it('with no key, documents the field as unavailable (no value is valid) and the server agrees', async () => {
+    const field = await providerField(app);
+    expect(field).toEqual({ description: expect.stringMatching(/unavailable/), not: {} });
+    for (const provider of ['openai', 'huggingface']) {
+      expect((await ask(app, provider)).statusCode, provider).toBe(422);
+    }
+  });
+
+  it('with a key, lists that provider alone, and an ask naming it is accepted', async () => {
+    const field = await providerField(withKey.app);
+    expect(field).toMatchObject({ type: 'string', enum: ['openai'] });
+    expect((await ask(withKey.app, 'openai')).statusCode).toBe(202);
+    expect((await ask(withKey.app, 'huggingface')).statusCode).toBe(422);
   });
 });

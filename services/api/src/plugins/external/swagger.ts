@@ -1,5 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import type { ProviderName } from '@iscoolgpt/shared';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import type { HeaderDoc } from '../../schemas/responses.js';
@@ -10,31 +11,55 @@ type Responses = Record<string, { content?: unknown; headers?: Record<string, He
 /** Marks a required header through @fastify/swagger, which only copies a header's schema. */
 const REQUIRED = 'x-required';
 
+type JsonSchema = Record<string, unknown>;
+
+/**
+ * A body's `provider` as this server takes it: the request schema lists every provider the code
+ * knows, but an ask naming one this deployment lacks is refused (422), so the document offers only
+ * those it accepts, and with none (the offline demo) says the field is unavailable.
+ */
+function providerField(field: JsonSchema, providers: readonly ProviderName[]): JsonSchema {
+  if (providers.length > 0) return { ...field, enum: [...providers] };
+  return {
+    description:
+      'unavailable here: this server has no provider key and answers with its offline demo ' +
+      'provider; send no `provider`',
+    not: {},
+  };
+}
+
 /**
  * The zod transform, keeping the response headers routes document (the zod transform drops
  * them from responses written per media type): @fastify/swagger reads them as JSON Schemas.
+ * A body's `provider` offers the providers this server accepts.
  */
-const transform: Transform = (document) => {
-  const response = (document.schema as { response?: Responses } | undefined)?.response;
-  const result = jsonSchemaTransform(document);
-  const transformed = (result.schema as { response?: Record<string, Record<string, unknown>> })
-    .response;
-  if (!response || !transformed) return result;
-  for (const [status, doc] of Object.entries(response)) {
-    if (!doc?.headers || !transformed[status]) continue;
-    transformed[status].headers = Object.fromEntries(
-      Object.entries(doc.headers).map(([name, header]) => [
-        name,
-        {
-          ...header.schema,
-          description: header.description,
-          ...(header.required && { [REQUIRED]: true }),
-        },
-      ]),
-    );
-  }
-  return result;
-};
+const transformWith =
+  (providers: readonly ProviderName[]): Transform =>
+  (document) => {
+    const response = (document.schema as { response?: Responses } | undefined)?.response;
+    const result = jsonSchemaTransform(document);
+    const body = (result.schema as { body?: { properties?: Record<string, JsonSchema> } }).body;
+    if (body?.properties?.provider) {
+      body.properties.provider = providerField(body.properties.provider, providers);
+    }
+    const transformed = (result.schema as { response?: Record<string, Record<string, unknown>> })
+      .response;
+    if (!response || !transformed) return result;
+    for (const [status, doc] of Object.entries(response)) {
+      if (!doc?.headers || !transformed[status]) continue;
+      transformed[status].headers = Object.fromEntries(
+        Object.entries(doc.headers).map(([name, header]) => [
+          name,
+          {
+            ...header.schema,
+            description: header.description,
+            ...(header.required && { [REQUIRED]: true }),
+          },
+        ]),
+      );
+    }
+    return result;
+  };
 
 /** The document, with each required response header marked `required` where OpenAPI wants it. */
 const transformObject: typeof jsonSchemaTransformObject = (document) => {
@@ -60,8 +85,8 @@ const transformObject: typeof jsonSchemaTransformObject = (document) => {
 };
 
 /** OpenAPI generated from the routes' zod schemas; JSON at /docs/json, interactive docs at /docs. */
-export default fp(
-  async (fastify) => {
+export default fp<{ providers: readonly ProviderName[] }>(
+  async (fastify, { providers }) => {
     await fastify.register(swagger, {
       openapi: {
         openapi: '3.1.0',
@@ -82,7 +107,7 @@ export default fp(
           { name: 'health', description: 'Liveness' },
         ],
       },
-      transform,
+      transform: transformWith(providers),
       transformObject,
     });
     await fastify.register(swaggerUi, { routePrefix: '/docs' });
