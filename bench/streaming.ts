@@ -193,8 +193,8 @@ export async function manyStreams() {
   }
   console.log(
     `\nSSE clients on one api process (start:api), each following a job that the worker's publishing path ` +
-      `(DeltaStream → Redis, in a process of its own) streams ${PIECES_PER_STREAM} pieces at ${1000 / PIECE_INTERVAL_MS}/s; ` +
-      'latency: piece handed to the DeltaStream → delta parsed by the client, after a one-second warm-up round at the same load. The same two cores run the publisher, ' +
+      `(DeltaPacer → Redis, in a process of its own) streams ${PIECES_PER_STREAM} pieces at ${1000 / PIECE_INTERVAL_MS}/s; ` +
+      'latency: piece handed to the DeltaPacer → delta parsed by the client, after a one-second warm-up round at the same load. The same two cores run the publisher, ' +
       'the clients, Redis and moto, whose CPU per event is shown beside the api’s:',
   );
   console.table(rows);

@@ -1,6 +1,6 @@
 /**
  * The worker's publishing path in a process of its own, for the many-streams benchmark: for each
- * job it streams pieces of text at a fixed pace through the worker's own code (DeltaStream's
+ * job it streams pieces of text at a fixed pace through the worker's own code (DeltaPacer's
  * coalescing, EventPublisher, the Redis event channel), then settles the job in DynamoDB and
  * announces `done`, as JobProcessor does after a provider call. What it leaves out of a real
  * worker is SQS, the provider's HTTP stream and the cancel watch, so that the two cores go to the
@@ -9,24 +9,24 @@
  * Input: the services' AWS and Redis settings and PUBLISH_INTERVAL_MS (env); then rounds, one
  * JSON line each on stdin (`{ jobIds, pieces }`). It prints `ready`, then for each round, once its
  * every job settled, one JSON line: for each job id the epoch milliseconds at which each piece
- * was handed to the DeltaStream (`sentAt`), and the CPU time the round took (`cpuUs`).
+ * was handed to the DeltaPacer (`sentAt`), and the CPU time the round took (`cpuUs`).
  */
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  DeltaStream,
+  DeltaPacer,
   EventPublisher,
   loadConfig,
   requireAwsConfig,
   settleAndAnnounce,
 } from '@iscoolgpt/shared';
-import { buildRedisJobEvents, createAwsClients, DynamoJobStore } from '@iscoolgpt/shared/aws';
+import { buildRedisEventChannel, createAwsClients, DynamoJobStore } from '@iscoolgpt/shared/aws';
 import { pino } from 'pino';
 
 const config = loadConfig(process.env);
 const aws = requireAwsConfig(config);
 const logger = pino({ level: 'warn' });
-const events = buildRedisJobEvents(config, logger, 'worker');
+const events = buildRedisEventChannel(config, logger, 'worker');
 const clients = createAwsClients({ ...aws, maxSockets: 64 });
 const store = new DynamoJobStore({ client: clients.documents, tableName: aws.tableName });
 const publisher = new EventPublisher(events, logger);
@@ -54,7 +54,7 @@ async function stream(
   startAt: number,
   times: number[],
 ): Promise<void> {
-  const deltas = new DeltaStream(publisher, jobId);
+  const deltas = new DeltaPacer(publisher, jobId);
   for (const [index, piece] of pieces.entries()) {
     // Each piece on its own beat from the job's start, so late timers do not drift the pace.
     const wait = startAt + index * intervalMs - performance.now();

@@ -15,17 +15,17 @@ export {
   type ResourceNames,
 } from './adapters/aws/bootstrap.js';
 export {
-  RedisJobEvents,
+  RedisEventChannel,
   compareIds,
   eventsKey,
   liveChannel,
-  type RedisJobEventsOptions,
-} from './adapters/redis/redis-job-events.js';
+  type RedisEventChannelOptions,
+} from './adapters/redis/redis-event-channel.js';
 export { EventChannelError } from './adapters/redis/live-channels.js';
 export { DEFAULT_REDIS_TIMEOUTS, type RedisTimeouts } from './adapters/redis/connection.js';
 export {
   buildAwsApiRuntime,
-  buildRedisJobEvents,
+  buildRedisEventChannel,
   configureAwsProcess,
   startAwsWorker,
   workerTimings,

@@ -6,12 +6,8 @@ export * from './domain/job.js';
 export * from './domain/conversation.js';
 export * from './domain/errors.js';
 export * from './domain/events.js';
-export {
-  EventPublisher,
-  DeltaStream,
-  DELTAS_PER_SECOND,
-  settleAndAnnounce,
-} from './domain/job-events.js';
+export { EventPublisher, settleAndAnnounce } from './domain/event-publisher.js';
+export { DeltaPacer, DELTAS_PER_SECOND } from './domain/delta-pacer.js';
 export type * from './domain/ports.js';
 export {
   JobService,
@@ -19,7 +15,7 @@ export {
   type ContextBudget,
   type JobServiceOptions,
 } from './domain/job-service.js';
-export { JobStreams, NOTHING_AFTER } from './domain/job-stream.js';
+export { EventStreams, NOTHING_AFTER } from './domain/event-streams.js';
 export {
   JobProcessor,
   type ProcessOutcome,
@@ -27,7 +23,10 @@ export {
 } from './domain/job-processor.js';
 export { MemoryJobStore } from './adapters/memory/job-store.js';
 export { MemoryJobQueue } from './adapters/memory/job-queue.js';
-export { MemoryJobEvents, type MemoryJobEventsOptions } from './adapters/memory/job-events.js';
+export {
+  MemoryEventChannel,
+  type MemoryEventChannelOptions,
+} from './adapters/memory/event-channel.js';
 export { LiveQueue } from './adapters/live-queue.js';
 export {
   jobsQueue,

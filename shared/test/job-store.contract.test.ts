@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsSuite, type AwsSuite } from '../../test/support/aws-suite.js';
 import { DynamoJobStore } from '../src/adapters/aws/dynamo-job-store.js';
 import { MemoryJobStore } from '../src/adapters/memory/job-store.js';
-import { MemoryJobEvents } from '../src/adapters/memory/job-events.js';
+import { MemoryEventChannel } from '../src/adapters/memory/event-channel.js';
 import { MemoryJobQueue } from '../src/adapters/memory/job-queue.js';
 import type { ConversationRecord } from '../src/domain/conversation.js';
 import { IdempotencyConflictError, TurnInProgressError } from '../src/domain/errors.js';
@@ -466,7 +466,7 @@ describe.each(stores)('JobStore contract: %s', (_name, open) => {
           onDeadLetter: async () => {},
           logger,
         }),
-        events: new MemoryJobEvents({ ttlSeconds: 60, maxEventsPerJob: 100 }),
+        channel: new MemoryEventChannel({ ttlSeconds: 60, maxEventsPerJob: 100 }),
         logger,
         deadlineSeconds: 300,
         ttlDays: 7,

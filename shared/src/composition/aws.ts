@@ -18,7 +18,7 @@ import {
 import { createLogger } from '../logger.js';
 import { JobProcessor } from '../domain/job-processor.js';
 import { JobService } from '../domain/job-service.js';
-import { RedisJobEvents } from '../adapters/redis/redis-job-events.js';
+import { RedisEventChannel } from '../adapters/redis/redis-event-channel.js';
 import { MAX_EVENTS_PER_JOB } from '../domain/events.js';
 import type { JobMessage } from '../domain/job.js';
 import type { Answerer, Logger } from '../domain/ports.js';
@@ -34,13 +34,13 @@ export interface AwsApiRuntime {
  * The event channel both services share: Redis (REDIS_URL), so that what the worker publishes
  * reaches followers in every API process. Throws ConfigError when REDIS_URL is missing.
  */
-export function buildRedisJobEvents(
+export function buildRedisEventChannel(
   config: Config,
   logger: Logger,
   mode: 'api' | 'worker',
-): RedisJobEvents {
+): RedisEventChannel {
   const redis = requireRedisConfig(config);
-  return new RedisJobEvents({
+  return new RedisEventChannel({
     ...redis,
     ttlSeconds: config.JOB_EVENTS_TTL_SECONDS,
     maxEventsPerJob: MAX_EVENTS_PER_JOB,
@@ -51,13 +51,13 @@ export function buildRedisJobEvents(
 
 /** The API service's domain over DynamoDB, SQS and the Redis event channel. */
 export function buildAwsApiRuntime(config: Config, aws: AwsConfig, logger: Logger): AwsApiRuntime {
-  const events = buildRedisJobEvents(config, logger, 'api');
+  const channel = buildRedisEventChannel(config, logger, 'api');
   // Every waiting client holds a read now and then, every ask a write and a send.
   const clients = createAwsClients({ ...aws, maxSockets: 256 });
   const jobs = new JobService({
     store: new DynamoJobStore({ client: clients.documents, tableName: aws.tableName }),
     queue: new SqsJobQueue(clients.sqs, aws.queueUrl),
-    events,
+    channel,
     logger,
     deadlineSeconds: config.JOB_DEADLINE_SECONDS,
     ttlDays: config.JOB_TTL_DAYS,
@@ -67,7 +67,7 @@ export function buildAwsApiRuntime(config: Config, aws: AwsConfig, logger: Logge
   return {
     jobs,
     close: async () => {
-      await events.close();
+      await channel.close();
       clients.destroy();
     },
   };
@@ -118,23 +118,23 @@ export async function startAwsWorker(
   const concurrency = config.WORKER_CONCURRENCY;
   // Per slot: a long poll, a heartbeat and a delete may be open at once.
   const clients = createAwsClients({ ...aws, maxSockets: 2 * concurrency + 16 });
-  const events = buildRedisJobEvents(config, logger, 'worker');
+  const channel = buildRedisEventChannel(config, logger, 'worker');
   let timings: WorkerTimings;
   try {
     // The queue's own settings, so the heartbeat always matches the queue actually consumed.
     timings = workerTimings(await readQueueTimings(clients.sqs, aws.queueUrl));
   } catch (error) {
     clients.destroy();
-    await events.close();
+    await channel.close();
     throw error;
   }
   // Not required: jobs are answered and stored without the channel (it only streams them).
-  await events.connected().catch(() => {});
+  await channel.connected().catch(() => {});
   const store = new DynamoJobStore({ client: clients.documents, tableName: aws.tableName });
   const processor = new JobProcessor({
     store,
     answerer,
-    events,
+    channel,
     logger,
     leaseSeconds: timings.leaseSeconds,
     contextMaxTokens: config.CONTEXT_MAX_TOKENS,
@@ -206,7 +206,7 @@ export async function startAwsWorker(
       ]);
       clients.destroy();
       // Last: the jobs in hand published their final events on the way out.
-      await events.close();
+      await channel.close();
       logger.info({}, 'worker stopped');
     },
   };

@@ -1,4 +1,4 @@
-import { MemoryJobEvents } from '../adapters/memory/job-events.js';
+import { MemoryEventChannel } from '../adapters/memory/event-channel.js';
 import { MemoryJobQueue } from '../adapters/memory/job-queue.js';
 import { MemoryJobStore } from '../adapters/memory/job-store.js';
 import { providersWithKeys, type Config } from '../config.js';
@@ -29,14 +29,14 @@ export function buildEmbeddedRuntime(
   answerer: Answerer = buildAnswerer(config, logger),
 ): EmbeddedRuntime {
   const store = new MemoryJobStore({ maxJobs: config.MEMORY_STORE_MAX_JOBS });
-  const events = new MemoryJobEvents({
+  const channel = new MemoryEventChannel({
     ttlSeconds: config.JOB_EVENTS_TTL_SECONDS,
     maxEventsPerJob: MAX_EVENTS_PER_JOB,
   });
   const processor = new JobProcessor({
     store,
     answerer,
-    events,
+    channel,
     logger,
     leaseSeconds: jobsQueue.visibilityTimeoutSeconds,
     contextMaxTokens: config.CONTEXT_MAX_TOKENS,
@@ -51,7 +51,7 @@ export function buildEmbeddedRuntime(
   const jobs = new JobService({
     store,
     queue,
-    events,
+    channel,
     logger,
     deadlineSeconds: config.JOB_DEADLINE_SECONDS,
     ttlDays: config.JOB_TTL_DAYS,
@@ -65,7 +65,7 @@ export function buildEmbeddedRuntime(
     start: () => queue.start((message) => processor.process(message)),
     stop: async () => {
       await queue.stop(config.SHUTDOWN_TIMEOUT_SECONDS * 1000);
-      await events.close();
+      await channel.close();
     },
   };
 }

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { JobBusyError } from './errors.js';
 import { RESET_REASONS } from './events.js';
-import { DeltaStream, EventPublisher, settleAndAnnounce } from './job-events.js';
+import { DeltaPacer } from './delta-pacer.js';
+import { EventPublisher, settleAndAnnounce } from './event-publisher.js';
 import {
   isSettled,
   PENDING_STATUSES,
@@ -12,12 +13,12 @@ import {
 import { failure } from './transitions.js';
 import { SettlementWatch } from './settlement-watch.js';
 import { turnRequest } from './turn-request.js';
-import type { Answerer, JobEvents, JobStore, Logger, SettleOptions } from './ports.js';
+import type { Answerer, EventChannel, JobStore, Logger, SettleOptions } from './ports.js';
 
 export interface JobProcessorOptions {
   store: JobStore;
   answerer: Answerer;
-  events: JobEvents;
+  channel: EventChannel;
   logger: Logger;
   /**
    * How long a worker owns a job it took. Longer than the slowest provider round (retries
@@ -59,7 +60,7 @@ export class JobProcessor {
 
   constructor(private readonly options: JobProcessorOptions) {
     this.now = options.now ?? (() => new Date());
-    this.publisher = new EventPublisher(options.events, options.logger);
+    this.publisher = new EventPublisher(options.channel, options.logger);
     this.settlements = new SettlementWatch(
       (ids) => options.store.getMany(ids),
       options.cancelCheckMs ?? CANCEL_CHECK_MS,
@@ -107,12 +108,12 @@ export class JobProcessor {
     const watching = new AbortController();
     void this.watchForCancel(
       job.id,
-      started ?? this.options.events.origin,
+      started ?? this.options.channel.origin,
       cancel,
       watching.signal,
     );
     const unwatch = this.settlements.watch(job.id, () => cancel.abort(CANCELLED));
-    const deltas = new DeltaStream(this.publisher, job.id);
+    const deltas = new DeltaPacer(this.publisher, job.id);
     let outcome;
     try {
       outcome = await answerer.answer(
@@ -188,7 +189,7 @@ export class JobProcessor {
     signal: AbortSignal,
   ): Promise<void> {
     try {
-      for await (const event of this.options.events.follow(jobId, after, signal)) {
+      for await (const event of this.options.channel.follow(jobId, after, signal)) {
         if (event.type === 'done') {
           cancel.abort(CANCELLED);
           return;

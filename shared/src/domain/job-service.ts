@@ -7,7 +7,7 @@ import {
   QuestionTooLongError,
   TurnInProgressError,
 } from './errors.js';
-import { EventPublisher, settleAndAnnounce } from './job-events.js';
+import { EventPublisher, settleAndAnnounce } from './event-publisher.js';
 import {
   DEFAULT_MODE,
   isSettled,
@@ -24,7 +24,7 @@ import type {
   AnswerRequest,
   FeedbackResult,
   IdempotencyKey,
-  JobEvents,
+  EventChannel,
   JobQueue,
   JobStore,
   Logger,
@@ -43,7 +43,7 @@ export interface ContextBudget {
 export interface JobServiceOptions {
   store: JobStore;
   queue: JobQueue;
-  events: JobEvents;
+  channel: EventChannel;
   logger: Logger;
   /** A pending job older than this reads failed / deadline_exceeded. */
   deadlineSeconds: number;
@@ -71,12 +71,12 @@ export class JobService {
 
   constructor(private readonly options: JobServiceOptions) {
     this.now = options.now ?? (() => new Date());
-    this.publisher = new EventPublisher(options.events, options.logger);
+    this.publisher = new EventPublisher(options.channel, options.logger);
   }
 
   /** The event channel jobs are announced on (the events route reads it). */
-  get events(): JobEvents {
-    return this.options.events;
+  get channel(): EventChannel {
+    return this.options.channel;
   }
 
   /** The providers an ask may name; others are refused (ProviderNotConfiguredError). */
@@ -173,7 +173,7 @@ export class JobService {
     if (!deleted) return false;
     await Promise.all(
       deleted.jobIds.map((jobId) =>
-        this.options.events.forget(jobId).catch((error: unknown) => {
+        this.options.channel.forget(jobId).catch((error: unknown) => {
           // The channel is not the source of truth: its copy expires on its own.
           this.options.logger.warn({ jobId, err: error }, 'events of a deleted job not forgotten');
         }),
@@ -255,8 +255,8 @@ export class JobService {
   }
 
   private waitForDone(id: string, waitMs: number): Promise<void> {
-    const { events, store, channelGraceMs = 2000 } = this.options;
-    return new DoneWait(events, store, id, waitMs, channelGraceMs).over;
+    const { channel, store, channelGraceMs = 2000 } = this.options;
+    return new DoneWait(channel, store, id, waitMs, channelGraceMs).over;
   }
 
   private settle(
@@ -303,7 +303,7 @@ class DoneWait {
   private reject!: (error: unknown) => void;
 
   constructor(
-    private readonly events: JobEvents,
+    private readonly channel: EventChannel,
     private readonly store: JobStore,
     private readonly id: string,
     private readonly waitMs: number,
@@ -322,7 +322,7 @@ class DoneWait {
   }
 
   private async follow(): Promise<void> {
-    for await (const event of this.events.follow(this.id, this.events.origin, this.stop.signal)) {
+    for await (const event of this.channel.follow(this.id, this.channel.origin, this.stop.signal)) {
       this.heard = true;
       if (event.type === 'done') return;
     }

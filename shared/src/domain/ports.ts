@@ -205,7 +205,7 @@ export interface Answerer {
  * any event id, with live delivery. Never the source of truth (the job store is): events may be
  * lost, and every reader falls back to the store.
  */
-export interface JobEvents {
+export interface EventChannel {
   /** The id that comes before every event of a job: following from it replays the whole log. */
   readonly origin: string;
   /** Appends an event to the job's log and delivers it to live followers; resolves with its id. */

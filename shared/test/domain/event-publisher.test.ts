@@ -1,7 +1,7 @@
 /** Publishing while the event channel is down: the job goes on, and the logs stay readable. */
 import { describe, expect, it } from 'vitest';
-import { RedisJobEvents } from '../../src/adapters/redis/redis-job-events.js';
-import { EventPublisher } from '../../src/domain/job-events.js';
+import { RedisEventChannel } from '../../src/adapters/redis/redis-event-channel.js';
+import { EventPublisher } from '../../src/domain/event-publisher.js';
 import { deadUrl } from '../support/fake-llm.js';
 import { captureLogs } from '../support/logs.js';
 
@@ -9,7 +9,7 @@ describe('EventPublisher with the channel down', () => {
   it('resolves undefined instead of throwing, and warns once a job, not once an event', async () => {
     const logs = captureLogs('debug');
     // A real Redis client pointed at a port nobody listens on.
-    const channel = new RedisJobEvents({
+    const channel = new RedisEventChannel({
       url: (await deadUrl()).replace('http:', 'redis:'),
       cluster: false,
       ttlSeconds: 60,

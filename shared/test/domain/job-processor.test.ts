@@ -11,12 +11,12 @@ import { memoryDomain } from '../support/memory-domain.js';
 
 describe('JobProcessor', () => {
   it('stops the provider call of a job cancelled in the store whose `done` never reached the channel', async () => {
-    const { logger, store, events, jobs } = memoryDomain();
+    const { logger, store, channel, jobs } = memoryDomain();
     const processor = new JobProcessor({
       store,
       // A long answer: 60 s, word by word.
       answerer: new ProviderChain([new OfflineProvider({ delayMs: 60_000 })]),
-      events,
+      channel,
       logger,
       leaseSeconds: 120,
       cancelCheckMs: 50,
@@ -24,7 +24,7 @@ describe('JobProcessor', () => {
     const { job } = await jobs.submit({ question: 'Will you stop?' });
     const processing = processor.process({ jobId: job.id });
     // Under way: the worker announced the job running.
-    for await (const event of events.follow(job.id, events.origin, AbortSignal.timeout(5000))) {
+    for await (const event of channel.follow(job.id, channel.origin, AbortSignal.timeout(5000))) {
       if (event.type === 'job' && event.job.status === 'running') break;
     }
 
@@ -37,7 +37,7 @@ describe('JobProcessor', () => {
     );
 
     expect(await processing).toBe('cancelled');
-    const logged = await events.read(job.id, events.origin);
+    const logged = await channel.read(job.id, channel.origin);
     expect(logged.some((event) => event.type === 'done')).toBe(false);
     expect(await store.get(job.id)).toMatchObject({ status: 'cancelled', answer: null });
   });

@@ -3,9 +3,9 @@
  * well, so the ask still answers with the outcome instead of waiting out its whole budget.
  */
 import { describe, expect, it } from 'vitest';
-import { MemoryJobEvents } from '../../src/adapters/memory/job-events.js';
-import { RedisJobEvents } from '../../src/adapters/redis/redis-job-events.js';
-import type { JobEvents } from '../../src/domain/ports.js';
+import { MemoryEventChannel } from '../../src/adapters/memory/event-channel.js';
+import { RedisEventChannel } from '../../src/adapters/redis/redis-event-channel.js';
+import type { EventChannel } from '../../src/domain/ports.js';
 import { deadUrl } from '../support/fake-llm.js';
 import { newJob } from '../support/jobs.js';
 import { captureLogs } from '../support/logs.js';
@@ -13,9 +13,9 @@ import { memoryDomain } from '../support/memory-domain.js';
 
 const WAIT_MS = 20_000;
 
-async function waitWith(events: JobEvents) {
+async function waitWith(channel: EventChannel) {
   const { store, jobs: service } = memoryDomain({
-    events,
+    channel,
     channelGraceMs: 100,
     providers: ['openai'],
   });
@@ -45,7 +45,7 @@ describe('JobService.waitForOutcome without the done event', () => {
     'answers from the store when the channel says nothing about the job',
     { timeout: 5000 },
     async () => {
-      const silent = new MemoryJobEvents({ ttlSeconds: 60, maxEventsPerJob: 100 });
+      const silent = new MemoryEventChannel({ ttlSeconds: 60, maxEventsPerJob: 100 });
 
       const job = await waitWith(silent);
 
@@ -56,7 +56,7 @@ describe('JobService.waitForOutcome without the done event', () => {
   it('answers from the store when the channel is down', { timeout: 5000 }, async () => {
     const { logger } = captureLogs('warn');
     // A real Redis client pointed at a port nobody listens on.
-    const down = new RedisJobEvents({
+    const down = new RedisEventChannel({
       url: (await deadUrl()).replace('http:', 'redis:'),
       cluster: false,
       ttlSeconds: 60,

@@ -1,4 +1,4 @@
-import { JobStreams, type JobService } from '@iscoolgpt/shared';
+import { EventStreams, type JobService } from '@iscoolgpt/shared';
 import fp from 'fastify-plugin';
 
 declare module 'fastify' {
@@ -6,7 +6,7 @@ declare module 'fastify' {
     /** The jobs domain service: create, read, cancel and wait for jobs. */
     jobs: JobService;
     /** Jobs' event streams: first connects, resumes and replays. */
-    streams: JobStreams;
+    streams: EventStreams;
   }
   interface FastifyRequest {
     /** The job this request created or read: the access line carries it. */
@@ -17,7 +17,7 @@ declare module 'fastify' {
 export default fp<{ jobs: JobService }>(
   async (fastify, { jobs }) => {
     fastify.decorate('jobs', jobs);
-    fastify.decorate('streams', new JobStreams(jobs, fastify.log));
+    fastify.decorate('streams', new EventStreams(jobs, fastify.log));
     fastify.decorateRequest('jobId', undefined);
   },
   { name: 'jobs' },

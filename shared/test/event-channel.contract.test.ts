@@ -1,6 +1,6 @@
 /**
- * The JobEvents contract, run against every event channel: the embedded MemoryJobEvents and the
- * production RedisJobEvents on a real Redis server, standalone and in cluster mode (a one-node
+ * The EventChannel contract, run against every event channel: the embedded MemoryEventChannel and the
+ * production RedisEventChannel on a real Redis server, standalone and in cluster mode (a one-node
  * cluster, with the slot rules ElastiCache Serverless applies). What one guarantees, all must.
  */
 import { randomUUID } from 'node:crypto';
@@ -8,10 +8,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localRedisUrl } from '../../test/support/redis-suite.js';
 import { startRedisCluster, type RedisServer } from '../../test/support/local-redis.js';
-import { MemoryJobEvents } from '../src/adapters/memory/job-events.js';
-import { RedisJobEvents } from '../src/adapters/redis/redis-job-events.js';
+import { MemoryEventChannel } from '../src/adapters/memory/event-channel.js';
+import { RedisEventChannel } from '../src/adapters/redis/redis-event-channel.js';
 import type { JobEvent, LoggedJobEvent } from '../src/domain/events.js';
-import type { JobEvents } from '../src/domain/ports.js';
+import type { EventChannel } from '../src/domain/ports.js';
 import { captureLogs } from './support/logs.js';
 import { newJob } from './support/jobs.js';
 import { toPublicJob } from '../src/domain/job.js';
@@ -23,7 +23,7 @@ interface Limits {
 
 interface ChannelsUnderTest {
   /** A channel with these limits (each test that needs special limits opens its own). */
-  open(limits?: Partial<Limits>): Promise<JobEvents>;
+  open(limits?: Partial<Limits>): Promise<EventChannel>;
   close(): Promise<void>;
 }
 
@@ -31,10 +31,10 @@ const DEFAULTS: Limits = { ttlSeconds: 60, maxEventsPerJob: 1000 };
 const logs = captureLogs('debug');
 
 function redisChannels(url: () => string, cluster: boolean): ChannelsUnderTest {
-  const opened: RedisJobEvents[] = [];
+  const opened: RedisEventChannel[] = [];
   return {
     async open(limits) {
-      const channel = new RedisJobEvents({
+      const channel = new RedisEventChannel({
         url: url(),
         cluster,
         ...DEFAULTS,
@@ -56,15 +56,15 @@ let cluster: RedisServer | undefined;
 
 const subjects: [string, () => Promise<ChannelsUnderTest>][] = [
   [
-    'MemoryJobEvents',
+    'MemoryEventChannel',
     async () => ({
-      open: async (limits) => new MemoryJobEvents({ ...DEFAULTS, ...limits }),
+      open: async (limits) => new MemoryEventChannel({ ...DEFAULTS, ...limits }),
       close: async () => {},
     }),
   ],
-  ['RedisJobEvents', async () => redisChannels(localRedisUrl, false)],
+  ['RedisEventChannel', async () => redisChannels(localRedisUrl, false)],
   [
-    'RedisJobEvents in cluster mode',
+    'RedisEventChannel in cluster mode',
     async () => {
       cluster = await startRedisCluster();
       const channels = redisChannels(() => cluster!.url, true);
@@ -112,9 +112,9 @@ async function settle(): Promise<void> {
 
 const isDone = (event: LoggedJobEvent) => event.type === 'done';
 
-describe.each(subjects)('JobEvents contract: %s', (_name, start) => {
+describe.each(subjects)('EventChannel contract: %s', (_name, start) => {
   let subject: ChannelsUnderTest;
-  let events: JobEvents;
+  let events: EventChannel;
 
   beforeAll(async () => {
     subject = await start();

@@ -23,14 +23,14 @@ import {
   compareIds,
   eventsKey,
   liveChannel,
-  RedisJobEvents,
-  type RedisJobEventsOptions,
-} from '../../../src/adapters/redis/redis-job-events.js';
+  RedisEventChannel,
+  type RedisEventChannelOptions,
+} from '../../../src/adapters/redis/redis-event-channel.js';
 import type { LoggedJobEvent } from '../../../src/domain/events.js';
 import { captureLogs } from '../../support/logs.js';
 
 const logs = captureLogs('debug');
-const opened: RedisJobEvents[] = [];
+const opened: RedisEventChannel[] = [];
 const admins: Redis[] = [];
 
 afterEach(async () => {
@@ -40,9 +40,9 @@ afterAll(() => {
   for (const admin of admins) admin.disconnect();
 });
 
-function open(url: string, options: Partial<RedisJobEventsOptions> = {}) {
+function open(url: string, options: Partial<RedisEventChannelOptions> = {}) {
   const name = `test-${randomUUID().slice(0, 8)}`;
-  const channel = new RedisJobEvents({
+  const channel = new RedisEventChannel({
     url,
     cluster: false,
     ttlSeconds: 60,
@@ -69,7 +69,7 @@ async function connectionsNamed(admin: Redis, prefix: string): Promise<number> {
 }
 
 /** Follows a job in the background, keeping what arrived and how it ended. */
-function follower(channel: RedisJobEvents, jobId: string, signal: AbortSignal) {
+function follower(channel: RedisEventChannel, jobId: string, signal: AbortSignal) {
   const seen: LoggedJobEvent[] = [];
   const ended = (async () => {
     for await (const event of channel.follow(jobId, channel.origin, signal)) seen.push(event);

@@ -19,7 +19,7 @@ const STORE_WAIT_MS = 20_000;
  */
 const STORE_CHECK_MS = 10_000;
 
-export interface JobStreamsOptions {
+export interface EventStreamsOptions {
   /** How often a followed job is looked up in the store (default 10 s). */
   storeCheckMs?: number;
 }
@@ -29,14 +29,14 @@ export interface JobStreamsOptions {
  * reconnect after an event id and the replay of a finished job are the same walk over the job's
  * log, with the store (the source of truth) filling in whatever the log no longer holds.
  */
-export class JobStreams {
+export class EventStreams {
   /** The store's word on every followed job, in one batched read a round. */
   private readonly settlements: SettlementWatch;
 
   constructor(
     private readonly jobs: JobService,
     private readonly logger: Logger,
-    options: JobStreamsOptions = {},
+    options: EventStreamsOptions = {},
   ) {
     this.settlements = new SettlementWatch(
       (ids) => jobs.getMany(ids),
@@ -54,8 +54,7 @@ export class JobStreams {
     lastEventId: string | undefined,
     signal: AbortSignal,
   ): Promise<AsyncIterable<LoggedJobEvent> | typeof NOTHING_AFTER> {
-    const { events } = this.jobs;
-    const origin = events.origin;
+    const origin = this.jobs.channel.origin;
     const snapshot = { id: origin, type: 'job', job: toPublicJob(job) } as const;
     if (lastEventId === undefined) {
       if (!isSettled(job.status)) return this.follow(job, origin, [snapshot], signal);
@@ -99,7 +98,7 @@ export class JobStreams {
       stop.abort(FOLLOW_OVER);
     });
     try {
-      for await (const event of this.jobs.events.follow(job.id, after, following)) {
+      for await (const event of this.jobs.channel.follow(job.id, after, following)) {
         yield event;
         lastId = event.id;
         if (event.type === 'done') return;
@@ -127,7 +126,7 @@ export class JobStreams {
 
   private async holds(jobId: string, id: string): Promise<boolean> {
     try {
-      return await this.jobs.events.holds(jobId, id);
+      return await this.jobs.channel.holds(jobId, id);
     } catch {
       return false;
     }
@@ -136,7 +135,7 @@ export class JobStreams {
   /** The logged events after `after`; none while the channel is down. */
   private async read(jobId: string, after: string): Promise<LoggedJobEvent[]> {
     try {
-      return await this.jobs.events.read(jobId, after);
+      return await this.jobs.channel.read(jobId, after);
     } catch (error) {
       this.logger.warn({ jobId, err: error }, 'event channel unavailable; the store answers');
       return [];

@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryJobEvents } from '../../src/adapters/memory/job-events.js';
-import { DeltaStream, DELTAS_PER_SECOND, EventPublisher } from '../../src/domain/job-events.js';
+import { MemoryEventChannel } from '../../src/adapters/memory/event-channel.js';
+import { DeltaPacer, DELTAS_PER_SECOND } from '../../src/domain/delta-pacer.js';
+import { EventPublisher } from '../../src/domain/event-publisher.js';
 import { captureLogs } from '../support/logs.js';
 
 function setUp() {
-  const channel = new MemoryJobEvents({ ttlSeconds: 60, maxEventsPerJob: 10_000 });
+  const channel = new MemoryEventChannel({ ttlSeconds: 60, maxEventsPerJob: 10_000 });
   const publisher = new EventPublisher(channel, captureLogs().logger);
-  return { channel, stream: new DeltaStream(publisher, 'job-1') };
+  return { channel, stream: new DeltaPacer(publisher, 'job-1') };
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 
-describe('DeltaStream', () => {
+describe('DeltaPacer', () => {
   it('joins a fast provider’s pieces into at most about 20 events a second, text whole and in order', async () => {
     const { channel, stream } = setUp();
     const pieces = Array.from({ length: 300 }, (_, i) => `p${i} `);

@@ -1,6 +1,6 @@
 import type { Cluster, Redis, Result } from 'ioredis';
 import type { JobEvent, LoggedJobEvent } from '../../domain/events.js';
-import type { JobEvents, Logger } from '../../domain/ports.js';
+import type { EventChannel, Logger } from '../../domain/ports.js';
 import { LiveQueue } from '../live-queue.js';
 import {
   commandClient,
@@ -39,7 +39,7 @@ declare module 'ioredis' {
   }
 }
 
-export interface RedisJobEventsOptions extends RedisConnectionSettings {
+export interface RedisEventChannelOptions extends RedisConnectionSettings {
   /** A job's log expires this long after its last event (JOB_EVENTS_TTL_SECONDS). */
   ttlSeconds: number;
   /** About this many events are kept per job (trimming is approximate, by whole stream nodes). */
@@ -67,7 +67,7 @@ export const liveChannel = (jobId: string) => `job:{${jobId}}:live`;
  * node plus the subscriber). Every call fails within the command timeout when Redis is away, so
  * the domain's fallbacks to the store take over; the connections come back by themselves.
  */
-export class RedisJobEvents implements JobEvents {
+export class RedisEventChannel implements EventChannel {
   readonly origin = '0-0';
   private readonly commands: Redis | Cluster;
   private readonly subscriber: Redis;
@@ -75,7 +75,7 @@ export class RedisJobEvents implements JobEvents {
   private readonly target: string;
   private closed = false;
 
-  constructor(private readonly options: RedisJobEventsOptions) {
+  constructor(private readonly options: RedisEventChannelOptions) {
     const timeouts = { ...DEFAULT_REDIS_TIMEOUTS, ...options.timeouts };
     const name = options.connectionName ?? 'iscoolgpt';
     this.target = describeRedisUrl(options.url);

@@ -1,8 +1,8 @@
 import type { JobEvent, LoggedJobEvent } from '../../domain/events.js';
-import type { JobEvents } from '../../domain/ports.js';
+import type { EventChannel } from '../../domain/ports.js';
 import { LiveQueue } from '../live-queue.js';
 
-export interface MemoryJobEventsOptions {
+export interface MemoryEventChannelOptions {
   /** A job's events are forgotten this long after its last one (JOB_EVENTS_TTL_SECONDS). */
   ttlSeconds: number;
   /** At most this many events are kept per job; the oldest make room. */
@@ -19,13 +19,13 @@ interface Log {
 }
 
 /** The embedded-mode event channel: per-job logs in this process, with in-process live delivery. */
-export class MemoryJobEvents implements JobEvents {
+export class MemoryEventChannel implements EventChannel {
   readonly origin = '0';
   private readonly logs = new Map<string, Log>();
   private readonly now: () => number;
   private nextSweep = 0;
 
-  constructor(private readonly options: MemoryJobEventsOptions) {
+  constructor(private readonly options: MemoryEventChannelOptions) {
     this.now = options.now ?? Date.now;
   }
 

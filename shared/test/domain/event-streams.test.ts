@@ -4,12 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { LoggedJobEvent } from '../../src/domain/events.js';
-import { JobStreams } from '../../src/domain/job-stream.js';
+import { EventStreams } from '../../src/domain/event-streams.js';
 import { memoryDomain } from '../support/memory-domain.js';
 
 function setUp() {
   const domain = memoryDomain();
-  return { ...domain, streams: new JobStreams(domain.jobs, domain.logger, { storeCheckMs: 50 }) };
+  return { ...domain, streams: new EventStreams(domain.jobs, domain.logger, { storeCheckMs: 50 }) };
 }
 
 const cancelledSettlement = {
@@ -24,14 +24,14 @@ async function collect(iterable: AsyncIterable<LoggedJobEvent>): Promise<LoggedJ
   return seen;
 }
 
-describe('JobStreams', () => {
+describe('EventStreams', () => {
   it('ends a followed stream with `done` from the store when the channel never announced it', async () => {
-    const { store, events, jobs, streams } = setUp();
+    const { store, channel, jobs, streams } = setUp();
     const { job } = await jobs.submit({ question: 'Lost done?' });
     const opened = await streams.open(job, undefined, new AbortController().signal);
     if (typeof opened === 'symbol') throw new Error('expected a stream');
     const reading = collect(opened);
-    await events.publish(job.id, { type: 'delta', text: 'Half an ' });
+    await channel.publish(job.id, { type: 'delta', text: 'Half an ' });
 
     // Settled in the store only: the publish of its `done` was lost.
     await store.settle(
