@@ -1,6 +1,10 @@
 /** Entry point: pick the language, render at once (no API call first), then restore the open conversation. */
 import 'katex/dist/katex.min.css';
-import './styles.css';
+import './styles/base.css';
+import './styles/layout.css';
+import './styles/conversation.css';
+import './styles/answer-content.css';
+import './styles/composer.css';
 import { render } from 'preact';
 import { App } from './components/App.js';
 import { pickLanguage } from './i18n/index.js';

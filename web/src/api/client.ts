@@ -5,7 +5,7 @@ export const API_BASE = '/api/v1';
 
 export class ApiError extends Error {
   constructor(readonly problem: Problem) {
-    super(problem.detail ?? problem.title ?? `HTTP ${problem.status}`);
+    super(problem.detail || problem.title || `HTTP ${problem.status}`);
     this.name = 'ApiError';
   }
   get status(): number {
@@ -15,7 +15,12 @@ export class ApiError extends Error {
 
 /** Reads a problem+json body (or makes one up for a body that is not one) into an ApiError. */
 export async function toApiError(response: Response): Promise<ApiError> {
-  let problem: Problem = { status: response.status, title: response.statusText };
+  let problem: Problem = {
+    type: 'about:blank',
+    title: response.statusText,
+    status: response.status,
+    detail: '',
+  };
   try {
     const body = (await response.json()) as Partial<Problem>;
     problem = { ...problem, ...body, status: response.status };

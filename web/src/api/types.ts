@@ -1,59 +1,26 @@
 /**
- * The API's shapes as the page reads them (the OpenAPI document at /docs/json is the contract).
- * Only the fields the page uses; fields a newer server adds are ignored.
+ * The API's shapes as the page reads them, named from the types generated from the API's OpenAPI
+ * document (openapi.gen.ts, `npm run api-types`): the page keeps no copy of the contract.
  */
-export type JobStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
-export type Mode = 'explain' | 'tutor' | 'quiz';
-export type Rating = 'up' | 'down';
+import { jobModeValues, type components, type paths } from './openapi.gen.js';
 
-export interface Job {
-  id: string;
-  status: JobStatus;
-  question: string;
-  subject: string | null;
-  level: string | null;
-  language: string | null;
-  answer: string | null;
-  provider: string | null;
-  model: string | null;
-  error: { code: string; message: string } | null;
-  conversationId?: string;
-  turn?: number;
-  mode?: Mode;
-  feedback?: { rating: Rating; comment?: string | null } | null;
-  createdAt: string;
-  updatedAt: string;
-}
+type Schemas = components['schemas'];
 
-export interface Conversation {
-  id: string;
-  subject: string | null;
-  level: string | null;
-  language: string | null;
-  mode: Mode;
-  createdAt: string;
-  updatedAt: string;
-  turns: Job[];
-}
+export type Job = Schemas['Job'];
+export type Conversation = Schemas['Conversation'];
+export type JobStatus = Job['status'];
+export type Mode = Job['mode'];
+export type Rating = NonNullable<Job['feedback']>['rating'];
+export type AskBody = paths['/api/v1/ask']['post']['requestBody']['content']['application/json'];
+export type FeedbackBody =
+  paths['/api/v1/jobs/{id}/feedback']['put']['requestBody']['content']['application/json'];
 
-export interface AskBody {
-  question: string;
-  conversationId?: string;
-  subject?: string;
-  level?: string;
-  language?: string;
-  mode?: Mode;
-}
+/** RFC 9457 problem details, with the extensions some problems carry (`code`, `jobId`). */
+export type Problem = Schemas['Problem'] &
+  Partial<Pick<Schemas['JobFailedProblem'], 'code' | 'jobId'>>;
 
-/** RFC 9457 problem details, with the extensions the API adds. */
-export interface Problem {
-  type?: string;
-  title?: string;
-  status: number;
-  detail?: string;
-  code?: string;
-  jobId?: string;
-}
+/** The modes as the contract lists them. */
+export const MODES: readonly Mode[] = jobModeValues;
 
 export function isPending(status: JobStatus): boolean {
   return status === 'queued' || status === 'running';

@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { MODES, type Mode } from '../api/types.js';
 import { LANGUAGES, messagesFor, type Language } from '../i18n/index.js';
 import type { ConversationStore } from '../state/conversation.js';
 import { storage, type AskSettings } from '../state/storage.js';
+import { isBusy } from '../state/turn.js';
 import { Composer } from './Composer.js';
 import { MessagesContext, useStoreState } from './hooks.js';
 import { Sidebar } from './Sidebar.js';
@@ -14,7 +16,7 @@ function initialSettings(language: Language): AskSettings {
   return {
     subject: typeof saved.subject === 'string' ? saved.subject : '',
     level: typeof saved.level === 'string' ? saved.level : 'high school',
-    mode: saved.mode === 'tutor' || saved.mode === 'quiz' ? saved.mode : 'explain',
+    mode: MODES.includes(saved.mode as Mode) ? (saved.mode as Mode) : 'explain',
     language: typeof saved.language === 'string' ? saved.language : language,
   };
 }
@@ -31,7 +33,7 @@ export function App({
   const [sidebarOpen, setSidebarOpen] = useState(false);
   const state = useStoreState(store);
   const t = messagesFor(language);
-  const busy = state.turns.some((turn) => turn.phase === 'waiting' || turn.phase === 'streaming');
+  const busy = state.turns.some(isBusy);
 
   useEffect(() => {
     document.documentElement.lang = language;

@@ -1,5 +1,5 @@
 import { useRef, useState } from 'preact/hooks';
-import type { Mode } from '../api/types.js';
+import { MODES } from '../api/types.js';
 import type { AskSettings } from '../state/storage.js';
 import { useMessages } from './hooks.js';
 
@@ -7,7 +7,6 @@ const LEVELS = ['middle school', 'high school', 'undergraduate', 'graduate'] as 
 type Level = (typeof LEVELS)[number];
 /** Settings start open where there is room for them (the same breakpoint as the stylesheet's). */
 const WIDE = '(min-width: 721px)';
-const MODES: Mode[] = ['explain', 'tutor', 'quiz'];
 const ANSWER_LANGUAGES = ['en', 'pt-BR', 'es'] as const;
 const SUBJECTS = ['math', 'physics', 'chemistry', 'biology', 'history', 'programming'];
 

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'preact/hooks';
 import type { Rating } from '../api/types.js';
 import { renderAnswer } from '../render/answer.js';
 import type { ConversationStore, Turn } from '../state/conversation.js';
+import { isBusy } from '../state/turn.js';
 import { useMessages } from './hooks.js';
 
 const COPIED_FOR_MS = 1500;
@@ -23,7 +24,7 @@ export function TurnView({ turn, store }: { turn: Turn; store: ConversationStore
     [turn.text, t.copyCode],
   );
   const [copied, setCopied] = useState(false);
-  const busy = turn.phase === 'waiting' || turn.phase === 'streaming';
+  const busy = isBusy(turn);
 
   // The copy buttons of code blocks are part of the rendered HTML: one listener serves them all.
   const onAnswerClick = async (event: MouseEvent) => {

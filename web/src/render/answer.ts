@@ -4,9 +4,9 @@
  * built from the placeholders' text) → highlight (highlight.js) with a copy button per block.
  */
 import DOMPurify, { type Config } from 'dompurify';
-import katex from 'katex';
 import { Marked } from 'marked';
 import { highlightCode } from './highlight.js';
+import { renderMath } from './math.js';
 import { mathSyntax } from './math-syntax.js';
 
 const marked = new Marked({ gfm: true, breaks: false }, mathSyntax);
@@ -39,13 +39,7 @@ export function renderAnswer(markdown: string, labels: RenderLabels): string {
 
   for (const element of root.querySelectorAll<HTMLElement>('[data-math]')) {
     const displayMode = element.dataset.math === 'display';
-    element.innerHTML = katex.renderToString(element.textContent ?? '', {
-      displayMode,
-      throwOnError: false,
-      // No \href, \url, \includegraphics or raw HTML from TeX.
-      trust: false,
-      output: 'htmlAndMathml',
-    });
+    element.innerHTML = renderMath(element.textContent ?? '', displayMode);
     element.removeAttribute('data-math');
     element.classList.add(displayMode ? 'math-display' : 'math-inline');
     // A wide formula scrolls inside its box: keyboard users must be able to reach it too.

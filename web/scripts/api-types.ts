@@ -1,0 +1,72 @@
+/**
+ * The page's API types, generated from the OpenAPI document the API serves (openapi-typescript),
+ * so that the page and the API share one contract. The document is built in-process from the app
+ * (`buildApp` on the embedded in-memory runtime, with no provider keys: what `npm start` serves),
+ * not fetched from a running server.
+ *
+ *   npm run api-types            writes web/src/api/openapi.gen.ts
+ *   npm run api-types -- --check exits 1 when the committed file differs (web/test/api-types.test.ts
+ *                                runs the same comparison in `npm test`)
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { buildEmbeddedRuntime, createLogger, loadConfig } from '@iscoolgpt/shared';
+import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
+import { format, resolveConfig } from 'prettier';
+import { buildApp } from '../../services/api/src/app.js';
+
+export const GENERATED_PATH = fileURLToPath(new URL('../src/api/openapi.gen.ts', import.meta.url));
+
+const HEADER = `/**
+ * GENERATED from the API's OpenAPI document by web/scripts/api-types.ts: do not edit.
+ * Regenerate with \`npm run api-types\`; \`npm test\` fails while this file differs from what the
+ * API serves.
+ */
+`;
+
+/** The OpenAPI document as the embedded server serves it at /docs/json. */
+export async function openApiDocument(): Promise<OpenAPI3> {
+  // A fixed environment (not this shell's): the document must not depend on who generates it.
+  const config = loadConfig({ LOG_LEVEL: 'silent' });
+  const logger = createLogger('silent', {});
+  const runtime = buildEmbeddedRuntime(config, logger);
+  const app = await buildApp({ jobs: runtime.jobs, config, logger });
+  try {
+    await app.ready();
+    return app.swagger() as unknown as OpenAPI3;
+  } finally {
+    await app.close();
+    await runtime.stop();
+  }
+}
+
+/** The generated module's text, formatted as the repository formats TypeScript. */
+export async function generateApiTypes(): Promise<string> {
+  // enumValues: the enums also as runtime arrays (jobStatusValues, jobModeValues…), so that the
+  // page lists modes and statuses from the contract, not from copies.
+  const ast = await openapiTS(await openApiDocument(), { enumValues: true, silent: true });
+  const options = (await resolveConfig(GENERATED_PATH)) ?? {};
+  return format(HEADER + astToString(ast), { ...options, filepath: GENERATED_PATH });
+}
+
+export function committedApiTypes(): string {
+  try {
+    return readFileSync(GENERATED_PATH, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const generated = await generateApiTypes();
+  if (process.argv.includes('--check')) {
+    if (generated !== committedApiTypes()) {
+      console.error(`${GENERATED_PATH} differs from the API's OpenAPI document: npm run api-types`);
+      process.exit(1);
+    }
+    console.log('the page’s API types match the OpenAPI document');
+  } else {
+    writeFileSync(GENERATED_PATH, generated);
+    console.log(`wrote ${GENERATED_PATH}`);
+  }
+}

@@ -1,0 +1,1111 @@
+/**
+ * GENERATED from the API's OpenAPI document by web/scripts/api-types.ts: do not edit.
+ * Regenerate with `npm run api-types`; `npm test` fails while this file differs from what the
+ * API serves.
+ */
+export interface paths {
+  '/health': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Liveness
+     * @description Says the process is up; it calls no dependency.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              status: 'ok';
+            };
+          };
+        };
+        /** @description Any other error (405 with Allow, 408, 413, 415, 431, 500, 503, …), as problem+json */
+        default: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/ask': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Ask a question
+     * @description Creates a job. Answers 200 with the completed job if it finishes within the wait budget (Prefer: wait=N, default SYNC_WAIT_SECONDS), 202 with the pending job and a Location to poll otherwise (or at once with Prefer: respond-async), 502 if the job failed within the wait, 409 if it was cancelled while the request waited. With `Accept: text/event-stream` the answer streams in the same response (200): the job's event stream, as `GET /api/v1/jobs/{id}/events` sends it, whose first event is the job with its id. With `conversationId` the job is the next turn of that conversation (404 if unknown; 409 with `code: turn_in_progress`, `conversationId` and the pending `jobId` while its latest turn is pending) and inherits its subject, level, language and mode unless the ask sets them; without it, the ask starts a new conversation. 422 when the question alone does not fit CONTEXT_MAX_TOKENS.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description RFC 7240: `wait=N` (seconds, capped at 25) or `respond-async` */
+          prefer?: string;
+          /** @description replaying the same key with the same body returns the same job */
+          'idempotency-key'?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description trimmed of leading and trailing whitespace; 1-8000 characters after that */
+            question: string;
+            /** @description e.g. "physics", "history" */
+            subject?: string;
+            /** @description e.g. "high school", "undergraduate" */
+            level?: string;
+            /** @description language to answer in, e.g. "pt-BR", "English" */
+            language?: string;
+            /**
+             * @description ask one provider explicitly
+             * @enum {string}
+             */
+            provider?: 'openai' | 'huggingface';
+            /** @description a model name the provider knows; default: the provider's */
+            model?: string;
+            /**
+             * Format: uuid
+             * @description continue this conversation; without it, the ask starts a new one
+             */
+            conversationId?: string;
+            /**
+             * @description how to teach; default: the conversation's mode, or explain for a new one
+             * @enum {string}
+             */
+            mode?: 'explain' | 'tutor' | 'quiz';
+          };
+        };
+      };
+      responses: {
+        /** @description The completed job; with `Accept: text/event-stream`, its event stream */
+        200: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            /** @description RFC 7240: the preferences of `Prefer` the server honoured (`respond-async`, `wait=N` in whole seconds); absent when none was sent or none was honoured */
+            'preference-applied'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Job'];
+            'text/event-stream': {
+              id: string;
+              /** @enum {string} */
+              event: 'job' | 'delta' | 'reset' | 'done';
+              /** @description one line of JSON: the job, `{"text"}` or `{"reason"}` */
+              data: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description The job, still pending: poll its Location */
+        202: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            /** @description Where to poll the job: `/api/v1/jobs/{id}` */
+            location: string;
+            /** @description Seconds to wait before polling again (or before retrying a 503) */
+            'retry-after': string;
+            /** @description RFC 7240: the preferences of `Prefer` the server honoured (`respond-async`, `wait=N` in whole seconds); absent when none was sent or none was honoured */
+            'preference-applied'?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Job'];
+          };
+        };
+        /** @description Problem */
+        400: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['ValidationProblem'];
+          };
+        };
+        /** @description Problem */
+        404: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Problem */
+        409: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['JobFailedProblem'];
+          };
+        };
+        /** @description Problem */
+        413: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Problem */
+        415: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Problem */
+        422: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['UnprocessableProblem'];
+          };
+        };
+        /** @description Problem */
+        502: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['JobFailedProblem'];
+          };
+        };
+        /** @description The service cannot take the job now: retry later */
+        503: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            /** @description Seconds to wait before polling again (or before retrying a 503) */
+            'retry-after': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Any other error (405 with Allow, 408, 413, 415, 431, 500, 503, …), as problem+json */
+        default: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/jobs/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Read a job
+     * @description The job with its status; poll it after a 202 from ask.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description the job id (a UUID, either case) */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Job'];
+          };
+        };
+        /** @description Problem */
+        400: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['ValidationProblem'];
+          };
+        };
+        /** @description Problem */
+        404: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Any other error (405 with Allow, 408, 413, 415, 431, 500, 503, …), as problem+json */
+        default: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/jobs/{id}/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Follow a job's events
+     * @description Streams the job as server-sent events: `job`, `delta`, `reset`, `done` (see the 200 response). Reconnect with `Last-Event-ID` (or `?after=` for clients that cannot set headers) to receive exactly the events after that id. For a settled job the stream is its `job` event, then `done`. 204 when a client resumes a finished stream after its `done` event.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description resume after this event (same as Last-Event-ID) */
+          after?: string;
+        };
+        header?: {
+          /** @description resume after this event */
+          'last-event-id'?: string;
+        };
+        path: {
+          /** @description the job id (a UUID, either case) */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The event stream */
+        200: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'text/event-stream': {
+              id: string;
+              /** @enum {string} */
+              event: 'job' | 'delta' | 'reset' | 'done';
+              /** @description one line of JSON: the job, `{"text"}` or `{"reason"}` */
+              data: string;
+            } & {
+              [key: string]: unknown;
+            };
+          };
+        };
+        /** @description The stream already ended at that event: nothing more will come */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Problem */
+        400: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['ValidationProblem'];
+          };
+        };
+        /** @description Problem */
+        404: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Any other error (405 with Allow, 408, 413, 415, 431, 500, 503, …), as problem+json */
+        default: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/jobs/{id}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Cancel a job
+     * @description A pending job becomes `cancelled` (error code `cancelled`): its worker stops the provider call and writes nothing more, and its event stream ends with `done`. Cancelling a settled job changes nothing and returns it.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description the job id (a UUID, either case) */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Job'];
+          };
+        };
+        /** @description Problem */
+        400: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['ValidationProblem'];
+          };
+        };
+        /** @description Problem */
+        404: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Any other error (405 with Allow, 408, 413, 415, 431, 500, 503, …), as problem+json */
+        default: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/conversations/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Read a conversation
+     * @description Its settings (what the next turn inherits) and its turns, oldest first.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description the conversation id (a UUID, either case) */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Conversation'];
+          };
+        };
+        /** @description Problem */
+        400: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['ValidationProblem'];
+          };
+        };
+        /** @description Problem */
+        404: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Any other error (405 with Allow, 408, 413, 415, 431, 500, 503, …), as problem+json */
+        default: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /**
+     * Delete a conversation
+     * @description Erases the conversation and every job of it: a pending turn is cancelled first, then the conversation's and its jobs' reads and event streams answer 404.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description the conversation id (a UUID, either case) */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description deleted */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Problem */
+        400: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['ValidationProblem'];
+          };
+        };
+        /** @description Problem */
+        404: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Any other error (405 with Allow, 408, 413, 415, 431, 500, 503, …), as problem+json */
+        default: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/jobs/{id}/feedback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Rate a job's answer
+     * @description Up or down, with an optional comment (at most 2000 characters), for a completed job only (409 otherwise). Putting again replaces the earlier feedback. Answers with the job.
+     */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description the job id (a UUID, either case) */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            rating: 'up' | 'down';
+            /** @description what was good or wrong about the answer */
+            comment?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Job'];
+          };
+        };
+        /** @description Problem */
+        400: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['ValidationProblem'];
+          };
+        };
+        /** @description Problem */
+        404: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Problem */
+        409: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['JobNotCompletedProblem'];
+          };
+        };
+        /** @description Problem */
+        415: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Any other error (405 with Allow, 408, 413, 415, 431, 500, 503, …), as problem+json */
+        default: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+  schemas: {
+    ProblemInput: {
+      /** @description a URI reference naming the kind of problem */
+      type: string;
+      title: string;
+      status: number;
+      detail: string;
+      instance?: string;
+    } & {
+      [key: string]: unknown;
+    };
+    ValidationProblemInput: {
+      /** @description a URI reference naming the kind of problem */
+      type: string;
+      title: string;
+      status: number;
+      detail: string;
+      instance?: string;
+      /** @description one entry per invalid field (at most 20; field names cut at 100 characters); absent when the body is not JSON at all */
+      errors?: {
+        /** @description body, headers or params */
+        in: string;
+        /** @description the offending field ("" for the whole body) */
+        field: string;
+        message: string;
+      }[];
+      /** @description how many invalid fields there were, when more than `errors` lists */
+      errorCount?: number;
+    } & {
+      [key: string]: unknown;
+    };
+    UnprocessableProblemInput: {
+      /** @description a URI reference naming the kind of problem */
+      type: string;
+      title: string;
+      status: number;
+      detail: string;
+      instance?: string;
+      /**
+       * @description provider_not_configured: `provider` names one this server lacks
+       * @enum {string}
+       */
+      code: 'provider_not_configured' | 'idempotency_key_reused';
+      /** @description with provider_not_configured: the values `provider` may take here ([] when the server answers with the offline demo provider only: send no `provider`) */
+      providers?: string[];
+    } & {
+      [key: string]: unknown;
+    };
+    JobFailedProblemInput: {
+      /** @description a URI reference naming the kind of problem */
+      type: string;
+      title: string;
+      status: number;
+      detail: string;
+      instance?: string;
+      code: string;
+      /** Format: uuid */
+      jobId: string;
+    } & {
+      [key: string]: unknown;
+    };
+    JobNotCompletedProblemInput: {
+      /** @description a URI reference naming the kind of problem */
+      type: string;
+      title: string;
+      status: number;
+      detail: string;
+      instance?: string;
+      /** @constant */
+      code: 'job_not_completed';
+      /** Format: uuid */
+      jobId: string;
+    } & {
+      [key: string]: unknown;
+    };
+    JobInput: {
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+      question: string;
+      subject: string | null;
+      level: string | null;
+      language: string | null;
+      answer: string | null;
+      /** @description requested provider until answered, then who answered */
+      provider: string | null;
+      model: string | null;
+      usage: {
+        inputTokens: number;
+        outputTokens: number;
+      } | null;
+      /** @description provider calls made for this job, retries included */
+      attempts: number;
+      error: {
+        /** @description stable machine-readable code, e.g. provider_rate_limited */
+        code: string;
+        message: string;
+      } | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+      completedAt: string | null;
+      /**
+       * Format: uuid
+       * @description the conversation this job is a turn of
+       */
+      conversationId: string;
+      /** @description 1-based position in its conversation */
+      turn: number;
+      /** @enum {string} */
+      mode: 'explain' | 'tutor' | 'quiz';
+      /** @description the student's rating of the answer, if any */
+      feedback: {
+        /** @enum {string} */
+        rating: 'up' | 'down';
+        comment: string | null;
+        /** Format: date-time */
+        givenAt: string;
+      } | null;
+    };
+    ConversationInput: {
+      /** Format: uuid */
+      id: string;
+      subject: string | null;
+      level: string | null;
+      language: string | null;
+      /** @enum {string} */
+      mode: 'explain' | 'tutor' | 'quiz';
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /** @description its turns (jobs), in order */
+      turns: components['schemas']['JobInput'][];
+    };
+    Problem: {
+      /** @description a URI reference naming the kind of problem */
+      type: string;
+      title: string;
+      status: number;
+      detail: string;
+      instance?: string;
+    } & {
+      [key: string]: unknown;
+    };
+    ValidationProblem: {
+      /** @description a URI reference naming the kind of problem */
+      type: string;
+      title: string;
+      status: number;
+      detail: string;
+      instance?: string;
+      /** @description one entry per invalid field (at most 20; field names cut at 100 characters); absent when the body is not JSON at all */
+      errors?: {
+        /** @description body, headers or params */
+        in: string;
+        /** @description the offending field ("" for the whole body) */
+        field: string;
+        message: string;
+      }[];
+      /** @description how many invalid fields there were, when more than `errors` lists */
+      errorCount?: number;
+    } & {
+      [key: string]: unknown;
+    };
+    UnprocessableProblem: {
+      /** @description a URI reference naming the kind of problem */
+      type: string;
+      title: string;
+      status: number;
+      detail: string;
+      instance?: string;
+      /**
+       * @description provider_not_configured: `provider` names one this server lacks
+       * @enum {string}
+       */
+      code: 'provider_not_configured' | 'idempotency_key_reused';
+      /** @description with provider_not_configured: the values `provider` may take here ([] when the server answers with the offline demo provider only: send no `provider`) */
+      providers?: string[];
+    } & {
+      [key: string]: unknown;
+    };
+    JobFailedProblem: {
+      /** @description a URI reference naming the kind of problem */
+      type: string;
+      title: string;
+      status: number;
+      detail: string;
+      instance?: string;
+      code: string;
+      /** Format: uuid */
+      jobId: string;
+    } & {
+      [key: string]: unknown;
+    };
+    JobNotCompletedProblem: {
+      /** @description a URI reference naming the kind of problem */
+      type: string;
+      title: string;
+      status: number;
+      detail: string;
+      instance?: string;
+      /** @constant */
+      code: 'job_not_completed';
+      /** Format: uuid */
+      jobId: string;
+    } & {
+      [key: string]: unknown;
+    };
+    Job: {
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+      question: string;
+      subject: string | null;
+      level: string | null;
+      language: string | null;
+      answer: string | null;
+      /** @description requested provider until answered, then who answered */
+      provider: string | null;
+      model: string | null;
+      usage: {
+        inputTokens: number;
+        outputTokens: number;
+      } | null;
+      /** @description provider calls made for this job, retries included */
+      attempts: number;
+      error: {
+        /** @description stable machine-readable code, e.g. provider_rate_limited */
+        code: string;
+        message: string;
+      } | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+      completedAt: string | null;
+      /**
+       * Format: uuid
+       * @description the conversation this job is a turn of
+       */
+      conversationId: string;
+      /** @description 1-based position in its conversation */
+      turn: number;
+      /** @enum {string} */
+      mode: 'explain' | 'tutor' | 'quiz';
+      /** @description the student's rating of the answer, if any */
+      feedback: {
+        /** @enum {string} */
+        rating: 'up' | 'down';
+        comment: string | null;
+        /** Format: date-time */
+        givenAt: string;
+      } | null;
+    };
+    Conversation: {
+      /** Format: uuid */
+      id: string;
+      subject: string | null;
+      level: string | null;
+      language: string | null;
+      /** @enum {string} */
+      mode: 'explain' | 'tutor' | 'quiz';
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /** @description its turns (jobs), in order */
+      turns: components['schemas']['Job'][];
+    };
+  };
+  responses: never;
+  parameters: never;
+  requestBodies: never;
+  headers: never;
+  pathItems: never;
+}
+export type $defs = Record<string, never>;
+type FlattenedDeepRequired<T> = {
+  [K in keyof T]-?: FlattenedDeepRequired<
+    T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]
+  >;
+};
+type ReadonlyArray<T> = [Exclude<T, undefined>] extends [unknown[]]
+  ? Readonly<Exclude<T, undefined>>
+  : Readonly<Exclude<T, undefined>[]>;
+export const pathsHealthGetResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/health']['get']['responses']['200']['content']['application/json']['status']
+> = ['ok'];
+export const pathsApiV1AskPostRequestBodyContentApplicationJsonProviderValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/v1/ask']['post']['requestBody']['content']['application/json']['provider']
+> = ['openai', 'huggingface'];
+export const pathsApiV1AskPostRequestBodyContentApplicationJsonModeValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/v1/ask']['post']['requestBody']['content']['application/json']['mode']
+> = ['explain', 'tutor', 'quiz'];
+export const pathsApiV1AskPostResponses200ContentTextEventStreamEventValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/v1/ask']['post']['responses']['200']['content']['text/event-stream']['event']
+> = ['job', 'delta', 'reset', 'done'];
+export const pathsApiV1JobsIdEventsGetResponses200ContentTextEventStreamEventValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/v1/jobs/{id}/events']['get']['responses']['200']['content']['text/event-stream']['event']
+> = ['job', 'delta', 'reset', 'done'];
+export const pathsApiV1JobsIdFeedbackPutRequestBodyContentApplicationJsonRatingValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/v1/jobs/{id}/feedback']['put']['requestBody']['content']['application/json']['rating']
+> = ['up', 'down'];
+export const unprocessableProblemInputCodeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['UnprocessableProblemInput']['code']
+> = ['provider_not_configured', 'idempotency_key_reused'];
+export const jobInputStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['JobInput']['status']
+> = ['queued', 'running', 'completed', 'failed', 'cancelled'];
+export const jobInputModeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['JobInput']['mode']
+> = ['explain', 'tutor', 'quiz'];
+export const jobInputFeedbackAnyOf0RatingValues: ReadonlyArray<
+  Extract<
+    FlattenedDeepRequired<components>['schemas']['JobInput']['feedback'],
+    {
+      rating: unknown;
+    }
+  >['rating']
+> = ['up', 'down'];
+export const conversationInputModeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ConversationInput']['mode']
+> = ['explain', 'tutor', 'quiz'];
+export const unprocessableProblemCodeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['UnprocessableProblem']['code']
+> = ['provider_not_configured', 'idempotency_key_reused'];
+export const jobStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['Job']['status']
+> = ['queued', 'running', 'completed', 'failed', 'cancelled'];
+export const jobModeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['Job']['mode']
+> = ['explain', 'tutor', 'quiz'];
+export const jobFeedbackAnyOf0RatingValues: ReadonlyArray<
+  Extract<
+    FlattenedDeepRequired<components>['schemas']['Job']['feedback'],
+    {
+      rating: unknown;
+    }
+  >['rating']
+> = ['up', 'down'];
+export const conversationModeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['Conversation']['mode']
+> = ['explain', 'tutor', 'quiz'];
+export type operations = Record<string, never>;
