@@ -95,11 +95,8 @@ export interface paths {
             level?: string;
             /** @description language to answer in, e.g. "pt-BR", "English" */
             language?: string;
-            /**
-             * @description ask one provider explicitly
-             * @enum {string}
-             */
-            provider?: 'openai' | 'huggingface';
+            /** @description unavailable here: this server has no provider key and answers with its offline demo provider; send no `provider` */
+            provider?: unknown;
             /** @description a model name the provider knows; default: the provider's */
             model?: string;
             /**
@@ -1053,9 +1050,6 @@ type ReadonlyArray<T> = [Exclude<T, undefined>] extends [unknown[]]
 export const pathsHealthGetResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/health']['get']['responses']['200']['content']['application/json']['status']
 > = ['ok'];
-export const pathsApiV1AskPostRequestBodyContentApplicationJsonProviderValues: ReadonlyArray<
-  FlattenedDeepRequired<paths>['/api/v1/ask']['post']['requestBody']['content']['application/json']['provider']
-> = ['openai', 'huggingface'];
 export const pathsApiV1AskPostRequestBodyContentApplicationJsonModeValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/v1/ask']['post']['requestBody']['content']['application/json']['mode']
 > = ['explain', 'tutor', 'quiz'];
