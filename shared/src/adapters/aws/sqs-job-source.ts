@@ -53,12 +53,10 @@ export class SqsJobSource implements JobSource {
   /** Visibility to give a message whose handling failed, by message id, when not the default. */
   private readonly redeliverAfter = new Map<string, number>();
   private inHand = 0;
-  private stopping = false;
 
   constructor(private readonly options: SqsJobSourceOptions) {}
 
   start(handler: MessageHandler): void {
-    this.stopping = false;
     for (let slot = 0; slot < this.options.concurrency; slot++) {
       const consumer = Consumer.create({
         queueUrl: this.options.queueUrl,
@@ -80,13 +78,18 @@ export class SqsJobSource implements JobSource {
 
   /**
    * Stops polling and waits, at most `timeoutMs`, for every slot to finish what it has: the job
-   * in hand (outcome stored, message deleted) and the long poll under way. Receives are not
-   * aborted: SQS may already have handed a message to an abandoned poll, which would then stay
-   * hidden for a whole visibility timeout. A message such a poll brings after stop() is released
-   * at once for another worker.
+   * in hand (outcome stored, message deleted) and the long poll under way, whose message, if it
+   * brings one, is handled like any other. No slot polls again.
+   *
+   * Why a poll under way is neither aborted nor handed back: aborting a ReceiveMessage only
+   * closes the client's side. SQS still hands a message to the abandoned poll, and that message
+   * stays hidden for a whole visibility timeout with one receive spent (aws-sdk-js#2350,
+   * aws-sdk-java-v2#1395, aws-sdk-net#1680; moto does the same). Handing a message back at once
+   * (visibility 0) lets this worker's other open polls take it again, each time spending a
+   * receive, until the redrive policy dead-letters a fresh job. A message received after the stop
+   * began is answered here, on its first receive, within the shutdown budget.
    */
   async stop(timeoutMs: number): Promise<void> {
-    this.stopping = true;
     const consumers = this.consumers.splice(0);
     for (const consumer of consumers) consumer.stop();
     const deadline = Date.now() + timeoutMs;
@@ -103,10 +106,6 @@ export class SqsJobSource implements JobSource {
 
   private async handle(raw: Message, handler: MessageHandler): Promise<Message> {
     const receives = Number(raw.Attributes?.ApproximateReceiveCount ?? 1);
-    if (this.stopping) {
-      this.redeliverAfter.set(raw.MessageId ?? '', 0);
-      throw new UnhandledMessageError('received while stopping: released for another worker');
-    }
     const message = parseJobMessage(raw.Body);
     if (!message) {
       this.redeliverAfter.set(raw.MessageId ?? '', this.options.poisonRedeliverySeconds);
