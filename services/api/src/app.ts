@@ -10,6 +10,7 @@ import { serializerCompiler } from './http/serializer.js';
 import type { EventStreamOptions } from './http/sse.js';
 import jobsPlugin from './plugins/app/jobs.js';
 import allowedMethods from './plugins/app/allowed-methods.js';
+import noStore from './plugins/app/no-store.js';
 import responseDocs from './plugins/app/response-docs.js';
 import problemDetails, {
   frameworkErrors,
@@ -99,6 +100,7 @@ export async function buildApp({
   });
 
   await app.register(allowedMethods);
+  await app.register(noStore);
   await app.register(responseDocs);
   await app.register(cors, { allowedOrigins: config.CORS_ALLOWED_ORIGINS });
   await app.register(swagger, { providers: jobs.providers });

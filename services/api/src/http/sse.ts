@@ -70,7 +70,7 @@ export function sendEventStream(
     reply
       .code(200)
       .header('content-type', 'text/event-stream; charset=utf-8')
-      .header('cache-control', 'no-cache, no-transform')
+      .header('cache-control', 'no-store, no-transform')
       // nginx-style proxies buffer responses unless told not to.
       .header('x-accel-buffering', 'no')
       .send(body)

@@ -7,25 +7,39 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The methods some route serves at this path (with HEAD and OPTIONS), [] when none does. */
     allowedMethods(path: string): string[];
+    /**
+     * Every method some route serves, sorted: one live array, which grows as routes register
+     * (readers that keep it see later routes too).
+     */
+    readonly servedMethods: readonly string[];
   }
 }
 
 /**
  * Knows which methods each URL has, from the routes as they are registered (routes added later,
- * by any plugin, are covered too). It backs two answers: `405` with `Allow` for a method a path
- * does not have (instead of 404), and `OPTIONS` that is not a CORS preflight (`204` with `Allow`;
- * a preflight stays with @fastify/cors). Register it before the CORS plugin and the routes.
+ * by any plugin, are covered too). It backs three answers: `405` with `Allow` for a method a path
+ * does not have (instead of 404), `OPTIONS` that is not a CORS preflight (`204` with `Allow`;
+ * a preflight stays with @fastify/cors), and the methods CORS preflights allow. Register it
+ * before the CORS plugin and the routes.
  */
 export default fp(
   async (fastify) => {
     const routes: { pattern: RegExp; method: string }[] = [];
+    const servedMethods: string[] = [];
     fastify.addHook('onRoute', (route) => {
       // The CORS plugin's catch-all `OPTIONS *` is how preflights reach its hook, not a resource.
       if (route.url === '*') return;
       const methods = Array.isArray(route.method) ? route.method : [route.method];
       const pattern = toPattern(route.url);
-      for (const method of methods) routes.push({ pattern, method: method.toUpperCase() });
+      for (const method of methods) {
+        const name = method.toUpperCase();
+        routes.push({ pattern, method: name });
+        if (!servedMethods.includes(name)) servedMethods.push(name);
+      }
+      // In place: the array is handed out once and read as it is.
+      servedMethods.sort();
     });
+    fastify.decorate('servedMethods', servedMethods);
 
     fastify.decorate('allowedMethods', (path: string): string[] => {
       const methods = new Set(routes.filter((r) => r.pattern.test(path)).map((r) => r.method));
