@@ -11,3 +11,4 @@ export {
 } from '../../shared/src/adapters/aws/resources.js';
 
 export { PAGE_CSP } from '../../shared/src/page-security.js';
+export { CORS_REQUEST_HEADERS } from '../../shared/src/cors.js';

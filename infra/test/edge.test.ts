@@ -5,8 +5,9 @@ import {
   API_GATEWAY_INTEGRATION_TIMEOUT_SECONDS,
   MAX_SYNC_WAIT_SECONDS,
 } from '../lib/config.js';
-import { API_ROUTES } from '../lib/constructs/edge/rest-api.js';
-import { apiMethod } from './support/rest-api.js';
+import { API_ROUTES, preflightPaths } from '../lib/constructs/edge/rest-api.js';
+import { CORS_REQUEST_HEADERS } from '../lib/shared-resources.js';
+import { apiMethod, type MethodProperties } from './support/rest-api.js';
 import { onlyResource, synthesize, type Synthesized } from './support/synth.js';
 
 let app: Synthesized;
@@ -16,6 +17,15 @@ beforeAll(() => {
 
 /** The API Gateway method for `httpMethod` on the resource at `path`. */
 const method = (httpMethod: string, path: string) => apiMethod(app.template, httpMethod, path);
+/** What a preflight's `Access-Control-Allow-<what>` header lists (header names lowercased). */
+function allowed(preflight: MethodProperties, what: 'Headers' | 'Methods'): Set<string> {
+  const [response] = preflight.Integration.IntegrationResponses as {
+    ResponseParameters: Record<string, string>;
+  }[];
+  const value = response!.ResponseParameters[`method.response.header.Access-Control-Allow-${what}`];
+  const items = (value ?? '').replace(/'/g, '').split(',');
+  return new Set(items.map((item) => (what === 'Headers' ? item.toLowerCase() : item)));
+}
 const albId = () => onlyResource(app.template, 'AWS::ElasticLoadBalancingV2::LoadBalancer').id;
 
 describe('internal load balancer', () => {
@@ -151,13 +161,19 @@ describe('API Gateway REST API', () => {
     }
   });
 
-  it('answers CORS preflights without an API key, allowing the headers the api reads', () => {
+  it('answers CORS preflights without an API key, allowing every header the api reads', () => {
     const preflight = method('OPTIONS', '/api/v1/ask');
     expect(preflight.ApiKeyRequired).not.toBe(true);
-    const headers = JSON.stringify(preflight.Integration);
-    expect(headers).toContain("'https://study.example.com'");
-    for (const header of ['Content-Type', 'X-Api-Key', 'Idempotency-Key', 'Prefer']) {
-      expect(headers).toContain(header);
+    const integration = JSON.stringify(preflight.Integration);
+    expect(integration).toContain("'https://study.example.com'");
+    expect(allowed(preflight, 'Headers')).toEqual(new Set(CORS_REQUEST_HEADERS));
+  });
+
+  it('allows in every preflight each method the gateway routes, as the api allows its own', () => {
+    const routed = new Set([...API_ROUTES.map((route) => route.method), 'GET']);
+    expect(routed).toEqual(new Set(['GET', 'POST', 'PUT', 'DELETE']));
+    for (const path of preflightPaths([...API_ROUTES, { path: '/health' }])) {
+      expect(allowed(method('OPTIONS', path), 'Methods'), path).toEqual(routed);
     }
   });
 

@@ -10,7 +10,7 @@ import {
   API_GATEWAY_STREAM_TIMEOUT_SECONDS,
 } from '../../config.js';
 import { acknowledge } from '../../nag.js';
-import { gatewaySettings } from '../../shared-resources.js';
+import { CORS_REQUEST_HEADERS, gatewaySettings } from '../../shared-resources.js';
 import { ALB_LISTENER_PORT } from './internal-load-balancer.js';
 
 export interface RestApiGatewayProps {
@@ -25,12 +25,6 @@ export interface RestApiGatewayProps {
   readonly quotaPerDay: number;
   readonly logRetention: logs.RetentionDays;
 }
-
-/**
- * Request headers the api reads besides the defaults: `Idempotency-Key` makes `POST /ask` safe to
- * retry, `Prefer: wait=N` / `respond-async` (RFC 7240) picks how long the request may wait.
- */
-const EXTRA_CORS_HEADERS = ['Idempotency-Key', 'Prefer', 'Last-Event-ID'];
 
 export interface ApiRoute {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -70,6 +64,14 @@ export interface Throttle {
 export const STAGE_THROTTLE: Throttle = { rateLimit: 100, burstLimit: 200 };
 /** `/health` needs no key: a liveness probe polls it a few times a minute, never 5 times a second. */
 export const HEALTH_THROTTLE: Throttle = { rateLimit: 5, burstLimit: 10 };
+/** `/health`, routed beside API_ROUTES and open without a key. */
+const HEALTH_ROUTE: ApiRoute = { method: 'GET', path: '/health' };
+
+/** The methods CORS preflights allow: those the gateway routes, as the api derives its own. */
+export const PREFLIGHT_METHODS = [
+  ...new Set([...API_ROUTES, HEALTH_ROUTE].map((route) => route.method)),
+].sort();
+
 /** CORS preflights need no key either; browsers cache them for an hour (maxAge). */
 export const PREFLIGHT_THROTTLE: Throttle = { rateLimit: 10, burstLimit: 20 };
 
@@ -173,7 +175,7 @@ export class RestApiGateway extends Construct {
         // logging settings: a method's own settings replace the stage's, they do not add to them.
         methodOptions: Object.fromEntries([
           ['/health/GET', { ...methodLogging, ...throttleOptions(HEALTH_THROTTLE) }],
-          ...preflightPaths([...API_ROUTES, { path: '/health' }]).map((path) => [
+          ...preflightPaths([...API_ROUTES, HEALTH_ROUTE]).map((path) => [
             // `//OPTIONS` is the root's: CDK reads the part before the method as the path.
             `${path}/OPTIONS`,
             { ...methodLogging, ...throttleOptions(PREFLIGHT_THROTTLE) },
@@ -182,8 +184,9 @@ export class RestApiGateway extends Construct {
       },
       defaultCorsPreflightOptions: {
         allowOrigins: props.corsAllowOrigins,
-        allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
-        allowHeaders: [...apigw.Cors.DEFAULT_HEADERS, ...EXTRA_CORS_HEADERS],
+        allowMethods: PREFLIGHT_METHODS,
+        // The api's CORS contract (shared/src/cors.ts): every request header it reads.
+        allowHeaders: [...CORS_REQUEST_HEADERS],
         maxAge: Duration.hours(1),
       },
     });
@@ -272,11 +275,9 @@ export class RestApiGateway extends Construct {
       );
     }
     methods['GET /health'] = targetAlb(
-      this.api.root
-        .addResource('health')
-        .addMethod('GET', proxyTo({ method: 'GET', path: '/health' }, {}), {
-          apiKeyRequired: false,
-        }),
+      this.api.root.addResource('health').addMethod('GET', proxyTo(HEALTH_ROUTE, {}), {
+        apiKeyRequired: false,
+      }),
     );
     this.methods = methods;
 
