@@ -18,7 +18,7 @@ import {
   EventPublisher,
   loadConfig,
   requireAwsConfig,
-  settleAndAnnounce,
+  Settler,
 } from '@iscoolgpt/shared';
 import { buildRedisEventChannel, createAwsClients, DynamoJobStore } from '@iscoolgpt/shared/aws';
 import { pino } from 'pino';
@@ -26,10 +26,16 @@ import { pino } from 'pino';
 const config = loadConfig(process.env);
 const aws = requireAwsConfig(config);
 const logger = pino({ level: 'warn' });
-const events = buildRedisEventChannel(config, logger, 'worker');
+const channel = buildRedisEventChannel(config, logger, 'worker');
 const clients = createAwsClients({ ...aws, maxSockets: 64 });
 const store = new DynamoJobStore({ client: clients.documents, tableName: aws.tableName });
-const publisher = new EventPublisher(events, logger);
+const publisher = new EventPublisher(channel, logger);
+const settler = new Settler({
+  store,
+  publisher,
+  logger,
+  deadlineSeconds: config.JOB_DEADLINE_SECONDS,
+});
 
 const intervalMs = Number(process.env.PUBLISH_INTERVAL_MS ?? 50);
 const epochNow = () => performance.timeOrigin + performance.now();
@@ -72,9 +78,7 @@ async function stream(
 }
 
 function settle(jobId: string, pieces: string[]) {
-  return settleAndAnnounce(
-    store,
-    publisher,
+  return settler.settle(
     jobId,
     {
       status: 'completed',
@@ -84,7 +88,6 @@ function settle(jobId: string, pieces: string[]) {
       usage: { inputTokens: 10, outputTokens: pieces.length },
       attempts: 1,
     },
-    new Date(),
     { from: ['queued', 'running'], beforeDeadline: false },
   );
 }
@@ -120,4 +123,4 @@ for await (const line of createInterface({ input: process.stdin })) {
   process.stdout.write(`${JSON.stringify({ sentAt, cpuUs: cpu.user + cpu.system })}\n`);
 }
 clients.destroy();
-await events.close();
+await channel.close();

@@ -6,15 +6,12 @@ export * from './domain/job.js';
 export * from './domain/conversation.js';
 export * from './domain/errors.js';
 export * from './domain/events.js';
-export { EventPublisher, settleAndAnnounce } from './domain/event-publisher.js';
+export { EventPublisher } from './domain/event-publisher.js';
 export { DeltaPacer, DELTAS_PER_SECOND } from './domain/delta-pacer.js';
 export type * from './domain/ports.js';
-export {
-  JobService,
-  fingerprint,
-  type ContextBudget,
-  type JobServiceOptions,
-} from './domain/job-service.js';
+export { JobService, type ContextBudget, type JobServiceOptions } from './domain/job-service.js';
+export { fingerprint, newTurn, type JobLimits } from './domain/new-turn.js';
+export { Settler, type SettlerOptions } from './domain/settler.js';
 export { EventStreams, NOTHING_AFTER } from './domain/event-streams.js';
 export {
   JobProcessor,

@@ -14,6 +14,7 @@ import type { ConversationRecord } from '../src/domain/conversation.js';
 import { IdempotencyConflictError, TurnInProgressError } from '../src/domain/errors.js';
 import type { JobRecord, Settlement } from '../src/domain/job.js';
 import { JobService } from '../src/domain/job-service.js';
+import { nextConversation } from '../src/domain/new-turn.js';
 import type { JobStore } from '../src/domain/ports.js';
 import { captureLogs } from './support/logs.js';
 import { newJob } from './support/jobs.js';
@@ -417,20 +418,8 @@ describe.each(stores)('JobStore contract: %s', (_name, open) => {
 
   describe('conversations', () => {
     /** The conversation a turn of `job` makes, after `before` (none: the first turn). */
-    function turnOf(job: JobRecord, before?: ConversationRecord): ConversationRecord {
-      return {
-        id: job.conversationId,
-        subject: job.subject,
-        level: job.level,
-        language: job.language,
-        mode: job.mode,
-        createdAt: before?.createdAt ?? job.createdAt,
-        updatedAt: job.createdAt,
-        lastTurn: job.turn,
-        jobIds: [...(before?.jobIds ?? []), job.id],
-        expiresAt: job.expiresAt,
-      };
-    }
+    const turnOf = (job: JobRecord, before?: ConversationRecord): ConversationRecord =>
+      nextConversation(before, job, new Date(job.createdAt));
 
     async function conversationOf(
       turns: number,

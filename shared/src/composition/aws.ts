@@ -137,6 +137,7 @@ export async function startAwsWorker(
     channel,
     logger,
     leaseSeconds: timings.leaseSeconds,
+    deadlineSeconds: config.JOB_DEADLINE_SECONDS,
     contextMaxTokens: config.CONTEXT_MAX_TOKENS,
   });
   // Either poll loop turning (the dead-letter one keeps polling while the jobs one is paused)

@@ -39,6 +39,7 @@ export function buildEmbeddedRuntime(
     channel,
     logger,
     leaseSeconds: jobsQueue.visibilityTimeoutSeconds,
+    deadlineSeconds: config.JOB_DEADLINE_SECONDS,
     contextMaxTokens: config.CONTEXT_MAX_TOKENS,
   });
   const queue = new MemoryJobQueue({

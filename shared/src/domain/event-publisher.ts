@@ -1,6 +1,6 @@
 import type { JobEvent } from './events.js';
-import { toPublicJob, type JobRecord, type Settlement } from './job.js';
-import type { EventChannel, JobStore, Logger, SettleOptions } from './ports.js';
+import { toPublicJob, type JobRecord } from './job.js';
+import type { EventChannel, Logger } from './ports.js';
 
 /**
  * Publishing as the domain does it: best effort. The event channel is never the source of truth,
@@ -43,18 +43,4 @@ export class EventPublisher {
   done(job: JobRecord): Promise<string | undefined> {
     return this.publish(job.id, { type: 'done', job: toPublicJob(job) });
   }
-}
-
-/** Settles a job in the store and, when that write won, announces its end on the channel. */
-export async function settleAndAnnounce(
-  store: JobStore,
-  publisher: EventPublisher,
-  id: string,
-  settlement: Settlement,
-  now: Date,
-  options: SettleOptions,
-): Promise<JobRecord | undefined> {
-  const settled = await store.settle(id, settlement, now, options);
-  if (settled) await publisher.done(settled);
-  return settled;
 }

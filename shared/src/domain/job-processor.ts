@@ -2,18 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { JobBusyError } from './errors.js';
 import { RESET_REASONS } from './events.js';
 import { DeltaPacer } from './delta-pacer.js';
-import { EventPublisher, settleAndAnnounce } from './event-publisher.js';
-import {
-  isSettled,
-  PENDING_STATUSES,
-  type JobMessage,
-  type JobRecord,
-  type Settlement,
-} from './job.js';
+import { EventPublisher } from './event-publisher.js';
+import { isSettled, PENDING_STATUSES, type JobMessage, type Settlement } from './job.js';
+import { Settler } from './settler.js';
 import { failure } from './transitions.js';
 import { SettlementWatch } from './settlement-watch.js';
 import { turnRequest } from './turn-request.js';
-import type { Answerer, EventChannel, JobStore, Logger, SettleOptions } from './ports.js';
+import type { Answerer, EventChannel, JobStore, Logger } from './ports.js';
 
 export interface JobProcessorOptions {
   store: JobStore;
@@ -25,6 +20,8 @@ export interface JobProcessorOptions {
    * included), so a live worker is never overtaken; a crashed worker's job is taken over after it.
    */
   leaseSeconds: number;
+  /** The deadline pending jobs are given (JOB_DEADLINE_SECONDS). */
+  deadlineSeconds: number;
   /** How often the store is checked for a cancellation while the event channel is down. */
   cancelPollMs?: number;
   /**
@@ -55,12 +52,14 @@ const CALL_ENDED = Symbol('call ended');
 export class JobProcessor {
   private readonly now: () => Date;
   private readonly publisher: EventPublisher;
+  private readonly settler: Settler;
   /** The store's word on the jobs in hand, in case a cancel's `done` never reached the channel. */
   private readonly settlements: SettlementWatch;
 
   constructor(private readonly options: JobProcessorOptions) {
     this.now = options.now ?? (() => new Date());
     this.publisher = new EventPublisher(options.channel, options.logger);
+    this.settler = new Settler({ ...options, publisher: this.publisher });
     this.settlements = new SettlementWatch(
       (ids) => options.store.getMany(ids),
       options.cancelCheckMs ?? CANCEL_CHECK_MS,
@@ -86,13 +85,15 @@ export class JobProcessor {
         return 'duplicate';
       case 'busy':
         throw new JobBusyError(message.jobId);
-      case 'overdue':
-        await this.settle(
-          claim.job,
+      case 'overdue': {
+        const stored = await this.settler.settle(
+          claim.job.id,
           failure('deadline_exceeded', 'The job was not started before its deadline'),
-          logger,
+          { from: PENDING_STATUSES, beforeDeadline: false },
         );
+        logger.warn({ settled: Boolean(stored) }, 'job deadline exceeded before it started');
         return 'overdue';
+      }
       case 'claimed':
         break;
     }
@@ -158,7 +159,7 @@ export class JobProcessor {
           ...(outcome.provider && { provider: outcome.provider }),
           ...(outcome.model && { model: outcome.model }),
         };
-    const stored = await this.settleAndAnnounce(job.id, settlement, {
+    const stored = await this.settler.settle(job.id, settlement, {
       from: ['running'],
       beforeDeadline: true,
     });
@@ -213,37 +214,14 @@ export class JobProcessor {
     }
   }
 
-  private settleAndAnnounce(
-    id: string,
-    settlement: Settlement,
-    options: SettleOptions,
-  ): Promise<JobRecord | undefined> {
-    return settleAndAnnounce(
-      this.options.store,
-      this.publisher,
-      id,
-      settlement,
-      this.now(),
-      options,
-    );
-  }
-
   /** Called for a message that could not be processed after every delivery (the dead-letter path). */
   async deadLetter(message: JobMessage): Promise<void> {
     const logger = this.options.logger.child({ jobId: message.jobId });
-    const stored = await this.settleAndAnnounce(
+    const stored = await this.settler.settle(
       message.jobId,
       failure('dead_lettered', 'The job could not be processed after repeated attempts'),
       { from: PENDING_STATUSES, beforeDeadline: false },
     );
     logger.error({ settled: Boolean(stored) }, 'job dead-lettered');
-  }
-
-  private async settle(job: JobRecord, settlement: Settlement, logger: Logger): Promise<void> {
-    const stored = await this.settleAndAnnounce(job.id, settlement, {
-      from: PENDING_STATUSES,
-      beforeDeadline: false,
-    });
-    logger.warn({ settled: Boolean(stored) }, 'job deadline exceeded before it started');
   }
 }

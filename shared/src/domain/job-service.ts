@@ -1,5 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
-import type { ConversationRecord, ConversationSettings } from './conversation.js';
+import type { ConversationRecord } from './conversation.js';
+import { DoneWait } from './done-wait.js';
 import {
   ConversationNotFoundError,
   ProviderNotConfiguredError,
@@ -7,19 +7,18 @@ import {
   QuestionTooLongError,
   TurnInProgressError,
 } from './errors.js';
-import { EventPublisher, settleAndAnnounce } from './event-publisher.js';
+import { EventPublisher } from './event-publisher.js';
 import {
-  DEFAULT_MODE,
   isSettled,
   PENDING_STATUSES,
   type AskRequest,
   type FeedbackRequest,
   type JobRecord,
-  type JobStatus,
   type ProviderName,
-  type Settlement,
 } from './job.js';
-import { cancellation, failure, isOverdue } from './transitions.js';
+import { fingerprint, newTurn, type JobLimits } from './new-turn.js';
+import { Settler } from './settler.js';
+import { cancellation, failure } from './transitions.js';
 import type {
   AnswerRequest,
   FeedbackResult,
@@ -40,15 +39,11 @@ export interface ContextBudget {
   tokensOver(request: AnswerRequest): number | undefined;
 }
 
-export interface JobServiceOptions {
+export interface JobServiceOptions extends JobLimits {
   store: JobStore;
   queue: JobQueue;
   channel: EventChannel;
   logger: Logger;
-  /** A pending job older than this reads failed / deadline_exceeded. */
-  deadlineSeconds: number;
-  /** How long the store keeps a job. */
-  ttlDays: number;
   /**
    * A sync wait relies on the job's `done` event; when the channel fails, or says nothing about
    * the job for this long, the wait polls the store as well.
@@ -61,17 +56,17 @@ export interface JobServiceOptions {
   now?: () => Date;
 }
 
-/** The reason a finished wait stops its follow with (a given reason spares a DOMException). */
-const WAIT_OVER = Symbol('wait over');
-
 /** The API side of a job's life: create and enqueue it, read it, wait for its outcome. */
 export class JobService {
   private readonly now: () => Date;
-  private readonly publisher: EventPublisher;
+  private readonly settler: Settler;
 
   constructor(private readonly options: JobServiceOptions) {
     this.now = options.now ?? (() => new Date());
-    this.publisher = new EventPublisher(options.channel, options.logger);
+    this.settler = new Settler({
+      ...options,
+      publisher: new EventPublisher(options.channel, options.logger),
+    });
   }
 
   /** The event channel jobs are announced on (the events route reads it). */
@@ -103,32 +98,23 @@ export class JobService {
       : undefined;
     // A replayed turn is answered before the one-turn-at-a-time rule: it is that very turn.
     const replayed = idempotency && (await store.findByIdempotencyKey(idempotency));
-    if (replayed) return { job: await this.refresh(replayed), created: false };
+    if (replayed) return { job: await this.settler.current(replayed), created: false };
     const conversation = request.conversationId
       ? await this.openConversation(request.conversationId)
       : undefined;
-    const settings = inherit(conversation, request);
-    this.checkBudget(request, settings);
-    const now = this.now();
-    const record = newJobRecord(request, settings, conversation, now, this.options);
-    const result = await store.startTurn(
-      record,
-      {
-        conversation: nextConversation(conversation, record, now),
-        expectedLastTurn: conversation?.lastTurn ?? 0,
-      },
-      idempotency,
-    );
+    const turn = newTurn(request, conversation, this.now(), this.options);
+    this.checkBudget(request, turn.job);
+    const result = await store.startTurn(turn.job, turn.write, idempotency);
     switch (result.outcome) {
       case 'replayed':
-        return { job: await this.refresh(result.job), created: false };
+        return { job: await this.settler.current(result.job), created: false };
       case 'missing':
-        throw new ConversationNotFoundError(record.conversationId);
+        throw new ConversationNotFoundError(turn.job.conversationId);
       case 'taken':
         // Another ask became the next turn between our read and our write.
         throw new TurnInProgressError(
-          record.conversationId,
-          result.conversation.jobIds.at(-1) ?? record.id,
+          turn.job.conversationId,
+          result.conversation.jobIds.at(-1) ?? turn.job.id,
         );
       case 'created':
         break;
@@ -142,9 +128,11 @@ export class JobService {
       await this.options.queue.send({ jobId: job.id });
     } catch (error) {
       // The job must not sit `queued` with no message behind it: end it now, visibly.
-      await this.settle(job.id, failure('queue_unavailable', 'The job could not be queued'), [
-        'queued',
-      ]);
+      await this.settler.settle(
+        job.id,
+        failure('queue_unavailable', 'The job could not be queued'),
+        { from: ['queued'], beforeDeadline: false },
+      );
       throw new QueueUnavailableError(error);
     }
     return { job, created: true };
@@ -209,12 +197,16 @@ export class JobService {
     return conversation;
   }
 
-  private checkBudget(request: AskRequest, settings: ConversationSettings): void {
+  /** Refuses a question whose smallest prompt (its new job's settings, no history) cannot fit. */
+  private checkBudget(request: AskRequest, job: JobRecord): void {
     const budget = this.options.contextBudget;
     if (!budget) return;
     const tokens = budget.tokensOver({
       question: request.question,
-      ...settings,
+      subject: job.subject,
+      level: job.level,
+      language: job.language,
+      mode: job.mode,
       model: request.model ?? null,
     });
     if (tokens !== undefined) throw new QuestionTooLongError(tokens, budget.maxTokens);
@@ -223,13 +215,13 @@ export class JobService {
   /** These jobs in order, missing ones left out, each overdue pending one settled as failed. */
   async getMany(ids: readonly string[]): Promise<JobRecord[]> {
     const jobs = await this.options.store.getMany(ids);
-    return Promise.all(jobs.map((job) => this.refresh(job)));
+    return Promise.all(jobs.map((job) => this.settler.current(job)));
   }
 
   /** The job, with an overdue pending job settled as failed / deadline_exceeded. */
   async get(id: string): Promise<JobRecord | undefined> {
     const job = await this.options.store.get(id);
-    return job && this.refresh(job);
+    return job && this.settler.current(job);
   }
 
   /**
@@ -239,7 +231,10 @@ export class JobService {
   async cancel(id: string): Promise<JobRecord | undefined> {
     const job = await this.get(id);
     if (!job || isSettled(job.status)) return job;
-    const cancelled = await this.settle(id, cancellation(), PENDING_STATUSES);
+    const cancelled = await this.settler.settle(id, cancellation(), {
+      from: PENDING_STATUSES,
+      beforeDeadline: false,
+    });
     if (cancelled) this.options.logger.info({ jobId: id }, 'job cancelled');
     // Lost a race with its settlement: report what won.
     return cancelled ?? (await this.options.store.get(id));
@@ -258,179 +253,4 @@ export class JobService {
     const { channel, store, channelGraceMs = 2000 } = this.options;
     return new DoneWait(channel, store, id, waitMs, channelGraceMs).over;
   }
-
-  private settle(
-    id: string,
-    settlement: Settlement,
-    from: readonly JobStatus[],
-  ): Promise<JobRecord | undefined> {
-    return settleAndAnnounce(this.options.store, this.publisher, id, settlement, this.now(), {
-      from,
-      beforeDeadline: false,
-    });
-  }
-
-  private async refresh(job: JobRecord): Promise<JobRecord> {
-    if (isSettled(job.status) || !isOverdue(job, this.now())) return job;
-    const expired = await this.settle(
-      job.id,
-      failure('deadline_exceeded', `No answer within ${this.options.deadlineSeconds} s`),
-      PENDING_STATUSES,
-    );
-    if (expired) {
-      this.options.logger.warn({ jobId: job.id }, 'job deadline exceeded');
-      return expired;
-    }
-    // Someone settled it in between: read what they wrote.
-    return (await this.options.store.get(job.id)) ?? job;
-  }
-}
-
-/**
- * A sync ask's wait for its job's `done` event, `waitMs` at most. When the channel fails, or says
- * nothing about the job for `graceMs`, the store is watched as well. Callbacks and one timer
- * rather than a race of promises and two timers: this runs once per sync ask.
- */
-class DoneWait {
-  readonly over: Promise<void>;
-  private readonly stop = new AbortController();
-  private readonly startedAt = performance.now();
-  private timer: NodeJS.Timeout;
-  private heard = false;
-  private polling = false;
-  private ended = false;
-  private resolve!: () => void;
-  private reject!: (error: unknown) => void;
-
-  constructor(
-    private readonly channel: EventChannel,
-    private readonly store: JobStore,
-    private readonly id: string,
-    private readonly waitMs: number,
-    private readonly graceMs: number,
-  ) {
-    this.over = new Promise<void>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
-    this.timer = setTimeout(() => this.graceOver(), Math.min(graceMs, waitMs));
-    this.follow().then(
-      // The follow has let go of the channel: no abort (and no abort event) is needed.
-      () => this.end(false),
-      () => this.poll(),
-    );
-  }
-
-  private async follow(): Promise<void> {
-    for await (const event of this.channel.follow(this.id, this.channel.origin, this.stop.signal)) {
-      this.heard = true;
-      if (event.type === 'done') return;
-    }
-  }
-
-  private graceOver(): void {
-    if (this.waitMs <= this.graceMs) return this.end(true);
-    if (!this.heard) this.poll();
-    this.timer = setTimeout(() => this.end(true), this.waitMs - this.elapsedMs());
-  }
-
-  private poll(): void {
-    if (this.ended || this.polling) return;
-    this.polling = true;
-    this.store.waitUntilSettled(this.id, this.waitMs - this.elapsedMs()).then(
-      () => this.end(true),
-      (error: unknown) => this.end(true, error),
-    );
-  }
-
-  private elapsedMs(): number {
-    return performance.now() - this.startedAt;
-  }
-
-  private end(stopFollowing: boolean, error?: unknown): void {
-    if (this.ended) return;
-    this.ended = true;
-    clearTimeout(this.timer);
-    if (stopFollowing) this.stop.abort(WAIT_OVER);
-    if (error === undefined) this.resolve();
-    else this.reject(error);
-  }
-}
-
-/** What an ask sets becomes the setting; what it leaves out comes from its conversation. */
-function inherit(
-  conversation: ConversationRecord | undefined,
-  request: AskRequest,
-): ConversationSettings {
-  return {
-    subject: request.subject ?? conversation?.subject ?? null,
-    level: request.level ?? conversation?.level ?? null,
-    language: request.language ?? conversation?.language ?? null,
-    mode: request.mode ?? conversation?.mode ?? DEFAULT_MODE,
-  };
-}
-
-function newJobRecord(
-  request: AskRequest,
-  settings: ConversationSettings,
-  conversation: ConversationRecord | undefined,
-  now: Date,
-  options: Pick<JobServiceOptions, 'deadlineSeconds' | 'ttlDays'>,
-): JobRecord {
-  const at = now.toISOString();
-  return {
-    id: randomUUID(),
-    status: 'queued',
-    question: request.question,
-    ...settings,
-    answer: null,
-    provider: request.provider ?? null,
-    model: request.model ?? null,
-    usage: null,
-    attempts: 0,
-    error: null,
-    createdAt: at,
-    updatedAt: at,
-    completedAt: null,
-    conversationId: conversation?.id ?? randomUUID(),
-    turn: (conversation?.lastTurn ?? 0) + 1,
-    feedback: null,
-    requestedProvider: request.provider ?? null,
-    requestedModel: request.model ?? null,
-    deadlineAt: new Date(now.getTime() + options.deadlineSeconds * 1000).toISOString(),
-    leaseUntil: null,
-    expiresAt: Math.floor(now.getTime() / 1000) + options.ttlDays * 24 * 60 * 60,
-    deliveries: 0,
-  };
-}
-
-/** The conversation once `job` is its latest turn: its settings, and its TTL counted from now. */
-function nextConversation(
-  conversation: ConversationRecord | undefined,
-  job: JobRecord,
-  now: Date,
-): ConversationRecord {
-  const at = now.toISOString();
-  return {
-    id: job.conversationId,
-    subject: job.subject,
-    level: job.level,
-    language: job.language,
-    mode: job.mode,
-    createdAt: conversation?.createdAt ?? at,
-    updatedAt: at,
-    lastTurn: job.turn,
-    jobIds: [...(conversation?.jobIds ?? []), job.id],
-    expiresAt: job.expiresAt,
-  };
-}
-
-/** A stable hash of the validated request: key order and trimmed whitespace do not matter. */
-export function fingerprint(request: AskRequest): string {
-  const canonical = JSON.stringify(
-    Object.keys(request)
-      .sort()
-      .map((key) => [key, request[key as keyof AskRequest]]),
-  );
-  return createHash('sha256').update(canonical).digest('hex');
 }

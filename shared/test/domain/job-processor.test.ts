@@ -19,6 +19,7 @@ describe('JobProcessor', () => {
       channel,
       logger,
       leaseSeconds: 120,
+      deadlineSeconds: 300,
       cancelCheckMs: 50,
     });
     const { job } = await jobs.submit({ question: 'Will you stop?' });

@@ -1,0 +1,56 @@
+import type { EventPublisher } from './event-publisher.js';
+import { isSettled, PENDING_STATUSES, type JobRecord, type Settlement } from './job.js';
+import type { JobStore, Logger, SettleOptions } from './ports.js';
+import { failure, isOverdue } from './transitions.js';
+
+export interface SettlerOptions {
+  store: JobStore;
+  publisher: EventPublisher;
+  logger: Logger;
+  /** The deadline pending jobs are given (JOB_DEADLINE_SECONDS), named in the failure it causes. */
+  deadlineSeconds: number;
+  now?: () => Date;
+}
+
+/**
+ * The one way a job ends: settled in the store (the source of truth) by a conditional write and,
+ * when that write won, announced on the event channel with `done`. The api (a cancel, a deadline,
+ * a queue that refused the job) and the worker (an answer, a failure, a dead letter) both settle
+ * through it.
+ */
+export class Settler {
+  private readonly now: () => Date;
+
+  constructor(private readonly options: SettlerOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Settles the job if `options` allow it, then announces it; undefined when the write lost. */
+  async settle(
+    id: string,
+    settlement: Settlement,
+    options: SettleOptions,
+  ): Promise<JobRecord | undefined> {
+    const settled = await this.options.store.settle(id, settlement, this.now(), options);
+    if (settled) await this.options.publisher.done(settled);
+    return settled;
+  }
+
+  /**
+   * The job as it stands: a pending job past its deadline is settled as failed /
+   * deadline_exceeded first (or, when someone settled it in between, read again).
+   */
+  async current(job: JobRecord): Promise<JobRecord> {
+    if (isSettled(job.status) || !isOverdue(job, this.now())) return job;
+    const expired = await this.settle(
+      job.id,
+      failure('deadline_exceeded', `No answer within ${this.options.deadlineSeconds} s`),
+      { from: PENDING_STATUSES, beforeDeadline: false },
+    );
+    if (expired) {
+      this.options.logger.warn({ jobId: job.id }, 'job deadline exceeded');
+      return expired;
+    }
+    return (await this.options.store.get(job.id)) ?? job;
+  }
+}
