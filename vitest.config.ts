@@ -15,10 +15,13 @@ export default defineConfig({
       'services/*/test/**/*.test.ts',
       'infra/test/**/*.test.ts',
       'docker/test/**/*.test.ts',
-      'test/**/*.test.ts',
+      // test/localstack/ runs in `npm run test:localstack` only (vitest.localstack.config.ts).
+      'test/delivery/**/*.test.ts',
+      'test/integration/**/*.test.ts',
       'web/test/**/*.test.ts',
     ],
-    // Local AWS (LocalStack or a moto server it provisions) for the integration suites.
+    // Local AWS (the endpoint variables, LocalStack in a container, or a moto server it
+    // provisions: test/support/local-aws.ts) and Redis for the integration suites.
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,

@@ -29,7 +29,7 @@ import {
   type EventStream,
   type SseEvent,
 } from '../shared/test/support/sse.js';
-import { freePort } from '../test/support/local-aws.js';
+import { freePort } from '../test/support/host.js';
 import { startService } from '../test/support/service-process.js';
 import { startAwsPath } from './support/aws-path.js';
 import { cpuTimeUs, inParallel, percentile } from './support/load.js';

@@ -21,7 +21,7 @@ import {
 import { loadConfig, requireAwsConfig } from '@iscoolgpt/shared';
 import { buildAwsApiRuntime, type AwsClients, type AwsResources } from '@iscoolgpt/shared/aws';
 import { pino } from 'pino';
-import { freePort } from '../test/support/local-aws.js';
+import { freePort } from '../test/support/host.js';
 import { startService, type LogLine } from '../test/support/service-process.js';
 import { startAwsPath } from './support/aws-path.js';
 import { inParallel } from './support/load.js';
@@ -46,7 +46,7 @@ export async function benchWorkerThroughput(): Promise<void> {
     const ceiling = await measureCeiling(path.clients, path.resources);
     const motoCall = await measureCallLatency(path.clients, path.resources);
     console.log(
-      `${path.localAws.kind} ceiling: ${ceiling.toFixed(0)} requests/s ` +
+      `${path.localAws.sqsServer} ceiling: ${ceiling.toFixed(0)} requests/s ` +
         `(${CEILING_CONCURRENCY} concurrent small DynamoDB GetItem / SQS GetQueueAttributes calls)`,
     );
     await throughputAndOverhead(path.env, ceiling, motoCall);

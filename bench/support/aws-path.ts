@@ -1,7 +1,8 @@
 /**
- * The AWS path for benchmarks: local AWS (AWS_ENDPOINT_URL, LocalStack, or a moto server
- * provisioned as in the tests), a Redis server (REDIS_URL, or one provisioned as in the tests),
- * and a fresh queue, dead-letter queue and table, with the environment both services need.
+ * The AWS path for benchmarks: local AWS provisioned as in the tests by `route` (local-aws.ts:
+ * `auto` takes the endpoint variables, else LocalStack in a container, else moto; `moto` and
+ * `localstack` name the SQS side), a Redis server (REDIS_URL, or one provisioned as in the
+ * tests), and a fresh queue, dead-letter queue and table, with the environment both services need.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -10,7 +11,12 @@ import {
   type AwsClients,
   type AwsResources,
 } from '@iscoolgpt/shared/aws';
-import { DUMMY_AWS_ENV, startLocalAws, type LocalAws } from '../../test/support/local-aws.js';
+import {
+  DUMMY_AWS_ENV,
+  startLocalAws,
+  type LocalAws,
+  type LocalAwsRoute,
+} from '../../test/support/local-aws.js';
 import { startLocalRedis } from '../../test/support/local-redis.js';
 
 export interface AwsPath {
@@ -22,13 +28,19 @@ export interface AwsPath {
   stop(): Promise<void>;
 }
 
-export async function startAwsPath(): Promise<AwsPath> {
+export async function startAwsPath(route: LocalAwsRoute = 'auto'): Promise<AwsPath> {
   for (const [name, value] of Object.entries(DUMMY_AWS_ENV)) process.env[name] ??= value;
-  const localAws = await startLocalAws(process.env, (line) => console.log(line));
-  const localRedis = await startLocalRedis(process.env, (line) => console.log(line));
+  const localAws = await startLocalAws(process.env, (line) => console.log(line), route);
+  let localRedis;
+  try {
+    localRedis = await startLocalRedis(process.env, (line) => console.log(line));
+  } catch (error) {
+    await localAws.stop();
+    throw error;
+  }
   const clients = createAwsClients({
     region: DUMMY_AWS_ENV.AWS_REGION,
-    endpoint: localAws.endpoint,
+    endpoints: localAws.endpoints,
     maxSockets: 64,
   });
   const stop = async () => {
@@ -45,7 +57,7 @@ export async function startAwsPath(): Promise<AwsPath> {
     });
     const env = {
       ...DUMMY_AWS_ENV,
-      AWS_ENDPOINT_URL: localAws.endpoint,
+      ...localAws.env,
       JOBS_QUEUE_URL: resources.queueUrl,
       JOBS_DLQ_URL: resources.deadLetterQueueUrl,
       JOBS_TABLE_NAME: resources.tableName,

@@ -2,7 +2,7 @@
  * `@iscoolgpt/shared/aws`: the SQS, DynamoDB and Redis adapters and the two production services'
  * composition. A separate entry point so that embedded mode never loads the AWS SDK or ioredis.
  */
-export { createAwsClients, type AwsClients } from './adapters/aws/clients.js';
+export { createAwsClients, type AwsClients, type AwsEndpoints } from './adapters/aws/clients.js';
 export { DynamoJobStore, type DynamoJobStoreOptions } from './adapters/aws/dynamo-job-store.js';
 export { SqsJobQueue } from './adapters/aws/sqs-job-queue.js';
 export { SqsJobSource, type SqsJobSourceOptions } from './adapters/aws/sqs-job-source.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AwsEndpoints } from './adapters/aws/clients.js';
 import { jobsQueue } from './adapters/aws/resources.js';
 import { PROVIDER_NAMES, type ProviderName } from './domain/job.js';
 
@@ -11,6 +12,10 @@ const optionalString = z
   .transform((value) => (value === '' ? undefined : value))
   .optional();
 const optionalUrl = optionalString.pipe(z.url().optional());
+const flag = z
+  .enum(['true', 'false'])
+  .default('false')
+  .transform((value) => value === 'true');
 const seconds = (fallback: number) => z.coerce.number().nonnegative().default(fallback);
 const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -51,7 +56,13 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_SECONDS: count(30),
 
   AWS_REGION: optionalString,
+  /** Local AWS (LocalStack, moto) for every service: the AWS SDKs' and CLI's own variable. */
   AWS_ENDPOINT_URL: optionalUrl,
+  /** Per service, as the AWS SDKs and CLI define them: each wins over AWS_ENDPOINT_URL for its service. */
+  AWS_ENDPOINT_URL_SQS: optionalUrl,
+  AWS_ENDPOINT_URL_DYNAMODB: optionalUrl,
+  /** The SDKs' switch: `true` ignores every endpoint variable above (the real services). */
+  AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: flag,
   JOBS_QUEUE_URL: optionalUrl,
   JOBS_DLQ_URL: optionalUrl,
   JOBS_TABLE_NAME: optionalString,
@@ -94,10 +105,7 @@ const envSchema = z.object({
     z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   ),
   /** Redis cluster mode: ElastiCache Serverless is a cluster behind one endpoint. */
-  REDIS_CLUSTER: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((value) => value === 'true'),
+  REDIS_CLUSTER: flag,
   /**
    * The most tokens one prompt may take (system prompt, earlier turns, question): older turns are
    * dropped to fit; a question that alone does not fit is refused with 422.
@@ -160,7 +168,21 @@ export interface AwsConfig {
   /** Empty unless JOBS_DLQ_URL was asked for (the worker consumes the dead-letter queue). */
   deadLetterQueueUrl: string;
   tableName: string;
-  endpoint: string | undefined;
+  /** Where each service's calls go: LocalStack or moto locally, unset (the real service) in AWS. */
+  endpoints: AwsEndpoints;
+}
+
+/**
+ * Each service's endpoint as the AWS SDKs and CLI resolve it: its own variable
+ * (AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL_DYNAMODB), else AWS_ENDPOINT_URL; none at all when
+ * AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true. So SQS can run on LocalStack and DynamoDB on moto.
+ */
+export function awsEndpoints(config: Config): AwsEndpoints {
+  if (config.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) return { sqs: undefined, dynamodb: undefined };
+  return {
+    sqs: config.AWS_ENDPOINT_URL_SQS ?? config.AWS_ENDPOINT_URL,
+    dynamodb: config.AWS_ENDPOINT_URL_DYNAMODB ?? config.AWS_ENDPOINT_URL,
+  };
 }
 
 /** The AWS settings the two production processes need, or a ConfigError naming what is missing. */
@@ -185,7 +207,7 @@ export function requireAwsConfig(
     queueUrl: config.JOBS_QUEUE_URL ?? '',
     deadLetterQueueUrl: config.JOBS_DLQ_URL ?? '',
     tableName: config.JOBS_TABLE_NAME ?? '',
-    endpoint: config.AWS_ENDPOINT_URL,
+    endpoints: awsEndpoints(config),
   };
 }
 

@@ -55,6 +55,7 @@ export {
 } from './providers/prompt.js';
 export {
   loadConfig,
+  awsEndpoints,
   requireAwsConfig,
   requireRedisConfig,
   ConfigError,

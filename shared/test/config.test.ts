@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { availableProviders, loadConfig, providersWithKeys } from '../src/config.js';
+import {
+  availableProviders,
+  awsEndpoints,
+  loadConfig,
+  providersWithKeys,
+  requireAwsConfig,
+} from '../src/config.js';
 
 describe('which providers a request may name', () => {
   it('in the API service, LLM_PROVIDERS: the workers hold the keys, the API holds none', () => {
@@ -15,5 +21,51 @@ describe('which providers a request may name', () => {
   it('in embedded mode, only those the in-process worker can call: listed and with a key', () => {
     const config = loadConfig({ LLM_PROVIDERS: 'huggingface,openai', OPENAI_API_KEY: 'sk-x' });
     expect(providersWithKeys(config)).toEqual(['openai']);
+  });
+});
+
+describe('AWS endpoints, resolved as the AWS SDKs and CLI resolve them', () => {
+  const both = {
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:4566',
+    AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:5000',
+  };
+
+  it('sends each service to its own variable first, and to AWS_ENDPOINT_URL otherwise', () => {
+    expect(awsEndpoints(loadConfig(both))).toEqual({
+      sqs: 'http://127.0.0.1:4566',
+      dynamodb: 'http://127.0.0.1:5000',
+    });
+    expect(
+      awsEndpoints(loadConfig({ ...both, AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:4599' })).sqs,
+    ).toBe('http://127.0.0.1:4599');
+  });
+
+  it('uses a per-service variable without AWS_ENDPOINT_URL, and the real service where none is set', () => {
+    expect(awsEndpoints(loadConfig({ AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:4566' }))).toEqual({
+      sqs: 'http://127.0.0.1:4566',
+      dynamodb: undefined,
+    });
+    expect(awsEndpoints(loadConfig({}))).toEqual({ sqs: undefined, dynamodb: undefined });
+  });
+
+  it('ignores every endpoint variable when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true', () => {
+    const config = loadConfig({ ...both, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' });
+    expect(awsEndpoints(config)).toEqual({ sqs: undefined, dynamodb: undefined });
+  });
+
+  it('hands the resolved endpoints to the services with the rest of their AWS settings', () => {
+    const config = loadConfig({
+      ...both,
+      AWS_REGION: 'us-east-1',
+      JOBS_QUEUE_URL: 'http://127.0.0.1:4566/queue/us-east-1/000000000000/jobs',
+      JOBS_TABLE_NAME: 'jobs',
+    });
+    expect(requireAwsConfig(config).endpoints).toEqual(awsEndpoints(config));
+  });
+
+  it('refuses an endpoint that is not a URL, naming the variable', () => {
+    expect(() => loadConfig({ AWS_ENDPOINT_URL_SQS: '127.0.0.1:4566' })).toThrow(
+      /AWS_ENDPOINT_URL_SQS/,
+    );
   });
 });

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsSuite, type AwsSuite } from '../support/aws-suite.js';
-import { freePort } from '../support/local-aws.js';
+import { freePort } from '../support/host.js';
 import {
   appStageName,
   copySpec,

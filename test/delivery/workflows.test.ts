@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readDockerfile, repoRoot } from '../../docker/test/support/dockerfile.js';
 import { synthesize, TEST_CONTEXT, type Synthesized } from '../../infra/test/support/synth.js';
-import { LOCALSTACK_IMAGE } from '../support/local-aws.js';
+import { LOCALSTACK_IMAGE } from '../support/localstack.js';
 
 interface Step {
   name?: string;

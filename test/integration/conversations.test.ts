@@ -10,7 +10,7 @@ import { countChatTokens, systemPrompt, type ChatMessage, type Job } from '@isco
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeLlmServer, openaiWire } from '../../shared/test/support/fake-llm.js';
 import { createAwsSuite, type AwsSuite } from '../support/aws-suite.js';
-import { freePort } from '../support/local-aws.js';
+import { freePort } from '../support/host.js';
 import { startService, type ServiceProcess } from '../support/service-process.js';
 
 /** Small enough that a few long turns overflow it, large enough for the short ones. */

@@ -21,7 +21,7 @@ import {
   type SseEvent,
 } from '../../shared/test/support/sse.js';
 import { createAwsSuite, type AwsSuite } from '../support/aws-suite.js';
-import { freePort } from '../support/local-aws.js';
+import { freePort } from '../support/host.js';
 import { startRedisServer, type RedisServer } from '../support/local-redis.js';
 import { startService, type ServiceProcess } from '../support/service-process.js';
 

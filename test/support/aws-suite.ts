@@ -15,13 +15,15 @@ import {
   type QueueSettingOverrides,
 } from '@iscoolgpt/shared/aws';
 import { inject } from 'vitest';
+import type { ProvidedLocalAws } from './global-setup.js';
 import { DUMMY_AWS_ENV } from './local-aws.js';
 import { localRedisUrl } from './redis-suite.js';
 
-export function localAwsEndpoint(): string {
-  const localAws = inject('localAws');
-  if ('error' in localAws) throw new Error(`Local AWS could not be provisioned: ${localAws.error}`);
-  return localAws.endpoint;
+/** The run's local AWS (global-setup.ts): each service's endpoint and what serves it. */
+export function localAws(): ProvidedLocalAws {
+  const provided = inject('localAws');
+  if ('error' in provided) throw new Error(`Local AWS could not be provisioned: ${provided.error}`);
+  return provided;
 }
 
 export interface AwsSuite {
@@ -38,11 +40,11 @@ export interface AwsSuite {
 }
 
 export async function createAwsSuite(queueSettings: QueueSettingOverrides = {}): Promise<AwsSuite> {
-  const endpoint = localAwsEndpoint();
+  const aws = localAws();
   const redisUrl = localRedisUrl();
   const clients = createAwsClients({
     region: DUMMY_AWS_ENV.AWS_REGION,
-    endpoint,
+    endpoints: aws.endpoints,
     maxSockets: 64,
   });
   const name = `test-${randomUUID().slice(0, 8)}`;
@@ -58,7 +60,7 @@ export async function createAwsSuite(queueSettings: QueueSettingOverrides = {}):
     resources,
     env: {
       ...DUMMY_AWS_ENV,
-      AWS_ENDPOINT_URL: endpoint,
+      ...aws.env,
       JOBS_QUEUE_URL: resources.queueUrl,
       JOBS_DLQ_URL: resources.deadLetterQueueUrl,
       JOBS_TABLE_NAME: resources.tableName,

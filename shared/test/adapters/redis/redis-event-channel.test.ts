@@ -13,7 +13,7 @@ import {
   startRedisServer,
   type RedisServer,
 } from '../../../../test/support/local-redis.js';
-import { freePort } from '../../../../test/support/local-aws.js';
+import { freePort } from '../../../../test/support/host.js';
 import {
   connectionOptions,
   DEFAULT_REDIS_TIMEOUTS,
