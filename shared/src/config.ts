@@ -27,6 +27,18 @@ const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
+  /**
+   * The API Gateway stage in front of the api (the stack sets it to the stage name): a private
+   * integration may pass the stage as the path's first segment (`/dev/api/v1/ask`), and the api
+   * then answers `/<API_STAGE>/…` as the path without it. Unset: paths are taken as they are.
+   */
+  API_STAGE: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be a stage name: letters, digits, - and _')
+      .optional(),
+  ),
+
   /** Origins browsers may call the API from: `*`, or a comma-separated list. */
   CORS_ALLOWED_ORIGINS: z
     .string()

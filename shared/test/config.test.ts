@@ -69,3 +69,15 @@ describe('AWS endpoints, resolved as the AWS SDKs and CLI resolve them', () => {
     );
   });
 });
+
+describe('API_STAGE', () => {
+  it('is unset by default (embedded mode) and when empty', () => {
+    expect(loadConfig({}).API_STAGE).toBeUndefined();
+    expect(loadConfig({ API_STAGE: ' ' }).API_STAGE).toBeUndefined();
+  });
+
+  it('takes a stage name and refuses anything that is not one, naming the variable', () => {
+    expect(loadConfig({ API_STAGE: 'prod' }).API_STAGE).toBe('prod');
+    expect(() => loadConfig({ API_STAGE: 'dev/api' })).toThrow(/API_STAGE: must be a stage name/);
+  });
+});

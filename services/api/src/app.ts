@@ -7,6 +7,7 @@ import { AccessLog } from './http/access-log.js';
 import { clientErrorHandler } from './http/client-errors.js';
 import { registerJsonBodyParser } from './http/json-body.js';
 import { serializerCompiler } from './http/serializer.js';
+import { stripStage } from './http/stage.js';
 import type { EventStreamOptions } from './http/sse.js';
 import jobsPlugin from './plugins/app/jobs.js';
 import allowedMethods from './plugins/app/allowed-methods.js';
@@ -33,6 +34,7 @@ export interface AppOptions {
   config: Pick<
     Config,
     | 'SYNC_WAIT_SECONDS'
+    | 'API_STAGE'
     | 'CORS_ALLOWED_ORIGINS'
     | 'HTTP_REQUEST_TIMEOUT_SECONDS'
     | 'HTTP_CONNECTION_TIMEOUT_SECONDS'
@@ -86,6 +88,8 @@ export async function buildApp({
     logController: new AccessLog(),
     // API Gateway and the ALB sit in front: trust their forwarding headers.
     trustProxy: true,
+    // Behind an API Gateway stage, its name may lead the path: routed as if it did not.
+    ...(config.API_STAGE && { rewriteUrl: stripStage(config.API_STAGE) }),
   }).withTypeProvider<ZodTypeProvider>();
   limitConnections(app.server, config.HTTP_MAX_CONNECTIONS, logger);
   app.setValidatorCompiler(validatorCompiler);
