@@ -78,6 +78,8 @@ export class IsCoolGptStack extends Stack {
       loadBalancer: this.loadBalancer.loadBalancer,
       logRetention: config.logRetention,
       corsAllowOrigins: config.edge.corsAllowOrigins,
+      // The REST API's stage is named after the environment (RestApiGateway).
+      apiStage: config.envName,
     });
     this.workerService = new WorkerService(this, 'Worker', {
       ...data,

@@ -193,6 +193,13 @@ describe('api service', () => {
     );
   });
 
+  it('names the API Gateway stage in API_STAGE, so a path that keeps the stage still routes', () => {
+    const { container } = rolesOf(app.template, 'api');
+    const stages = Object.values(app.template.findResources('AWS::ApiGateway::Stage'));
+    expect(stages).toHaveLength(1);
+    expect(environmentOf(container).API_STAGE).toBe(stages[0]!.Properties.StageName);
+  });
+
   it('is health-checked on GET /health inside the task, so ECS replaces a hung process', () => {
     const { container } = rolesOf(app.template, 'api');
     const healthCheck = container.HealthCheck as { Command: string[] };

@@ -40,6 +40,11 @@ export interface ApiServiceProps {
   readonly logRetention: logs.RetentionDays;
   /** Origins browsers may call from; the api answers CORS for them (API Gateway answers preflights). */
   readonly corsAllowOrigins: string[];
+  /**
+   * The API Gateway stage in front: its VPC-link integration may keep the stage in the path
+   * (`/dev/api/v1/ask`), which the api then answers as the path without it (API_STAGE).
+   */
+  readonly apiStage: string;
   /** Average CPU the service scales to hold. */
   readonly cpuTargetPercent?: number;
   /** Requests per task per minute the service scales to hold. */
@@ -79,6 +84,7 @@ export class ApiService extends Construct {
         }),
         PORT: String(API_CONTAINER_PORT),
         CORS_ALLOWED_ORIGINS: props.corsAllowOrigins.join(','),
+        API_STAGE: props.apiStage,
         // Leaves the process time to finish a 25 s wait before ECS sends SIGKILL.
         SHUTDOWN_TIMEOUT_SECONDS: String(API_STOP_TIMEOUT_SECONDS - 3),
       },
