@@ -20,6 +20,8 @@ export async function benchSyncAsk(): Promise<void> {
   const embedded = await startNode(here('../services/api/src/embedded.ts'), {
     LOG_LEVEL: 'info',
     WORKER_CONCURRENCY: String(CONCURRENCY),
+    // The offline provider answers at once (not at its default ~30 words/s demo pace).
+    OFFLINE_PROVIDER_DELAY_MS: '0',
   });
   const json = { 'content-type': 'application/json' };
   const results: { bare: LoadResult[]; ask: LoadResult[] } = { bare: [], ask: [] };

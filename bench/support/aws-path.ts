@@ -63,6 +63,9 @@ export async function startAwsPath(route: LocalAwsRoute = 'auto'): Promise<AwsPa
       JOBS_TABLE_NAME: resources.tableName,
       REDIS_URL: localRedis.url,
       LOG_LEVEL: 'info',
+      // The offline provider answers at once unless a bench sets its latency (not at its default
+      // ~30 words/s demo pace).
+      OFFLINE_PROVIDER_DELAY_MS: '0',
     };
     return { localAws, clients, resources, env, stop };
   } catch (error) {

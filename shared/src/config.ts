@@ -123,8 +123,16 @@ const envSchema = z.object({
    * dropped to fit; a question that alone does not fit is refused with 422.
    */
   CONTEXT_MAX_TOKENS: count(6000),
-  /** Latency of the offline demo provider (benchmarks and demos of the async path). */
-  OFFLINE_PROVIDER_DELAY_MS: z.coerce.number().int().nonnegative().default(0),
+  /**
+   * The offline demo provider's pace: about 30 words a second by default, so that streaming and
+   * Stop can be tried without keys (0: the whole answer at once).
+   */
+  OFFLINE_PROVIDER_WORDS_PER_SECOND: z.coerce.number().nonnegative().default(30),
+  /**
+   * When set, the offline answer takes exactly this long whatever its length, instead of the pace
+   * (benchmarks' fixed latency; 0 in tests that want answers at once).
+   */
+  OFFLINE_PROVIDER_DELAY_MS: z.coerce.number().int().nonnegative().optional(),
   /** The built study page the api serves at `/`; default: the repository's (or image's) web/dist. */
   WEB_DIST_DIR: optionalString,
 });

@@ -65,6 +65,9 @@ export async function createAwsSuite(queueSettings: QueueSettingOverrides = {}):
       JOBS_DLQ_URL: resources.deadLetterQueueUrl,
       JOBS_TABLE_NAME: resources.tableName,
       REDIS_URL: redisUrl,
+      // The offline demo provider answers at once (its default pace is ~30 words/s): these
+      // suites test the AWS path; one that wants a slow answer sets its own delay.
+      OFFLINE_PROVIDER_DELAY_MS: '0',
     },
     messagesOn: async (queueUrl) => {
       const { Attributes = {} } = await clients.sqs.send(

@@ -39,7 +39,11 @@ export function buildAnswerer(
       'No LLM provider key is configured: answering with the OFFLINE DEMO provider, which calls no model. ' +
         'Set OPENAI_API_KEY (and optionally OPENAI_BASE_URL) or HF_TOKEN (and optionally HF_ENDPOINT_URL) for real answers.',
     );
-    return new ProviderChain([new OfflineProvider({ delayMs: config.OFFLINE_PROVIDER_DELAY_MS })]);
+    const offline = new OfflineProvider({
+      delayMs: config.OFFLINE_PROVIDER_DELAY_MS,
+      wordsPerSecond: config.OFFLINE_PROVIDER_WORDS_PER_SECOND,
+    });
+    return new ProviderChain([offline]);
   }
   const call = retryingCall({
     maxAttempts: config.LLM_MAX_ATTEMPTS,

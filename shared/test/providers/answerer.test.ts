@@ -24,7 +24,8 @@ describe('building the provider chain from the environment', () => {
   it('answers with the offline demo provider, and warns loudly, when no key is set', async () => {
     const logs = captureLogs();
 
-    const answerer = buildAnswerer(loadConfig({}), logs.logger);
+    // Delay 0: the answer at once, not at the demo's default pace (offline.test.ts tests that).
+    const answerer = buildAnswerer(loadConfig({ OFFLINE_PROVIDER_DELAY_MS: '0' }), logs.logger);
 
     expect(answerer.names).toEqual(['offline']);
     const outcome = await answerer.answer(request, null);

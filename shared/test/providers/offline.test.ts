@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import { OfflineProvider } from '../../src/providers/offline.js';
 import { studyRequest } from '../support/requests.js';
 
@@ -6,9 +7,10 @@ describe('OfflineProvider', () => {
   it('streams its labelled answer word by word, the pieces making up the text', async () => {
     const pieces: string[] = [];
 
-    const answer = await new OfflineProvider({ delayMs: 0 }).answer(studyRequest(), {
-      onDelta: (text) => pieces.push(text),
-    });
+    const answer = await new OfflineProvider({ delayMs: 0 }).answer(
+      studyRequest({ language: 'en' }),
+      { onDelta: (text) => pieces.push(text) },
+    );
 
     expect(answer.text).toMatch(/^\[OFFLINE DEMO/);
     expect(pieces.length).toBeGreaterThan(20);
@@ -27,6 +29,67 @@ describe('OfflineProvider', () => {
     // The first word comes well before the last: not all at once at the end.
     expect(arrivals[0]).toBeLessThan(arrivals.at(-1)! / 2);
     expect(arrivals.at(-1)).toBeGreaterThanOrEqual(390);
+  });
+
+  it('keeps a pace in words a second when no delay is set (30 by default in the config)', async () => {
+    const arrivals: number[] = [];
+    const started = performance.now();
+
+    const answer = await new OfflineProvider({ wordsPerSecond: 200 }).answer(studyRequest(), {
+      onDelta: () => arrivals.push(performance.now() - started),
+    });
+
+    // Word n arrives no sooner than n / 200 s after the start.
+    const words = answer.text.split(/\s+/).filter(Boolean).length;
+    expect(arrivals).toHaveLength(words);
+    expect(arrivals.at(-1)).toBeGreaterThanOrEqual(((words - 1) * 1000) / 200);
+    expect(arrivals[0]).toBeLessThan(arrivals.at(-1)! / 2);
+    expect(loadConfig({}).OFFLINE_PROVIDER_WORDS_PER_SECOND).toBe(30);
+    expect(loadConfig({}).OFFLINE_PROVIDER_DELAY_MS).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'the ask names Portuguese',
+      { language: 'pt-BR', question: 'Why is the sky blue?' },
+      /^\[DEMONSTRAÇÃO OFFLINE/,
+      'Como estudar, passo a passo',
+    ],
+    [
+      'the ask names it in words',
+      { language: 'português', question: 'Why?' },
+      /^\[DEMONSTRAÇÃO OFFLINE/,
+      'Sua pergunta',
+    ],
+    [
+      'a Portuguese question, no language',
+      { language: null, question: 'O que é fotossíntese e por que ela é importante?' },
+      /^\[DEMONSTRAÇÃO OFFLINE/,
+      'Sua pergunta',
+    ],
+    [
+      'a Spanish question, no language',
+      { language: null, question: '¿Qué es la fotosíntesis y por qué es importante?' },
+      /^\[DEMOSTRACIÓN SIN CONEXIÓN/,
+      'Tu pregunta',
+    ],
+    [
+      'an English question, no language',
+      { language: null, question: 'What is photosynthesis and why does it matter?' },
+      /^\[OFFLINE DEMO/,
+      'How to study it, step by step',
+    ],
+    [
+      'the ask names English for a Portuguese question',
+      { language: 'en', question: 'O que é fotossíntese?' },
+      /^\[OFFLINE DEMO/,
+      'Your question',
+    ],
+  ])('answers in the ask’s language: %s', async (_, overrides, header, phrase) => {
+    const answer = await new OfflineProvider().answer(studyRequest(overrides));
+    expect(answer.text).toMatch(header);
+    expect(answer.text).toContain(phrase);
+    expect(answer.text).toContain(overrides.question);
   });
 
   it('stops when its call is aborted', async () => {

@@ -26,7 +26,9 @@ export async function build(
   env: Record<string, string> = {},
   options: Pick<AppOptions, 'eventStream' | 'callerHeader' | 'webRoot'> = {},
 ): Promise<TestApp> {
-  const config = loadConfig({ LOG_LEVEL: 'info', ...env });
+  // The offline demo provider answers at once here (its default pace is ~30 words/s): these
+  // tests measure the API's path, not the demo's pace; a test that wants a slow answer says so.
+  const config = loadConfig({ LOG_LEVEL: 'info', OFFLINE_PROVIDER_DELAY_MS: '0', ...env });
   // The production logger options (redaction included), writing to memory instead of stdout.
   const captured = captureLogs('info');
   const runtime = buildEmbeddedRuntime(config, captured.logger);
