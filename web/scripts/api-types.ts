@@ -44,9 +44,39 @@ export async function openApiDocument(): Promise<OpenAPI3> {
 export async function generateApiTypes(): Promise<string> {
   // enumValues: the enums also as runtime arrays (jobStatusValues, jobModeValues…), so that the
   // page lists modes and statuses from the contract, not from copies.
-  const ast = await openapiTS(await openApiDocument(), { enumValues: true, silent: true });
+  const document = await openApiDocument();
+  const ast = await openapiTS(document, { enumValues: true, silent: true });
   const options = (await resolveConfig(GENERATED_PATH)) ?? {};
-  return format(HEADER + astToString(ast), { ...options, filepath: GENERATED_PATH });
+  const text = HEADER + astToString(ast) + maxLengths(document);
+  return format(text, { ...options, filepath: GENERATED_PATH });
+}
+
+/** The request bodies whose length limits the page shows before sending (a counter). */
+const BODIES: Record<string, [path: string, method: string]> = {
+  ask: ['/api/v1/ask', 'post'],
+  feedback: ['/api/v1/jobs/{id}/feedback', 'put'],
+};
+
+/** `maxLength` of each string field of those bodies, as a constant the page can read. */
+function maxLengths(document: OpenAPI3): string {
+  const limits: Record<string, Record<string, number>> = {};
+  for (const [name, [path, method]] of Object.entries(BODIES)) {
+    const operation = (document.paths?.[path] as Record<string, unknown> | undefined)?.[method];
+    const schema = (
+      operation as { requestBody?: { content?: Record<string, { schema?: unknown }> } }
+    )?.requestBody?.content?.['application/json']?.schema as
+      { properties?: Record<string, { maxLength?: number }> } | undefined;
+    if (!schema?.properties) throw new Error(`no JSON body for ${method} ${path}`);
+    limits[name] = Object.fromEntries(
+      Object.entries(schema.properties)
+        .filter(([, property]) => typeof property.maxLength === 'number')
+        .map(([field, property]) => [field, property.maxLength!]),
+    );
+  }
+  return (
+    `\n/** Length limits of the request bodies' string fields (their \`maxLength\`). */\n` +
+    `export const maxLengths = ${JSON.stringify(limits)} as const;\n`
+  );
 }
 
 export function committedApiTypes(): string {

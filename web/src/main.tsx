@@ -5,6 +5,7 @@ import './styles/layout.css';
 import './styles/conversation.css';
 import './styles/answer-content.css';
 import './styles/composer.css';
+import './styles/print.css';
 import { render } from 'preact';
 import { App } from './components/App.js';
 import { pickLanguage } from './i18n/index.js';

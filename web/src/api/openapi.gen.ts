@@ -1103,3 +1103,9 @@ export const conversationModeValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['Conversation']['mode']
 > = ['explain', 'tutor', 'quiz'];
 export type operations = Record<string, never>;
+
+/** Length limits of the request bodies' string fields (their `maxLength`). */
+export const maxLengths = {
+  ask: { question: 8000, subject: 100, level: 50, language: 35, model: 200 },
+  feedback: { comment: 2000 },
+} as const;

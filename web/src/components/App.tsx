@@ -1,15 +1,24 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { MODES, type Mode } from '../api/types.js';
-import { LANGUAGES, messagesFor, type Language } from '../i18n/index.js';
+import { errorText } from '../i18n/errors.js';
+import { messagesFor, type Language, type Messages } from '../i18n/index.js';
 import type { ConversationStore } from '../state/conversation.js';
-import { storage, type AskSettings } from '../state/storage.js';
-import { isBusy } from '../state/turn.js';
+import { storage, type AskSettings, type SavedConversation } from '../state/storage.js';
+import { isBusy, type Turn } from '../state/turn.js';
 import { Composer } from './Composer.js';
-import { MessagesContext, useStoreState } from './hooks.js';
+import { ConfirmDialog } from './ConfirmDialog.js';
+import { EmptyState } from './EmptyState.js';
+import { Header } from './Header.js';
+import {
+  AnnounceContext,
+  MessagesContext,
+  useOnline,
+  useShortcuts,
+  useStoreState,
+} from './hooks.js';
 import { Sidebar } from './Sidebar.js';
 import { TurnView } from './TurnView.js';
-
-const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', 'pt-BR': 'Português' };
+import { useFollowScroll } from './scroll.js';
 
 function initialSettings(language: Language): AskSettings {
   const saved = storage.settings();
@@ -19,6 +28,13 @@ function initialSettings(language: Language): AskSettings {
     mode: MODES.includes(saved.mode as Mode) ? (saved.mode as Mode) : 'explain',
     language: typeof saved.language === 'string' ? saved.language : language,
   };
+}
+
+/** What the status region says when a turn's answer has ended. */
+function ended(t: Messages, turn: Turn): string {
+  if (turn.phase === 'done') return t.answerReady;
+  if (turn.phase === 'stopped') return t.stoppedAnnounce;
+  return t.failedAnnounce(errorText(t, turn.error));
 }
 
 export function App({
@@ -31,34 +47,52 @@ export function App({
   const [language, setLanguage] = useState(initial);
   const [settings, setSettings] = useState(() => initialSettings(initial));
   const [sidebarOpen, setSidebarOpen] = useState(false);
+  const [deleting, setDeleting] = useState<SavedConversation | null>(null);
+  const [status, setStatus] = useState('');
   const state = useStoreState(store);
   const t = messagesFor(language);
   const busy = state.turns.some(isBusy);
+  const online = useOnline();
+  const box = useRef<HTMLTextAreaElement>(null);
+  const composer = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     document.documentElement.lang = language;
   }, [language]);
+  useFollowScroll(state.turns.length);
+  const stop = useCallback(() => {
+    store.stop();
+    box.current?.focus();
+  }, [store]);
+  useShortcuts(box, busy ? stop : null);
 
-  // Follow the answer as it grows while the student is at the bottom; leave them be when they
-  // scrolled up to read something else. A new question always brings the view down.
-  const atBottom = useRef(true);
-  const turnCount = useRef(0);
+  // One status region: "writing…" once when an answer starts, then how it ended; the transcript
+  // itself is not live (it would be read again at every delta).
+  const last = state.turns.at(-1);
+  const live = useRef<string | null>(null);
   useEffect(() => {
-    const onScroll = () => {
-      const page = document.documentElement;
-      atBottom.current = page.scrollHeight - (page.scrollTop + page.clientHeight) < 80;
-    };
-    window.addEventListener('scroll', onScroll, { passive: true });
-    return () => window.removeEventListener('scroll', onScroll);
-  }, []);
-  useEffect(() => {
-    const added = state.turns.length > turnCount.current;
-    turnCount.current = state.turns.length;
-    if (added || atBottom.current) {
-      window.scrollTo({ top: document.documentElement.scrollHeight });
-      atBottom.current = true;
+    if (!last) return;
+    if (isBusy(last)) {
+      if (live.current !== last.key) setStatus(t.writing);
+      live.current = last.key;
+      return;
     }
-  });
+    if (live.current !== last.key) return;
+    live.current = null;
+    setStatus(ended(t, last));
+    // The answer ended: back to the question box, unless the student has gone somewhere else.
+    const active = document.activeElement;
+    if (!active || active === document.body || composer.current?.contains(active)) {
+      box.current?.focus();
+    }
+  }, [last?.key, last?.phase]);
+  useEffect(() => {
+    if (!online) setStatus(t.offline);
+  }, [online]);
+  useEffect(() => {
+    if (state.notice?.kind === 'loadFailed') setStatus(t.loadFailed);
+    else if (state.notice?.kind === 'gone') setStatus(t.gone);
+  }, [state.notice]);
 
   const chooseLanguage = (next: Language) => {
     setLanguage(next);
@@ -69,83 +103,112 @@ export function App({
     storage.setSettings(next);
   };
 
+  /** Deletes after the dialog's yes; focus goes to the next conversation, else the question box. */
+  const confirmDelete = async (conversation: SavedConversation) => {
+    const index = state.saved.findIndex((c) => c.id === conversation.id);
+    const next = state.saved[index + 1] ?? state.saved[index - 1];
+    setDeleting(null);
+    try {
+      await store.remove(conversation.id);
+    } catch {
+      setStatus(t.errors.network);
+      return;
+    }
+    setStatus(t.deleted);
+    const target = next && document.querySelector<HTMLElement>(`[data-conversation="${next.id}"]`);
+    (target ?? box.current)?.focus();
+  };
+
   return (
     <MessagesContext.Provider value={t}>
-      <div class="layout">
-        <header class="top">
-          <div class="brand">
-            <h1>{t.appTitle}</h1>
-            <span class="tagline">{t.tagline}</span>
-          </div>
-          <div class="tools">
-            <button
-              type="button"
-              class="toggle-sidebar"
-              aria-expanded={sidebarOpen}
-              aria-controls="conversations"
-              onClick={() => setSidebarOpen(!sidebarOpen)}
-            >
-              {t.conversations}
-            </button>
-            <button
-              type="button"
-              onClick={() => {
-                store.newConversation();
-                setSidebarOpen(false);
-              }}
-            >
-              {t.newConversation}
-            </button>
-          </div>
-          <label class="language">
-            <span class="visually-hidden">{t.interfaceLanguage}</span>
-            <select
-              value={language}
-              onChange={(event) =>
-                chooseLanguage((event.target as HTMLSelectElement).value as Language)
-              }
-            >
-              {LANGUAGES.map((code) => (
-                <option key={code} value={code} lang={code}>
-                  {LANGUAGE_NAMES[code]}
-                </option>
-              ))}
-            </select>
-          </label>
-        </header>
-        <Sidebar
-          saved={state.saved}
-          current={state.conversationId}
-          open={sidebarOpen}
-          onOpen={(id) => {
-            setSidebarOpen(false);
-            void store.open(id);
-          }}
-          onDelete={(id) => void store.remove(id)}
-        />
-        <main class="conversation">
-          {state.notice && (
-            <p class="notice" role="status">
-              {t[state.notice]}
-            </p>
-          )}
-          {state.turns.length === 0 && !state.loading && <p class="empty">{t.empty}</p>}
-          <section class="log" role="log" aria-label={t.answers} aria-live="polite">
-            <ol class="turns">
-              {state.turns.map((turn) => (
-                <TurnView key={turn.key} turn={turn} store={store} />
-              ))}
-            </ol>
-          </section>
-          <Composer
-            busy={busy}
-            settings={settings}
-            onSettings={changeSettings}
-            onAsk={(question) => store.ask(question, settings)}
-            onStop={() => store.stop()}
+      <AnnounceContext.Provider value={setStatus}>
+        <a class="skip-link" href="#question">
+          {t.skipToQuestion}
+        </a>
+        <div class="layout">
+          <Header
+            language={language}
+            sidebarOpen={sidebarOpen}
+            onToggleSidebar={() => setSidebarOpen(!sidebarOpen)}
+            onNewConversation={() => {
+              store.newConversation();
+              setSidebarOpen(false);
+              box.current?.focus();
+            }}
+            onLanguage={chooseLanguage}
           />
-        </main>
-      </div>
+          <Sidebar
+            saved={state.saved}
+            current={state.conversationId}
+            open={sidebarOpen}
+            onOpen={(id) => {
+              setSidebarOpen(false);
+              void store.open(id);
+            }}
+            onDelete={setDeleting}
+          />
+          <main class="conversation">
+            {!online && <p class="banner">{t.offline}</p>}
+            {state.notice && (
+              <div class="notice">
+                <p>{state.notice.kind === 'loadFailed' ? t.loadFailed : t.gone}</p>
+                {state.notice.kind === 'loadFailed' && (
+                  <button type="button" onClick={() => void store.reload()}>
+                    {t.retry}
+                  </button>
+                )}
+              </div>
+            )}
+            {state.turns.length === 0 && !state.loading && (
+              <EmptyState
+                mode={settings.mode}
+                onExample={(question) => {
+                  store.setDraft(question);
+                  box.current?.focus();
+                }}
+              />
+            )}
+            <section class="log" aria-label={t.answers}>
+              <ol class="turns">
+                {state.turns.map((turn) => (
+                  <TurnView
+                    key={turn.key}
+                    turn={turn}
+                    last={turn === last}
+                    onRetry={(key) => store.retry(key)}
+                    onContinue={() => store.ask(settings, t.continueQuestion)}
+                    onRate={(key, rating, comment) => store.rate(key, rating, comment)}
+                  />
+                ))}
+              </ol>
+            </section>
+            <div ref={composer} class="composer-dock">
+              <Composer
+                draft={state.draft}
+                busy={busy}
+                settings={settings}
+                box={box}
+                onDraft={(draft) => store.setDraft(draft)}
+                onSettings={changeSettings}
+                onAsk={() => store.ask(settings)}
+                onStop={stop}
+              />
+            </div>
+          </main>
+        </div>
+        <p class="visually-hidden" role="status">
+          {status}
+        </p>
+        {deleting && (
+          <ConfirmDialog
+            title={t.deleteTitle}
+            text={t.deleteText(deleting.title || t.untitled)}
+            confirm={t.deleteConfirm}
+            onConfirm={() => void confirmDelete(deleting)}
+            onCancel={() => setDeleting(null)}
+          />
+        )}
+      </AnnounceContext.Provider>
     </MessagesContext.Provider>
   );
 }

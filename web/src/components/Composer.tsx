@@ -1,5 +1,7 @@
-import { useRef, useState } from 'preact/hooks';
-import { MODES } from '../api/types.js';
+import type { RefObject } from 'preact';
+import { useState } from 'preact/hooks';
+import { MODES, QUESTION_MAX_LENGTH, SUBJECT_MAX_LENGTH } from '../api/types.js';
+import { formatNumber } from '../i18n/errors.js';
 import type { AskSettings } from '../state/storage.js';
 import { useMessages } from './hooks.js';
 
@@ -8,28 +10,50 @@ type Level = (typeof LEVELS)[number];
 /** Settings start open where there is room for them (the same breakpoint as the stylesheet's). */
 const WIDE = '(min-width: 721px)';
 const ANSWER_LANGUAGES = ['en', 'pt-BR', 'es'] as const;
-const SUBJECTS = ['math', 'physics', 'chemistry', 'biology', 'history', 'programming'];
+/** The length counter shows from this share of the limit on. */
+const COUNTER_FROM = 0.75;
 
 interface Props {
+  draft: string;
   busy: boolean;
   settings: AskSettings;
+  box: RefObject<HTMLTextAreaElement | null>;
+  onDraft: (draft: string) => void;
   onSettings: (settings: AskSettings) => void;
-  onAsk: (question: string) => void;
+  /** Sends the draft; false when it was not sent. */
+  onAsk: () => boolean;
   onStop: () => void;
 }
 
-/** The question box and the ask settings. Enter sends, Shift+Enter is a new line. */
-export function Composer({ busy, settings, onSettings, onAsk, onStop }: Props) {
+/**
+ * The question box, Stop and Ask right after it (one Tab away), then the ask settings. Enter
+ * sends, Shift+Enter is a new line. The text lives in the store: a refusal or a Stop gives it back.
+ */
+export function Composer({
+  draft,
+  busy,
+  settings,
+  box,
+  onDraft,
+  onSettings,
+  onAsk,
+  onStop,
+}: Props) {
   const t = useMessages();
-  const [question, setQuestion] = useState('');
-  const box = useRef<HTMLTextAreaElement>(null);
   const [settingsOpen, setSettingsOpen] = useState(() => matchMedia(WIDE).matches);
   const onToggle = (event: Event) => setSettingsOpen((event.target as HTMLDetailsElement).open);
+  const length = draft.trim().length;
+  const tooLong = length > QUESTION_MAX_LENGTH;
+  const max = formatNumber(t, QUESTION_MAX_LENGTH);
+  const counted = length >= QUESTION_MAX_LENGTH * COUNTER_FROM;
 
   const send = () => {
-    if (busy || !question.trim()) return;
-    onAsk(question);
-    setQuestion('');
+    if (!onAsk()) {
+      box.current?.focus();
+      return;
+    }
+    // On a phone the settings fold once a question is on its way: the answer needs the room.
+    if (!matchMedia(WIDE).matches) setSettingsOpen(false);
     box.current?.focus();
   };
 
@@ -45,6 +69,8 @@ export function Composer({ busy, settings, onSettings, onAsk, onStop }: Props) {
     (event: Event) =>
       onSettings({ ...settings, [key]: (event.target as HTMLInputElement).value });
 
+  const described = ['question-hint', counted && 'question-count', tooLong && 'question-error'];
+
   return (
     <form
       class="composer"
@@ -53,22 +79,44 @@ export function Composer({ busy, settings, onSettings, onAsk, onStop }: Props) {
         send();
       }}
     >
-      <label for="question" class="question-label">
+      <label for="question" id="question-label" class="question-label">
         {t.yourQuestion}
       </label>
       <textarea
         id="question"
         ref={box}
         rows={2}
-        value={question}
+        value={draft}
         placeholder={t.placeholder}
-        aria-describedby="question-hint"
-        onInput={(event) => setQuestion((event.target as HTMLTextAreaElement).value)}
+        aria-labelledby="question-label"
+        aria-describedby={described.filter(Boolean).join(' ')}
+        aria-invalid={tooLong ? 'true' : undefined}
+        onInput={(event) => onDraft((event.target as HTMLTextAreaElement).value)}
         onKeyDown={onKeyDown}
       />
-      <p id="question-hint" class="hint">
-        {t.questionHint}
-      </p>
+      <div class="send">
+        <p id="question-hint" class="hint">
+          {t.questionHint}
+        </p>
+        {counted && (
+          <p id="question-count" class={tooLong ? 'count over' : 'count'}>
+            {t.characters(formatNumber(t, length), max)}
+          </p>
+        )}
+        {busy && (
+          <button type="button" class="stop" onClick={onStop}>
+            {t.stop}
+          </button>
+        )}
+        <button type="submit" class="primary" disabled={busy}>
+          {t.ask}
+        </button>
+      </div>
+      {tooLong && (
+        <p id="question-error" class="field-error">
+          {t.tooLong(max)}
+        </p>
+      )}
       <details class="settings-panel" open={settingsOpen} onToggle={onToggle}>
         <summary>
           {t.settings}
@@ -87,11 +135,11 @@ export function Composer({ busy, settings, onSettings, onAsk, onStop }: Props) {
               list="subjects"
               value={settings.subject}
               placeholder={t.subjectPlaceholder}
-              maxLength={100}
+              maxLength={SUBJECT_MAX_LENGTH}
               onInput={change('subject')}
             />
             <datalist id="subjects">
-              {SUBJECTS.map((subject) => (
+              {t.subjects.map((subject) => (
                 <option key={subject} value={subject} />
               ))}
             </datalist>
@@ -128,16 +176,6 @@ export function Composer({ busy, settings, onSettings, onAsk, onStop }: Props) {
           </label>
         </fieldset>
       </details>
-      <div class="send">
-        {busy && (
-          <button type="button" class="stop" onClick={onStop}>
-            {t.stop}
-          </button>
-        )}
-        <button type="submit" class="primary" disabled={busy}>
-          {t.ask}
-        </button>
-      </div>
     </form>
   );
 }

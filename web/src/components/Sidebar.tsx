@@ -6,7 +6,7 @@ interface Props {
   current: string | null;
   open: boolean;
   onOpen: (id: string) => void;
-  onDelete: (id: string) => void;
+  onDelete: (conversation: SavedConversation) => void;
 }
 
 /** Earlier conversations: their ids live in this browser, their content on the server. */
@@ -27,6 +27,7 @@ export function Sidebar({ saved, current, open, onOpen, onDelete }: Props) {
                   type="button"
                   class="open-conversation"
                   aria-current={conversation.id === current ? 'page' : undefined}
+                  data-conversation={conversation.id}
                   onClick={() => onOpen(conversation.id)}
                 >
                   {title}
@@ -36,7 +37,7 @@ export function Sidebar({ saved, current, open, onOpen, onDelete }: Props) {
                   class="icon"
                   aria-label={t.deleteConversation(title)}
                   title={t.deleteConversation(title)}
-                  onClick={() => onDelete(conversation.id)}
+                  onClick={() => onDelete(conversation)}
                 >
                   <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
                     <path

@@ -1,11 +1,15 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { Rating } from '../api/types.js';
+import { errorText } from '../i18n/errors.js';
 import { renderAnswer } from '../render/answer.js';
-import type { ConversationStore, Turn } from '../state/conversation.js';
-import { isBusy } from '../state/turn.js';
+import { plainText } from '../render/plain-text.js';
+import { isBusy, type Turn } from '../state/turn.js';
+import { Feedback } from './Feedback.js';
 import { useMessages } from './hooks.js';
 
 const COPIED_FOR_MS = 1500;
+/** A BCP 47 tag ("pt-BR", "en"); an answer language given as a name ("English") sets no `lang`. */
+const LANGUAGE_TAG = /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i;
 
 async function copyText(text: string): Promise<boolean> {
   try {
@@ -16,8 +20,17 @@ async function copyText(text: string): Promise<boolean> {
   }
 }
 
+interface Props {
+  turn: Turn;
+  /** The conversation's last turn: only it offers Continue. */
+  last: boolean;
+  onRetry: (key: string) => void;
+  onContinue: () => void;
+  onRate: (key: string, rating: Rating, comment?: string) => Promise<boolean>;
+}
+
 /** One turn: the student's question, then the answer as an article (busy while it streams). */
-export function TurnView({ turn, store }: { turn: Turn; store: ConversationStore }) {
+export function TurnView({ turn, last, onRetry, onContinue, onRate }: Props) {
   const t = useMessages();
   const html = useMemo(
     () => renderAnswer(turn.text, { copyCode: t.copyCode }),
@@ -25,6 +38,8 @@ export function TurnView({ turn, store }: { turn: Turn; store: ConversationStore
   );
   const [copied, setCopied] = useState(false);
   const busy = isBusy(turn);
+  const language = turn.body.language;
+  const lang = language && LANGUAGE_TAG.test(language) ? language : undefined;
 
   // The copy buttons of code blocks are part of the rendered HTML: one listener serves them all.
   const onAnswerClick = async (event: MouseEvent) => {
@@ -38,13 +53,11 @@ export function TurnView({ turn, store }: { turn: Turn; store: ConversationStore
   };
 
   const onCopyAnswer = async () => {
-    if (await copyText(turn.text)) {
+    if (await copyText(plainText(turn.text))) {
       setCopied(true);
       setTimeout(() => setCopied(false), COPIED_FOR_MS);
     }
   };
-
-  const rate = (rating: Rating) => void store.rate(turn.key, rating);
 
   return (
     <li class="turn">
@@ -61,6 +74,7 @@ export function TurnView({ turn, store }: { turn: Turn; store: ConversationStore
         {turn.text && (
           <div
             class="markdown"
+            lang={lang}
             onClick={onAnswerClick}
             dangerouslySetInnerHTML={{ __html: html }}
           />
@@ -70,18 +84,23 @@ export function TurnView({ turn, store }: { turn: Turn; store: ConversationStore
             <span class="dots" aria-hidden="true" /> {t.waiting}
           </p>
         )}
-        {turn.phase === 'streaming' && !turn.reconnecting && (
-          <p class="status visually-hidden">{t.streaming}</p>
-        )}
         {busy && turn.reconnecting && <p class="status warn">{t.reconnecting}</p>}
-        {turn.phase === 'stopped' && <p class="status warn">{t.stopped}</p>}
+        {turn.phase === 'stopped' && (
+          <div class="actions">
+            <p class="status warn">{t.stopped}</p>
+            {last && turn.jobId && (
+              <button type="button" onClick={onContinue}>
+                {t.continue}
+              </button>
+            )}
+          </div>
+        )}
         {turn.phase === 'failed' && (
-          <div class="failure" role="alert">
+          <div class="failure">
             <p>
-              <strong>{t.failed}</strong>{' '}
-              {turn.error?.code === 'turn_in_progress' ? t.turnInProgress : turn.error?.message}
+              <strong>{t.failed}</strong> {errorText(t, turn.error)}
             </p>
-            <button type="button" onClick={() => store.retry(turn.key)}>
+            <button type="button" onClick={() => onRetry(turn.key)}>
               {t.retry}
             </button>
           </div>
@@ -91,39 +110,17 @@ export function TurnView({ turn, store }: { turn: Turn; store: ConversationStore
             <button type="button" onClick={onCopyAnswer}>
               {copied ? t.copied : t.copyAnswer}
             </button>
-            <button type="button" aria-pressed={turn.rating === 'up'} onClick={() => rate('up')}>
-              <Thumb up />
-              {t.helpful}
-            </button>
-            <button
-              type="button"
-              aria-pressed={turn.rating === 'down'}
-              onClick={() => rate('down')}
-            >
-              <Thumb up={false} />
-              {t.notHelpful}
-            </button>
+            {turn.jobId && (
+              <Feedback
+                id={turn.jobId}
+                rating={turn.rating}
+                comment={turn.comment}
+                onRate={(rating, comment) => onRate(turn.key, rating, comment)}
+              />
+            )}
           </div>
         )}
       </article>
     </li>
-  );
-}
-
-/** Thumbs up or down, drawn (emoji fonts are missing on many systems). */
-function Thumb({ up }: { up: boolean }) {
-  return (
-    <svg
-      class={up ? 'thumb' : 'thumb down'}
-      viewBox="0 0 24 24"
-      width="16"
-      height="16"
-      aria-hidden="true"
-    >
-      <path
-        fill="currentColor"
-        d="M2 21h4V9H2v12Zm20-11a2 2 0 0 0-2-2h-6.3l1-4.6v-.3c0-.4-.2-.8-.4-1.1L13.2 1 6.6 7.6c-.4.4-.6.9-.6 1.4v10a2 2 0 0 0 2 2h9c.8 0 1.5-.5 1.8-1.2l3-7.1c.1-.2.2-.5.2-.7v-2Z"
-      />
-    </svg>
   );
 }

@@ -5,7 +5,7 @@
  * saved list saved.ts.
  */
 import { api, ApiError } from '../api/client.js';
-import { isPending, type Job, type Rating } from '../api/types.js';
+import { isPending, QUESTION_MAX_LENGTH, type Job, type Rating } from '../api/types.js';
 import { forget, remember } from './saved.js';
 import { storage, type AskSettings, type SavedConversation } from './storage.js';
 import { TurnStreams } from './streams.js';
@@ -17,9 +17,11 @@ export interface State {
   conversationId: string | null;
   turns: Turn[];
   saved: SavedConversation[];
-  /** A problem with the conversation as a whole (it could not be loaded, it is gone). */
-  notice: 'loadFailed' | 'gone' | null;
+  /** A problem with the conversation as a whole: it could not be loaded (`id`), or it is gone. */
+  notice: { kind: 'loadFailed'; id: string } | { kind: 'gone' } | null;
   loading: boolean;
+  /** The question box's text: kept here so that a refusal or a Stop can give it back. */
+  draft: string;
 }
 
 export class ConversationStore {
@@ -42,6 +44,7 @@ export class ConversationStore {
       const turn = this.find(key);
       if (turn && turn.phase !== 'stopped') {
         this.update(key, { phase: 'failed', reconnecting: false, error });
+        this.giveBack(turn.question);
       }
     },
   });
@@ -53,6 +56,7 @@ export class ConversationStore {
       saved: storage.conversations(),
       notice: null,
       loading: false,
+      draft: '',
     };
   }
 
@@ -75,20 +79,33 @@ export class ConversationStore {
     if (current) await this.open(current);
   }
 
-  ask(question: string, settings: AskSettings): void {
-    const trimmed = question.trim();
-    if (!trimmed || this.busy) return;
-    const body = askBody(trimmed, settings, this.state.conversationId);
-    const turn = newTurn(body);
-    this.set({ turns: [...this.state.turns, turn], notice: null });
-    this.streams.follow(turn.key, { kind: 'ask', body, idempotencyKey: randomKey() });
+  setDraft(draft: string): void {
+    if (draft !== this.state.draft) this.set({ draft });
   }
 
-  /** Stop: the job is cancelled on the server, the partial text stays. */
+  /**
+   * Sends a question (the draft when none is given). False when it was not sent: empty, over the
+   * API's length limit (the box says so), or an answer is still being written.
+   */
+  ask(settings: AskSettings, question = this.state.draft): boolean {
+    const trimmed = question.trim();
+    if (!trimmed || trimmed.length > QUESTION_MAX_LENGTH || this.busy) return false;
+    const body = askBody(trimmed, settings, this.state.conversationId);
+    const turn = newTurn(body);
+    // A refused question never reached the conversation: its failure goes once it is re-sent.
+    const kept = this.state.turns.filter((t) => t.jobId || t.phase !== 'failed');
+    const draft = question === this.state.draft ? '' : this.state.draft;
+    this.set({ turns: [...kept, turn], notice: null, draft });
+    this.streams.follow(turn.key, { kind: 'ask', body, idempotencyKey: randomKey() });
+    return true;
+  }
+
+  /** Stop: the job is cancelled on the server, the partial text stays, the question comes back. */
   stop(): void {
     const turn = this.state.turns.find(isBusy);
     if (!turn) return;
     this.update(turn.key, { phase: 'stopped', reconnecting: false });
+    this.giveBack(turn.question);
     const jobId = turn.jobId ?? this.streams.jobIdOf(turn.key);
     if (!jobId) {
       // The job has no id yet: cancel it as soon as its first event names it.
@@ -115,6 +132,12 @@ export class ConversationStore {
     this.set({ conversationId: null, turns: [], notice: null, loading: false });
   }
 
+  /** Try again after a conversation failed to load. */
+  async reload(): Promise<void> {
+    const notice = this.state.notice;
+    if (notice?.kind === 'loadFailed') await this.open(notice.id);
+  }
+
   async open(id: string): Promise<void> {
     this.streams.closeAll();
     storage.setCurrent(id);
@@ -134,9 +157,11 @@ export class ConversationStore {
       if (error instanceof ApiError && error.status === 404) {
         this.set({ saved: forget(this.state.saved, id) });
         storage.setCurrent(null);
-        this.set({ conversationId: null, notice: 'gone', loading: false });
+        this.set({ conversationId: null, notice: { kind: 'gone' }, loading: false });
       } else {
-        this.set({ notice: 'loadFailed', loading: false });
+        // Not open: a question asked now starts a new conversation rather than becoming the next
+        // turn of one the student cannot see. It stays the current one for the next visit.
+        this.set({ conversationId: null, notice: { kind: 'loadFailed', id }, loading: false });
       }
     }
   }
@@ -153,15 +178,22 @@ export class ConversationStore {
     if (this.state.conversationId === id) this.newConversation();
   }
 
-  async rate(key: string, rating: Rating): Promise<void> {
+  /**
+   * Rates an answer; the comment stays as it was unless one is given ('' removes it). False, and
+   * the previous rating and comment back, if the API did not take it.
+   */
+  async rate(key: string, rating: Rating, comment?: string): Promise<boolean> {
     const turn = this.find(key);
-    if (!turn?.jobId || turn.phase !== 'done') return;
-    const previous = turn.rating;
-    this.update(key, { rating });
+    if (!turn?.jobId || turn.phase !== 'done') return false;
+    const previous = { rating: turn.rating, comment: turn.comment };
+    const text = comment === undefined ? turn.comment : comment.trim() || null;
+    this.update(key, { rating, comment: text });
     try {
-      await api.rate(turn.jobId, rating);
+      await api.rate(turn.jobId, text ? { rating, comment: text } : { rating });
+      return true;
     } catch {
-      this.update(key, { rating: previous });
+      this.update(key, previous);
+      return false;
     }
   }
 
@@ -189,7 +221,14 @@ export class ConversationStore {
   /** The job has ended: the turn takes its outcome (a stopped turn keeps its streamed text). */
   private settle(key: string, job: Job): void {
     const turn = this.find(key);
-    if (turn && !isPending(job.status)) this.update(key, fromJob(job, turn.text));
+    if (!turn || isPending(job.status)) return;
+    this.update(key, fromJob(job, turn.text));
+    if (job.status !== 'completed') this.giveBack(turn.question);
+  }
+
+  /** Puts a question that was not answered back in an empty question box, to edit or re-send. */
+  private giveBack(question: string): void {
+    if (!this.state.draft.trim()) this.set({ draft: question });
   }
 
   private async cancel(key: string, jobId: string): Promise<void> {

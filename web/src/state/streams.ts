@@ -3,9 +3,9 @@
  * by an ask or by reopening a pending turn, closed when it ends, on Stop, or when the student
  * leaves the conversation. A Stop before the job has an id waits for its first event.
  */
-import { ApiError } from '../api/client.js';
 import { JobStream, type StreamSource } from '../api/stream.js';
 import type { Job } from '../api/types.js';
+import { turnError, type TurnError } from './errors.js';
 
 export interface TurnStreamEvents {
   job(key: string, job: Job): void;
@@ -14,7 +14,7 @@ export interface TurnStreamEvents {
   done(key: string, job: Job): void;
   reconnecting(key: string, active: boolean): void;
   /** The stream gave up: an HTTP error answer (problem+json), never a network cut. */
-  failed(key: string, error: { code: string; message: string }): void;
+  failed(key: string, error: TurnError): void;
 }
 
 export class TurnStreams {
@@ -36,7 +36,7 @@ export class TurnStreams {
       () => this.forget(key, stream),
       (error: unknown) => {
         if (!this.forget(key, stream)) return;
-        this.on.failed(key, describe(error));
+        this.on.failed(key, turnError(error));
       },
     );
   }
@@ -71,11 +71,4 @@ export class TurnStreams {
     this.streams.delete(key);
     return true;
   }
-}
-
-function describe(error: unknown): { code: string; message: string } {
-  if (error instanceof ApiError) {
-    return { code: error.problem.code ?? `http_${error.status}`, message: error.message };
-  }
-  return { code: 'network', message: error instanceof Error ? error.message : String(error) };
 }

@@ -4,6 +4,7 @@
  * stream settles alike). No API calls, no storage, no timers.
  */
 import type { AskBody, Job, JobStatus, Rating } from '../api/types.js';
+import type { TurnError } from './errors.js';
 import type { AskSettings } from './storage.js';
 
 export type Phase = 'waiting' | 'streaming' | 'done' | 'failed' | 'stopped';
@@ -16,9 +17,10 @@ export interface Turn {
   /** The answer's markdown as received so far (the whole answer once done). */
   text: string;
   phase: Phase;
-  error: { code: string; message: string } | null;
+  error: TurnError | null;
   provider: string | null;
   rating: Rating | null;
+  comment: string | null;
   reconnecting: boolean;
   /** What was sent, for a retry. */
   body: AskBody;
@@ -54,6 +56,7 @@ export function newTurn(body: AskBody): Turn {
     error: null,
     provider: null,
     rating: null,
+    comment: null,
     reconnecting: false,
     body,
   };
@@ -69,9 +72,10 @@ export function fromJob(job: Job, text = ''): Partial<Turn> {
     jobId: job.id,
     phase: phaseOf(job.status),
     text: job.answer ?? text,
-    error: job.error,
+    error: job.error && { code: job.error.code },
     provider: job.provider,
     rating: job.feedback?.rating ?? null,
+    comment: job.feedback?.comment ?? null,
     reconnecting: false,
   };
 }

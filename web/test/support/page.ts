@@ -1,0 +1,138 @@
+/**
+ * The browser suites' set-up and helpers: the built page on a real embedded-mode server process
+ * (its own build folder, its own server) and Debian's Chromium, opened once per test file; pages
+ * driven by role and accessible name, as a person would.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import AxeBuilder from '@axe-core/playwright';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { launchChromium } from './browser.js';
+import { buildPage, startServer, type RunningServer } from './server.js';
+
+export const SETTLE_TIMEOUT_MS = 30_000;
+/** Fresh screenshots on every run (not committed; the ones worth keeping are copied up). */
+export const SCREENSHOT_DIR = fileURLToPath(
+  new URL('../../../docs/screenshots/run/', import.meta.url),
+);
+
+export interface Job {
+  id: string;
+  status: string;
+  question: string;
+  answer: string | null;
+  partialAnswer?: string | null;
+  language: string | null;
+  conversationId?: string;
+  turn?: number;
+  feedback?: { rating: string; comment: string | null } | null;
+}
+
+export interface PageOptions {
+  path?: string;
+  width?: number;
+  height?: number;
+  locale?: string;
+  /** Script source run in the page before its own scripts (e.g. to seed localStorage). */
+  init?: string;
+}
+
+export interface BrowserSuite {
+  readonly url: string;
+  openPage(options?: PageOptions): Promise<Page>;
+  api<T>(path: string, init?: RequestInit): Promise<{ status: number; body: T }>;
+  jobOf(answer: Locator): Promise<Job>;
+  screenshot(page: Page, name: string): Promise<void>;
+}
+
+/** Starts the server and the browser before the file's tests and stops them after. */
+export function browserSuite(env: Record<string, string>): BrowserSuite {
+  let server: RunningServer;
+  let pageDir: string | undefined;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    // Its own build folder: other suites (the image replay) build web/dist at the same time.
+    pageDir = mkdtempSync(join(tmpdir(), 'iscoolgpt-page-'));
+    await buildPage(pageDir);
+    [server, browser] = await Promise.all([
+      startServer({ LOG_LEVEL: 'warn', WEB_DIST_DIR: pageDir, ...env }),
+      launchChromium(),
+    ]);
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => {});
+    await browser?.close();
+    await server?.stop();
+    if (pageDir) rmSync(pageDir, { recursive: true, force: true });
+  });
+
+  const suite: BrowserSuite = {
+    get url() {
+      return server.url;
+    },
+    async openPage(options = {}) {
+      const context = await browser.newContext({
+        viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
+        locale: options.locale ?? 'en-US',
+        permissions: ['clipboard-read', 'clipboard-write'],
+      });
+      contexts.push(context);
+      const page = await context.newPage();
+      if (options.init) await page.addInitScript(options.init);
+      await page.goto(`${server.url}${options.path ?? '/'}`);
+      return page;
+    },
+    async api<T>(path: string, init?: RequestInit) {
+      const response = await fetch(`${server.url}/api/v1${path}`, init);
+      return { status: response.status, body: (await response.json().catch(() => null)) as T };
+    },
+    async jobOf(answer) {
+      const id = await answer.getAttribute('data-job-id');
+      expect(id, 'the answer names its job').toBeTruthy();
+      return (await suite.api<Job>(`/jobs/${id}`)).body;
+    },
+    async screenshot(page, name) {
+      await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png` });
+    },
+  };
+  return suite;
+}
+
+/** Types a question and sends it with Enter, as a student does. */
+export async function ask(page: Page, question: string, label = 'Your question'): Promise<void> {
+  const box = page.getByLabel(label, { exact: true });
+  await box.fill(question);
+  await box.press('Enter');
+}
+
+export const busy = (answer: Locator) => answer.getAttribute('aria-busy');
+
+export async function settled(answer: Locator): Promise<void> {
+  await expect.poll(() => busy(answer), { timeout: SETTLE_TIMEOUT_MS }).toBe('false');
+}
+
+/** Waits until the answer shows at least `length` characters while still streaming. */
+export async function streamedAtLeast(answer: Locator, length: number): Promise<string> {
+  await expect
+    .poll(async () => (await answer.innerText()).length, { timeout: SETTLE_TIMEOUT_MS })
+    .toBeGreaterThanOrEqual(length);
+  expect(await busy(answer)).toBe('true');
+  return answer.innerText();
+}
+
+export const clipboard = (page: Page) => page.evaluate(() => navigator.clipboard.readText());
+
+/** axe's serious and critical findings, one line each (empty when the page passes). */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
