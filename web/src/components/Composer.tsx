@@ -79,7 +79,7 @@ export function Composer({
         send();
       }}
     >
-      <label for="question" id="question-label" class="question-label">
+      <label for="question" class="question-label">
         {t.yourQuestion}
       </label>
       <textarea
@@ -88,7 +88,6 @@ export function Composer({
         rows={2}
         value={draft}
         placeholder={t.placeholder}
-        aria-labelledby="question-label"
         aria-describedby={described.filter(Boolean).join(' ')}
         aria-invalid={tooLong ? 'true' : undefined}
         onInput={(event) => onDraft((event.target as HTMLTextAreaElement).value)}
