@@ -22,6 +22,7 @@ export {
   type RedisEventChannelOptions,
 } from './adapters/redis/redis-event-channel.js';
 export { EventChannelError } from './adapters/redis/live-channels.js';
+export { redisRateLimiter } from './adapters/redis/rate-limiter.js';
 export { DEFAULT_REDIS_TIMEOUTS, type RedisTimeouts } from './adapters/redis/connection.js';
 export {
   buildAwsApiRuntime,

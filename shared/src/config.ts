@@ -135,6 +135,34 @@ const envSchema = z.object({
   OFFLINE_PROVIDER_DELAY_MS: z.coerce.number().int().nonnegative().optional(),
   /** The built study page the api serves at `/`; default: the repository's (or image's) web/dist. */
   WEB_DIST_DIR: optionalString,
+
+  /**
+   * The OpenID Connect issuer whose users' tokens the api accepts (tokens' `iss`): in AWS the
+   * Cognito user pool. Unset: embedded mode trusts its own development provider, and
+   * `start:api` accepts no user tokens (guest tokens and API keys still work).
+   */
+  AUTH_ISSUER: optionalUrl,
+  /** The audience user tokens must name (`aud`, or `client_id` as Cognito access tokens do). */
+  AUTH_AUDIENCE: optionalString,
+  /** Where the issuer publishes its signing keys; default `${AUTH_ISSUER}/.well-known/jwks.json`. */
+  AUTH_JWKS_URL: optionalUrl,
+  /** Users whose `cognito:groups` or `groups` claim holds this group are teachers. */
+  AUTH_TEACHER_GROUP: z.string().trim().min(1).default('teachers'),
+  /**
+   * The key guest tokens are signed with (HMAC-SHA256), shared by every api process. Required by
+   * `start:api` (a Secrets Manager secret in AWS); embedded mode makes one at start.
+   */
+  GUEST_TOKEN_SECRET: optionalString.pipe(
+    z.string().min(32, 'must be at least 32 characters').optional(),
+  ),
+  GUEST_TOKEN_TTL_DAYS: z.coerce.number().positive().default(30),
+  /** Guest sessions one client address may create per minute (POST /api/v1/sessions). */
+  GUEST_SESSIONS_PER_MINUTE: count(30),
+  /** `start:api` only: requests with no credentials act as the shared `anonymous` principal. */
+  ALLOW_ANONYMOUS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
 });
 
 export type Config = z.infer<typeof envSchema>;
@@ -172,7 +200,12 @@ export class ConfigError extends Error {
 
 /** Parses the environment once at start-up; nothing else reads process.env. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  const parsed = envSchema
+    .refine((config) => !config.AUTH_ISSUER || config.AUTH_AUDIENCE, {
+      path: ['AUTH_AUDIENCE'],
+      message: 'required with AUTH_ISSUER (the client id user tokens are issued for)',
+    })
+    .safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map(
       (issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`,
@@ -246,4 +279,19 @@ export function requireRedisConfig(config: Config): RedisConfig {
     );
   }
   return { url: config.REDIS_URL, cluster: config.REDIS_CLUSTER };
+}
+
+/**
+ * The guest-token key every api process shares, or a ConfigError naming GUEST_TOKEN_SECRET: a
+ * key made up per process would make one process refuse the guests another one let in.
+ */
+export function requireGuestTokenSecret(config: Config): string {
+  if (!config.GUEST_TOKEN_SECRET) {
+    throw new ConfigError(
+      'Missing required environment variable: GUEST_TOKEN_SECRET (at least 32 characters, the ' +
+        'same in every api process; e.g. `openssl rand -base64 32`). It signs guest sessions; in ' +
+        'AWS it comes from Secrets Manager.',
+    );
+  }
+  return config.GUEST_TOKEN_SECRET;
 }

@@ -4,11 +4,13 @@
  */
 export * from './domain/job.js';
 export * from './domain/conversation.js';
+export * from './domain/principal.js';
 export * from './domain/errors.js';
 export * from './domain/events.js';
 export { EventPublisher } from './domain/event-publisher.js';
 export { DeltaPacer, DELTAS_PER_SECOND } from './domain/delta-pacer.js';
 export type * from './domain/ports.js';
+export type * from './domain/rate-limit.js';
 export { JobService, type ContextBudget, type JobServiceOptions } from './domain/job-service.js';
 export { fingerprint, newTurn, type JobLimits } from './domain/new-turn.js';
 export { Settler, type SettlerOptions } from './domain/settler.js';
@@ -25,6 +27,11 @@ export {
   type MemoryEventChannelOptions,
 } from './adapters/memory/event-channel.js';
 export { LiveQueue } from './adapters/live-queue.js';
+export {
+  FlexibleRateLimiter,
+  memoryRateLimiter,
+  type RateLimitSettings,
+} from './adapters/rate-limiter.js';
 export {
   jobsQueue,
   jobsTable,
@@ -58,6 +65,7 @@ export {
   awsEndpoints,
   requireAwsConfig,
   requireRedisConfig,
+  requireGuestTokenSecret,
   ConfigError,
   MAX_WAIT_SECONDS,
   PROVIDER_KEY_VARIABLES,

@@ -14,6 +14,7 @@ export const REDACTED_PATHS = [
   'token',
   'config.OPENAI_API_KEY',
   'config.HF_TOKEN',
+  'config.GUEST_TOKEN_SECRET',
 ];
 
 /** Logger options shared by Fastify's logger and the worker's: JSON lines, secrets redacted. */

@@ -26,6 +26,16 @@ export function localAws(): ProvidedLocalAws {
   return provided;
 }
 
+/**
+ * start:api's identity settings for suites that ask without credentials: the shared guest-token
+ * key every api process needs, and anonymous requests admitted (suites about identity set
+ * ALLOW_ANONYMOUS=false).
+ */
+export const TEST_IDENTITY_ENV = {
+  GUEST_TOKEN_SECRET: 'test-guest-token-secret-0123456789abcdef',
+  ALLOW_ANONYMOUS: 'true',
+} as const;
+
 export interface AwsSuite {
   clients: AwsClients;
   resources: AwsResources;
@@ -68,6 +78,7 @@ export async function createAwsSuite(queueSettings: QueueSettingOverrides = {}):
       // The offline demo provider answers at once (its default pace is ~30 words/s): these
       // suites test the AWS path; one that wants a slow answer sets its own delay.
       OFFLINE_PROVIDER_DELAY_MS: '0',
+      ...TEST_IDENTITY_ENV,
     },
     messagesOn: async (queueUrl) => {
       const { Attributes = {} } = await clients.sqs.send(

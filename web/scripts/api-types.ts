@@ -14,6 +14,7 @@ import { buildEmbeddedRuntime, createLogger, loadConfig } from '@iscoolgpt/share
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
 import { format, resolveConfig } from 'prettier';
 import { buildApp } from '../../services/api/src/app.js';
+import { createIdentity } from '../../services/api/src/auth/identity.js';
 
 export const GENERATED_PATH = fileURLToPath(new URL('../src/api/openapi.gen.ts', import.meta.url));
 
@@ -30,7 +31,8 @@ export async function openApiDocument(): Promise<OpenAPI3> {
   const config = loadConfig({ LOG_LEVEL: 'silent' });
   const logger = createLogger('silent', {});
   const runtime = buildEmbeddedRuntime(config, logger);
-  const app = await buildApp({ jobs: runtime.jobs, config, logger });
+  const identity = createIdentity(config, { mode: 'embedded', rateLimiter: runtime.rateLimiter });
+  const app = await buildApp({ jobs: runtime.jobs, config, logger, identity });
   try {
     await app.ready();
     return app.swagger() as unknown as OpenAPI3;

@@ -9,6 +9,10 @@ import { registerJsonBodyParser } from './http/json-body.js';
 import { serializerCompiler } from './http/serializer.js';
 import { stripStage } from './http/stage.js';
 import type { EventStreamOptions } from './http/sse.js';
+import type { Identity } from './auth/identity.js';
+import type { DevProvider } from './dev-identity/provider.js';
+import authPlugin from './plugins/app/auth.js';
+import devIdentity from './plugins/app/dev-identity.js';
 import jobsPlugin from './plugins/app/jobs.js';
 import allowedMethods from './plugins/app/allowed-methods.js';
 import noStore from './plugins/app/no-store.js';
@@ -24,6 +28,8 @@ import ask from './routes/api/v1/ask.js';
 import conversations from './routes/api/v1/conversations.js';
 import feedback from './routes/api/v1/feedback.js';
 import jobRoutes from './routes/api/v1/jobs.js';
+import me from './routes/api/v1/me.js';
+import sessions from './routes/api/v1/sessions.js';
 import health from './routes/health.js';
 
 /** Largest accepted request body: a question is at most 8000 characters. */
@@ -41,11 +47,10 @@ export interface AppOptions {
     | 'HTTP_MAX_CONNECTIONS'
   >;
   logger: FastifyBaseLogger;
-  /**
-   * The request header that names the caller (set by API Gateway in the API service), so that
-   * Idempotency-Keys are scoped per caller. Unset in embedded mode: one scope for every request.
-   */
-  callerHeader?: string;
+  /** Who is asking: every /api request's principal is decided by it (plugins/app/auth.ts). */
+  identity: Identity;
+  /** Embedded mode's development OpenID provider, mounted at /oidc. */
+  devProvider?: DevProvider | undefined;
   /** Heartbeat and retry hint of event streams (tests shorten the heartbeat). */
   eventStream?: EventStreamOptions;
   /** The built study page (web/dist) to serve at `/`; without one the app is the API alone. */
@@ -57,7 +62,8 @@ export async function buildApp({
   jobs,
   config,
   logger,
-  callerHeader,
+  identity,
+  devProvider,
   eventStream,
   webRoot,
 }: AppOptions) {
@@ -105,6 +111,8 @@ export async function buildApp({
 
   await app.register(allowedMethods);
   await app.register(noStore);
+  // Before response-docs: the 401 it adds to every /api route is documented like the others.
+  await app.register(authPlugin, { identity });
   await app.register(responseDocs);
   await app.register(cors, { allowedOrigins: config.CORS_ALLOWED_ORIGINS });
   await app.register(swagger, { providers: jobs.providers });
@@ -115,12 +123,14 @@ export async function buildApp({
   await app.register(ask, {
     prefix: '/api/v1',
     defaultWaitSeconds: config.SYNC_WAIT_SECONDS,
-    callerHeader,
     ...(eventStream && { eventStream }),
   });
   await app.register(jobRoutes, { prefix: '/api/v1', ...(eventStream && { eventStream }) });
   await app.register(conversations, { prefix: '/api/v1' });
   await app.register(feedback, { prefix: '/api/v1' });
+  await app.register(sessions, { prefix: '/api/v1' });
+  await app.register(me, { prefix: '/api/v1' });
+  if (devProvider) await app.register(devIdentity, { dev: devProvider });
   if (hasPage(webRoot)) await app.register(webPage, { root: webRoot });
   else if (webRoot) logger.info({ webRoot }, 'no study page built there: serving the API only');
   return app;

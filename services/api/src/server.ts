@@ -5,18 +5,32 @@
 import { gatewaySettings } from '@iscoolgpt/shared';
 import { buildAwsApiRuntime, configureAwsProcess } from '@iscoolgpt/shared/aws';
 import { buildApp } from './app.js';
+import { createIdentity } from './auth/identity.js';
 import { serve } from './serve.js';
 import { WEB_ROOT } from './web-root.js';
 
 const { config, aws, logger } = configureAwsProcess('api');
 const runtime = buildAwsApiRuntime(config, aws, logger);
-// Behind API Gateway: Idempotency-Keys are scoped to the API key the gateway names.
+// Behind API Gateway, a request without a bearer token is the app whose API key the gateway names.
+const identity = createIdentity(config, {
+  mode: 'api',
+  rateLimiter: runtime.rateLimiter,
+  callerHeader: gatewaySettings.callerHeader,
+});
 const app = await buildApp({
   jobs: runtime.jobs,
   config,
   logger,
-  callerHeader: gatewaySettings.callerHeader,
+  identity,
   webRoot: config.WEB_DIST_DIR ?? WEB_ROOT,
 });
 await serve(app, config, { onClose: () => runtime.close() });
-logger.info({ queueUrl: aws.queueUrl, tableName: aws.tableName }, 'api service started');
+logger.info(
+  {
+    queueUrl: aws.queueUrl,
+    tableName: aws.tableName,
+    authIssuer: identity.issuer ?? null,
+    allowAnonymous: identity.allowAnonymous,
+  },
+  'api service started',
+);

@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEMO_ACCOUNTS } from '../src/dev-identity/accounts.js';
+import { DEV_CLIENT_ID } from '../src/dev-identity/provider.js';
+import { signInWithPkce } from './support/oidc-flow.js';
 
 const entry = fileURLToPath(new URL('../src/embedded.ts', import.meta.url));
 const children: ChildProcess[] = [];
@@ -118,8 +121,10 @@ describe('embedded mode as a process (npm start)', () => {
     await writeFile(join(page, 'index.html'), '<!doctype html><title>IsCoolGPT</title>');
     const { port, output, errors } = await startEmbedded({ WEB_DIST_DIR: page });
 
+    // The address first; then only how to sign in (the development provider's accounts).
     const lines = plainLines(output());
-    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^IsCoolGPT is running/);
+    expect(lines.slice(1).every((line) => /sign[- ]in| \/ /i.test(line))).toBe(true);
     const address = /https?:\/\/\S+?\//.exec(lines[0]!)?.[0];
     expect(address).toBe(`http://127.0.0.1:${port}/`);
     const opened = await fetch(address!);
@@ -147,5 +152,31 @@ describe('embedded mode as a process (npm start)', () => {
     } finally {
       taken.close();
     }
+  });
+
+  it('prints how to sign in, and a demo account signs in with its development provider', async () => {
+    const { port, output } = await startEmbedded({});
+    const [student] = DEMO_ACCOUNTS;
+
+    // Plain lines for the person at the terminal, after the page's address.
+    for (let i = 0; i < 50 && !output().includes('teacher /'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const lines = plainLines(output()).slice(1).join('\n');
+    expect(lines).toContain(`http://127.0.0.1:${port}/oidc`);
+    for (const account of DEMO_ACCOUNTS) {
+      expect(lines).toContain(`${account.username} / ${account.password}`);
+    }
+    const tokens = await signInWithPkce({
+      issuer: `http://127.0.0.1:${port}/oidc`,
+      clientId: DEV_CLIENT_ID,
+      redirectUri: `http://127.0.0.1:${port}/`,
+      username: student!.username,
+      password: student!.password,
+    });
+    const me = await fetch(`http://127.0.0.1:${port}/api/v1/me`, {
+      headers: { authorization: `Bearer ${tokens.accessToken}` },
+    });
+    expect(await me.json()).toEqual({ id: `user:${student!.id}`, kind: 'student' });
   });
 });

@@ -13,6 +13,7 @@ import {
 } from '../../../shared/test/support/fake-llm.js';
 import { captureLogs } from '../../../shared/test/support/logs.js';
 import { buildApp } from '../src/app.js';
+import { createIdentity } from '../src/auth/identity.js';
 
 const OPENAI_KEY = 'sk-test-e2e-5f8d2c41a9b7e6035';
 const HF_TOKEN = 'hf_teste2e7c3a9d0b1f5e2468ac';
@@ -35,7 +36,12 @@ async function embedded(env: Record<string, string>) {
     logs.logger,
     buildAnswerer(config, logs.logger, FAST_BACKOFF),
   );
-  const app = await buildApp({ jobs: runtime.jobs, config, logger: logs.logger });
+  const app = await buildApp({
+    jobs: runtime.jobs,
+    config,
+    logger: logs.logger,
+    identity: createIdentity(config, { mode: 'embedded', rateLimiter: runtime.rateLimiter }),
+  });
   runtime.start();
   closers.push(async () => {
     await app.close();

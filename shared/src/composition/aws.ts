@@ -11,6 +11,7 @@ import {
   ConfigError,
   loadConfig,
   requireAwsConfig,
+  requireGuestTokenSecret,
   requireRedisConfig,
   type AwsConfig,
   type Config,
@@ -19,6 +20,15 @@ import { createLogger } from '../logger.js';
 import { JobProcessor } from '../domain/job-processor.js';
 import { JobService } from '../domain/job-service.js';
 import { RedisEventChannel } from '../adapters/redis/redis-event-channel.js';
+import {
+  commandClient,
+  DEFAULT_REDIS_TIMEOUTS,
+  describeRedisUrl,
+  watchConnection,
+} from '../adapters/redis/connection.js';
+import { redisRateLimiter } from '../adapters/redis/rate-limiter.js';
+import type { RateLimitSettings } from '../adapters/rate-limiter.js';
+import type { RateLimiter } from '../domain/rate-limit.js';
 import { MAX_EVENTS_PER_JOB } from '../domain/events.js';
 import type { JobMessage } from '../domain/job.js';
 import type { Answerer, Logger } from '../domain/ports.js';
@@ -27,6 +37,8 @@ import { contextBudget } from './context-budget.js';
 
 export interface AwsApiRuntime {
   jobs: JobService;
+  /** A limiter whose counts every api process shares (Redis). */
+  rateLimiter(settings: RateLimitSettings): RateLimiter;
   close(): Promise<void>;
 }
 
@@ -64,10 +76,17 @@ export function buildAwsApiRuntime(config: Config, aws: AwsConfig, logger: Logge
     contextBudget: contextBudget(config),
     providers: availableProviders(config),
   });
+  const redis = requireRedisConfig(config);
+  const limits = commandClient(redis, DEFAULT_REDIS_TIMEOUTS, 'iscoolgpt-api-limits');
+  let closing = false;
+  watchConnection(limits, 'rate limits', describeRedisUrl(redis.url), logger, () => closing);
   return {
     jobs,
+    rateLimiter: (settings) => redisRateLimiter(limits, settings),
     close: async () => {
+      closing = true;
       await channel.close();
+      limits.disconnect();
       clients.destroy();
     },
   };
@@ -230,6 +249,7 @@ export function configureAwsProcess(
     for (const check of [
       () => requireAwsConfig(loaded, needed),
       () => requireRedisConfig(loaded),
+      ...(mode === 'api' ? [() => requireGuestTokenSecret(loaded)] : []),
     ]) {
       try {
         check();

@@ -1,7 +1,13 @@
 import { MemoryEventChannel } from '../adapters/memory/event-channel.js';
 import { MemoryJobQueue } from '../adapters/memory/job-queue.js';
 import { MemoryJobStore } from '../adapters/memory/job-store.js';
+import {
+  FlexibleRateLimiter,
+  memoryRateLimiter,
+  type RateLimitSettings,
+} from '../adapters/rate-limiter.js';
 import { providersWithKeys, type Config } from '../config.js';
+import type { RateLimiter } from '../domain/rate-limit.js';
 import { MAX_EVENTS_PER_JOB } from '../domain/events.js';
 import { JobProcessor } from '../domain/job-processor.js';
 import { JobService } from '../domain/job-service.js';
@@ -12,6 +18,8 @@ import { contextBudget } from './context-budget.js';
 
 export interface EmbeddedRuntime {
   jobs: JobService;
+  /** A limiter counting in this process's memory. */
+  rateLimiter(settings: RateLimitSettings): RateLimiter;
   store: MemoryJobStore;
   /** Starts the in-process worker. */
   start(): void;
@@ -62,6 +70,7 @@ export function buildEmbeddedRuntime(
   });
   return {
     jobs,
+    rateLimiter: (settings) => new FlexibleRateLimiter(memoryRateLimiter(settings)),
     store,
     start: () => queue.start((message) => processor.process(message)),
     stop: async () => {

@@ -22,7 +22,7 @@ import type { JobEvent, LoggedJobEvent } from './events.js';
  * caller (the IETF idempotency-key draft): two callers with the same key never share a job.
  */
 export interface IdempotencyKey {
-  /** Who sent it: the API key id behind the gateway; one scope for everyone in embedded mode. */
+  /** Who sent it: the principal's id (a guest, a user, an app behind the gateway, anonymous). */
   scope: string;
   key: string;
 }

@@ -163,6 +163,19 @@ export interface paths {
             'application/problem+json': components['schemas']['ValidationProblem'];
           };
         };
+        /** @description Missing or invalid credentials */
+        401: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            /** @description `Bearer` when credentials are missing; `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750) */
+            'www-authenticate': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['UnauthorizedProblem'];
+          };
+        };
         /** @description Problem */
         404: {
           headers: {
@@ -306,6 +319,19 @@ export interface paths {
             'application/problem+json': components['schemas']['ValidationProblem'];
           };
         };
+        /** @description Missing or invalid credentials */
+        401: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            /** @description `Bearer` when credentials are missing; `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750) */
+            'www-authenticate': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['UnauthorizedProblem'];
+          };
+        };
         /** @description Problem */
         404: {
           headers: {
@@ -404,6 +430,19 @@ export interface paths {
             'application/problem+json': components['schemas']['ValidationProblem'];
           };
         };
+        /** @description Missing or invalid credentials */
+        401: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            /** @description `Bearer` when credentials are missing; `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750) */
+            'www-authenticate': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['UnauthorizedProblem'];
+          };
+        };
         /** @description Problem */
         404: {
           headers: {
@@ -483,6 +522,19 @@ export interface paths {
             'application/problem+json': components['schemas']['ValidationProblem'];
           };
         };
+        /** @description Missing or invalid credentials */
+        401: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            /** @description `Bearer` when credentials are missing; `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750) */
+            'www-authenticate': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['UnauthorizedProblem'];
+          };
+        };
         /** @description Problem */
         404: {
           headers: {
@@ -558,6 +610,19 @@ export interface paths {
             'application/problem+json': components['schemas']['ValidationProblem'];
           };
         };
+        /** @description Missing or invalid credentials */
+        401: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            /** @description `Bearer` when credentials are missing; `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750) */
+            'www-authenticate': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['UnauthorizedProblem'];
+          };
+        };
         /** @description Problem */
         404: {
           headers: {
@@ -616,6 +681,19 @@ export interface paths {
           };
           content: {
             'application/problem+json': components['schemas']['ValidationProblem'];
+          };
+        };
+        /** @description Missing or invalid credentials */
+        401: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            /** @description `Bearer` when credentials are missing; `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750) */
+            'www-authenticate': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['UnauthorizedProblem'];
           };
         };
         /** @description Problem */
@@ -702,6 +780,19 @@ export interface paths {
             'application/problem+json': components['schemas']['ValidationProblem'];
           };
         };
+        /** @description Missing or invalid credentials */
+        401: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            /** @description `Bearer` when credentials are missing; `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750) */
+            'www-authenticate': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['UnauthorizedProblem'];
+          };
+        };
         /** @description Problem */
         404: {
           headers: {
@@ -755,10 +846,161 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start a guest session
+     * @description A guest token for someone who has not signed in: what they ask is theirs alone, and can be claimed by their account later (`POST /api/v1/sessions/claim`). No body. Limited per client address (429 past it, with Retry-After).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A new guest session */
+        201: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            /** @description `no-store`: a token is never cached */
+            'cache-control': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['GuestSession'];
+          };
+        };
+        /** @description Missing or invalid credentials */
+        401: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            /** @description `Bearer` when credentials are missing; `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750) */
+            'www-authenticate': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['UnauthorizedProblem'];
+          };
+        };
+        /** @description Too many sessions from this address */
+        429: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            /** @description Seconds to wait before polling again (or before retrying a 503) */
+            'retry-after': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['RateLimitedProblem'];
+          };
+        };
+        /** @description Any other error (405 with Allow, 408, 413, 415, 431, 500, 503, …), as problem+json */
+        default: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Who am I
+     * @description The principal this request acts as: its id and kind.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The principal */
+        200: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Principal'];
+          };
+        };
+        /** @description Missing or invalid credentials */
+        401: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            /** @description `Bearer` when credentials are missing; `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750) */
+            'www-authenticate': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['UnauthorizedProblem'];
+          };
+        };
+        /** @description Any other error (405 with Allow, 408, 413, 415, 431, 500, 503, …), as problem+json */
+        default: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    PrincipalInput: {
+      /** @description stable and namespaced: `guest:<uuid>`, `user:<sub>`, `app:<id>` or `anonymous` */
+      id: string;
+      /** @enum {string} */
+      kind: 'guest' | 'student' | 'teacher' | 'app' | 'anonymous';
+    };
     ProblemInput: {
       /** @description a URI reference naming the kind of problem */
       type: string;
@@ -833,6 +1075,47 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    UnauthorizedProblemInput: {
+      /** @description a URI reference naming the kind of problem */
+      type: string;
+      title: string;
+      status: number;
+      detail: string;
+      instance?: string;
+      /**
+       * @description unauthenticated: no credentials (and this server admits no anonymous requests); invalid_token: a bearer token was sent but is malformed, expired, or not issued for this API (sign in again, or start a new guest session)
+       * @enum {string}
+       */
+      code: 'unauthenticated' | 'invalid_token';
+    } & {
+      [key: string]: unknown;
+    };
+    GuestSessionInput: {
+      /** @description the guest token: send it as `Authorization: Bearer <token>`; keep it secret */
+      token: string;
+      /**
+       * Format: date-time
+       * @description when the token stops being accepted
+       */
+      expiresAt: string;
+      user: {
+        id: string;
+        /** @constant */
+        kind: 'guest';
+      };
+    };
+    RateLimitedProblemInput: {
+      /** @description a URI reference naming the kind of problem */
+      type: string;
+      title: string;
+      status: number;
+      detail: string;
+      instance?: string;
+      /** @constant */
+      code: 'rate_limited';
+    } & {
+      [key: string]: unknown;
+    };
     JobInput: {
       /** Format: uuid */
       id: string;
@@ -894,6 +1177,12 @@ export interface components {
       updatedAt: string;
       /** @description its turns (jobs), in order */
       turns: components['schemas']['JobInput'][];
+    };
+    Principal: {
+      /** @description stable and namespaced: `guest:<uuid>`, `user:<sub>`, `app:<id>` or `anonymous` */
+      id: string;
+      /** @enum {string} */
+      kind: 'guest' | 'student' | 'teacher' | 'app' | 'anonymous';
     };
     Problem: {
       /** @description a URI reference naming the kind of problem */
@@ -966,6 +1255,47 @@ export interface components {
       code: 'job_not_completed';
       /** Format: uuid */
       jobId: string;
+    } & {
+      [key: string]: unknown;
+    };
+    UnauthorizedProblem: {
+      /** @description a URI reference naming the kind of problem */
+      type: string;
+      title: string;
+      status: number;
+      detail: string;
+      instance?: string;
+      /**
+       * @description unauthenticated: no credentials (and this server admits no anonymous requests); invalid_token: a bearer token was sent but is malformed, expired, or not issued for this API (sign in again, or start a new guest session)
+       * @enum {string}
+       */
+      code: 'unauthenticated' | 'invalid_token';
+    } & {
+      [key: string]: unknown;
+    };
+    GuestSession: {
+      /** @description the guest token: send it as `Authorization: Bearer <token>`; keep it secret */
+      token: string;
+      /**
+       * Format: date-time
+       * @description when the token stops being accepted
+       */
+      expiresAt: string;
+      user: {
+        id: string;
+        /** @constant */
+        kind: 'guest';
+      };
+    };
+    RateLimitedProblem: {
+      /** @description a URI reference naming the kind of problem */
+      type: string;
+      title: string;
+      status: number;
+      detail: string;
+      instance?: string;
+      /** @constant */
+      code: 'rate_limited';
     } & {
       [key: string]: unknown;
     };
@@ -1062,9 +1392,15 @@ export const pathsApiV1JobsIdEventsGetResponses200ContentTextEventStreamEventVal
 export const pathsApiV1JobsIdFeedbackPutRequestBodyContentApplicationJsonRatingValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/v1/jobs/{id}/feedback']['put']['requestBody']['content']['application/json']['rating']
 > = ['up', 'down'];
+export const principalInputKindValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['PrincipalInput']['kind']
+> = ['guest', 'student', 'teacher', 'app', 'anonymous'];
 export const unprocessableProblemInputCodeValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['UnprocessableProblemInput']['code']
 > = ['provider_not_configured', 'idempotency_key_reused'];
+export const unauthorizedProblemInputCodeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['UnauthorizedProblemInput']['code']
+> = ['unauthenticated', 'invalid_token'];
 export const jobInputStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['JobInput']['status']
 > = ['queued', 'running', 'completed', 'failed', 'cancelled'];
@@ -1082,9 +1418,15 @@ export const jobInputFeedbackAnyOf0RatingValues: ReadonlyArray<
 export const conversationInputModeValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['ConversationInput']['mode']
 > = ['explain', 'tutor', 'quiz'];
+export const principalKindValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['Principal']['kind']
+> = ['guest', 'student', 'teacher', 'app', 'anonymous'];
 export const unprocessableProblemCodeValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['UnprocessableProblem']['code']
 > = ['provider_not_configured', 'idempotency_key_reused'];
+export const unauthorizedProblemCodeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['UnauthorizedProblem']['code']
+> = ['unauthenticated', 'invalid_token'];
 export const jobStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['Job']['status']
 > = ['queued', 'running', 'completed', 'failed', 'cancelled'];

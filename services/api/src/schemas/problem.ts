@@ -80,6 +80,9 @@ export const problemTypes = {
   headersTooLarge: '/problems/headers-too-large',
   malformedRequest: '/problems/malformed-request',
   methodNotAllowed: '/problems/method-not-allowed',
+  unauthenticated: '/problems/unauthenticated',
+  invalidToken: '/problems/invalid-token',
+  tooManyRequests: '/problems/too-many-requests',
 } as const;
 
 /**

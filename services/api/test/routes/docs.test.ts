@@ -21,7 +21,8 @@ interface Operation {
   >;
 }
 const document = (await app.inject({ method: 'GET', url: '/docs/json' })).json() as {
-  paths: Record<string, Record<string, Operation>>;
+  paths: Record<string, Record<string, Operation & { security?: unknown[] }>>;
+  components: { securitySchemes?: Record<string, unknown> };
 };
 const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
   Object.entries(methods).map(
@@ -80,6 +81,31 @@ describe('the OpenAPI document (/docs/json) tells clients what the server sends'
       payload: { question: 'q', subject: '\u000b' },
     });
     return response.then((r) => expect(r.statusCode).toBe(400));
+  });
+
+  it('documents the bearer security scheme, on every /api operation, with its 401', () => {
+    expect(document.components.securitySchemes).toMatchObject({
+      bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+    });
+    for (const [name, operation] of operations.filter(([name]) => name.includes(' /api/'))) {
+      if (name === 'POST /api/v1/sessions') {
+        expect(operation.security, name).toEqual([{}]);
+        continue;
+      }
+      expect(operation.security, name).toEqual([{ bearerAuth: [] }, {}]);
+      expect(operation.responses['401']?.headers, name).toMatchObject({
+        'www-authenticate': { required: true },
+      });
+    }
+    expect(document.paths['/health']!.get!.security).toBeUndefined();
+  });
+
+  it('documents guest sessions and who am I', () => {
+    expect(document.paths['/api/v1/sessions']!.post!.responses).toHaveProperty('201');
+    expect(document.paths['/api/v1/sessions']!.post!.responses['429']!.headers).toHaveProperty(
+      'retry-after',
+    );
+    expect(document.paths['/api/v1/me']!.get!.responses).toHaveProperty('200');
   });
 });
 

@@ -7,6 +7,7 @@ import {
 import { afterAll } from 'vitest';
 import { captureLogs } from '../../../../shared/test/support/logs.js';
 import { buildApp, type App, type AppOptions } from '../../src/app.js';
+import { createIdentity, type IdentityOptions } from '../../src/auth/identity.js';
 
 export interface TestApp {
   app: App;
@@ -17,14 +18,20 @@ export interface TestApp {
   logs: Record<string, unknown>[];
 }
 
+export interface BuildOptions
+  extends
+    Pick<AppOptions, 'eventStream' | 'webRoot' | 'devProvider'>,
+    Partial<Pick<IdentityOptions, 'mode' | 'callerHeader' | 'localIssuer'>> {}
+
 /**
  * Builds the embedded app (API + in-process worker, in-memory adapters) from an environment, as
- * `npm start` does, and closes it after the test file. `callerHeader` scopes Idempotency-Keys
- * as the API service does behind API Gateway.
+ * `npm start` does, and closes it after the test file. `callerHeader` makes the gateway's header
+ * an app principal as the API service does behind API Gateway; `mode: 'api'` authenticates as
+ * `start:api` does (no anonymous requests unless ALLOW_ANONYMOUS=true).
  */
 export async function build(
   env: Record<string, string> = {},
-  options: Pick<AppOptions, 'eventStream' | 'callerHeader' | 'webRoot'> = {},
+  { mode = 'embedded', callerHeader, localIssuer, ...options }: BuildOptions = {},
 ): Promise<TestApp> {
   // The offline demo provider answers at once here (its default pace is ~30 words/s): these
   // tests measure the API's path, not the demo's pace; a test that wants a slow answer says so.
@@ -32,7 +39,19 @@ export async function build(
   // The production logger options (redaction included), writing to memory instead of stdout.
   const captured = captureLogs('info');
   const runtime = buildEmbeddedRuntime(config, captured.logger);
-  const app = await buildApp({ jobs: runtime.jobs, config, logger: captured.logger, ...options });
+  const identity = createIdentity(config, {
+    mode,
+    rateLimiter: runtime.rateLimiter,
+    callerHeader,
+    localIssuer,
+  });
+  const app = await buildApp({
+    jobs: runtime.jobs,
+    config,
+    logger: captured.logger,
+    identity,
+    ...options,
+  });
   runtime.start();
   afterAll(async () => {
     await app.close();

@@ -3,6 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { ProviderName } from '@iscoolgpt/shared';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { securitySchemes } from '../../schemas/auth.js';
 import type { HeaderDoc } from '../../schemas/responses.js';
 
 type Transform = typeof jsonSchemaTransform;
@@ -104,8 +105,10 @@ export default fp<{ providers: readonly ProviderName[] }>(
           { name: 'ask', description: 'Ask questions' },
           { name: 'jobs', description: 'Follow a question that is still being answered' },
           { name: 'conversations', description: 'Read or erase a thread of turns' },
+          { name: 'identity', description: 'Guest sessions and who is asking' },
           { name: 'health', description: 'Liveness' },
         ],
+        components: { securitySchemes },
       },
       transform: transformWith(providers),
       transformObject,

@@ -1,7 +1,6 @@
 import { isSettled, toPublicJob, type JobRecord } from '@iscoolgpt/shared';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { callerScope } from '../../../http/caller.js';
 import { resolveWait } from '../../../http/prefer.js';
 import { sendEventStream, wantsEventStream, type EventStreamOptions } from '../../../http/sse.js';
 import { sendProblem } from '../../../plugins/app/problem-details.js';
@@ -13,14 +12,12 @@ const RETRY_AFTER_SECONDS = 1;
 
 export interface AskOptions {
   defaultWaitSeconds: number;
-  /** The header naming the caller Idempotency-Keys are scoped to; none: one scope for all. */
-  callerHeader?: string;
   eventStream?: EventStreamOptions;
 }
 
 const ask: FastifyPluginAsyncZod<AskOptions> = async (
   fastify,
-  { defaultWaitSeconds, callerHeader, eventStream },
+  { defaultWaitSeconds, eventStream },
 ) => {
   fastify.post('/ask', { schema: askSchema }, async (request, reply) => {
     // Read once: once validated, every `request.headers` is a fresh merged copy (Fastify).
@@ -28,7 +25,8 @@ const ask: FastifyPluginAsyncZod<AskOptions> = async (
     const key = headers['idempotency-key'];
     const submitted = await fastify.jobs.submit(
       request.body,
-      key === undefined ? undefined : { key, scope: callerScope(request, callerHeader) },
+      // Keys are the principal's own: two principals with the same key never share a job.
+      key === undefined ? undefined : { key, scope: request.principal.id },
     );
     // The access line carries it (a field, not a child logger: this is the hot path).
     request.jobId = submitted.job.id;
