@@ -9,7 +9,10 @@ import { benchWorkerThroughput } from './worker-throughput.js';
 
 const sections: { name: string; run: () => Promise<void> }[] = [
   { name: 'sync ask (embedded mode) vs bare Fastify route', run: benchSyncAsk },
-  { name: "worker throughput on local AWS vs C/L (Little's law)", run: benchWorkerThroughput },
+  {
+    name: "the AWS path, SQS on moto and on LocalStack: worker throughput vs C/L (Little's law), sync-ask overhead",
+    run: benchWorkerThroughput,
+  },
   {
     name: 'streaming: time to first delta, and many SSE clients on one api process',
     run: benchStreaming,
