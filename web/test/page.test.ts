@@ -219,6 +219,70 @@ describe('a dropped network', () => {
   }, 60_000);
 });
 
+describe('the API says "later"', () => {
+  it('429 with Retry-After, then 200: the question is answered without the student doing anything', async () => {
+    const page = await openPage();
+    const asks: number[] = [];
+    await page.route('**/api/v1/ask', async (route) => {
+      asks.push(Date.now());
+      if (asks.length > 1) return route.continue();
+      return route.fulfill({
+        status: 429,
+        headers: { 'retry-after': '1', 'content-type': 'application/problem+json' },
+        body: JSON.stringify({
+          type: 'about:blank',
+          title: 'Too Many Requests',
+          status: 429,
+          detail: 'Rate limit exceeded',
+        }),
+      });
+    });
+    await ask(page, 'Why do leaves change colour?');
+    const answer = page.getByRole('article').last();
+    await settled(answer);
+
+    expect(asks).toHaveLength(2);
+    expect(asks[1]! - asks[0]!).toBeGreaterThanOrEqual(1000);
+    const job = await jobOf(answer);
+    expect(job.status).toBe('completed');
+    expect(await answer.innerText()).toContain('How to study it, step by step');
+    expect(await answer.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+  }, 60_000);
+
+  it('a stream cut mid-answer resumes through a 502 and a 503 with Retry-After, nothing lost', async () => {
+    const page = await openPage();
+    const refused: string[] = [];
+    await page.route('**/api/v1/jobs/*/events', async (route) => {
+      const status = [502, 503][refused.length];
+      if (status === undefined) return route.continue();
+      refused.push(route.request().headers()['last-event-id'] ?? '');
+      return route.fulfill({
+        status,
+        headers: status === 503 ? { 'retry-after': '1' } : {},
+        contentType: 'text/html',
+        body: '<html>Bad gateway</html>',
+      });
+    });
+    await ask(page, 'Explain the nitrogen cycle');
+    const answer = page.getByRole('article').last();
+    await streamedAtLeast(answer, 40);
+    await page.context().setOffline(true);
+    await page.waitForTimeout(500);
+    await page.context().setOffline(false);
+    await settled(answer);
+
+    expect(refused).toHaveLength(2);
+    // Both refused resumes asked for the events after the last one the page had.
+    expect(refused[0]).toMatch(/^[0-9]/);
+    const job = await jobOf(answer);
+    expect(job.status).toBe('completed');
+    const text = await answer.innerText();
+    expect(text.match(/OFFLINE DEMO/g)).toHaveLength(1);
+    expect(text).toContain('Explain the answer aloud');
+    expect(text).not.toMatch(/reconnecting/i);
+  }, 60_000);
+});
+
 describe('languages', () => {
   it('?lang=pt-BR shows the Portuguese labels', async () => {
     const page = await openPage({ path: '/?lang=pt-BR' });

@@ -5,7 +5,9 @@
  * `GET /jobs/{id}/events` with the last event id it saw and receives exactly the events after it.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { api, API_BASE, ApiError, toApiError } from './client.js';
+import { api, API_BASE } from './client.js';
+import { ApiError, toApiError } from './problem.js';
+import { MAX_ATTEMPTS, retryable, retryDelay } from './retry.js';
 import { isPending, type AskBody, type Job } from './types.js';
 
 export interface StreamHandlers {
@@ -22,7 +24,6 @@ export type StreamSource =
 
 /** The server sends a comment at least every 15 s: this much silence means a dead connection. */
 const SILENCE_LIMIT_MS = 40_000;
-const BACKOFF_MS = [250, 1000, 2000, 4000, 8000];
 
 export class JobStream {
   private jobId: string | undefined;
@@ -45,8 +46,9 @@ export class JobStream {
 
   /**
    * Follows the job until its `done` event or `close()`. Network failures are retried (forever,
-   * with backoff: a student on a train gets the answer when the train leaves the tunnel); an HTTP
-   * error answer (problem+json) is not, and rejects with an ApiError.
+   * with backoff: a student on a train gets the answer when the train leaves the tunnel); answers
+   * that say "later" (429, 502–504) are retried the same way, honouring `Retry-After`, up to
+   * MAX_ATTEMPTS in a row; any other HTTP error answer rejects with an ApiError.
    */
   async run(): Promise<void> {
     const onOffline = () => this.controller?.abort();
@@ -55,18 +57,25 @@ export class JobStream {
     window.addEventListener('online', onOnline);
     try {
       let failures = 0;
+      let refusals = 0;
       while (!this.closed && !this.finished) {
         let progressed = false;
+        let refusal: ApiError | undefined;
         try {
           progressed = await this.connect();
         } catch (error) {
-          if (error instanceof ApiError) throw error;
-          // A network failure, an abort for going offline, or a silent connection: try again.
+          if (error instanceof ApiError) {
+            if (!retryable(error) || ++refusals >= MAX_ATTEMPTS) throw error;
+            refusal = error;
+          }
+          // Otherwise a network failure, an abort for going offline, or a silent connection.
         }
         if (this.closed || this.finished) return;
+        if (!refusal) refusals = 0;
         failures = progressed ? 0 : failures + 1;
-        this.on.reconnecting(true);
-        await this.pause(BACKOFF_MS[Math.min(failures, BACKOFF_MS.length - 1)]!);
+        // A refused ask has no job yet: it is still waiting, not reconnecting.
+        if (!refusal || this.jobId !== undefined) this.on.reconnecting(true);
+        await this.pause(retryDelay(Math.max(0, failures - 1), refusal?.retryAfterMs));
       }
     } finally {
       window.removeEventListener('offline', onOffline);

@@ -4,7 +4,8 @@
  * talk to the API client and to storage. The turn model is turn.ts, the streams streams.ts, the
  * saved list saved.ts.
  */
-import { api, ApiError } from '../api/client.js';
+import { api } from '../api/client.js';
+import { ApiError } from '../api/problem.js';
 import { isPending, QUESTION_MAX_LENGTH, type Job, type Rating } from '../api/types.js';
 import { forget, remember } from './saved.js';
 import { storage, type AskSettings, type SavedConversation } from './storage.js';

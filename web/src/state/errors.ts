@@ -3,7 +3,7 @@
  * (i18n/errors.ts): a problem's `code`, else one read from its status; a job's `error.code`;
  * `network` when no answer came. The server's English text is never shown.
  */
-import { ApiError } from '../api/client.js';
+import { ApiError } from '../api/problem.js';
 import type { Problem } from '../api/types.js';
 
 export interface TurnError {
