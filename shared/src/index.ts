@@ -14,6 +14,13 @@ export type * from './domain/rate-limit.js';
 export { JobService, type ContextBudget, type JobServiceOptions } from './domain/job-service.js';
 export { fingerprint, newTurn, type JobLimits } from './domain/new-turn.js';
 export { Settler, type SettlerOptions } from './domain/settler.js';
+export {
+  SettlementWatch,
+  type HeardOn,
+  type OnSettled,
+  type SettlementPace,
+  type SettlementWatchOptions,
+} from './domain/settlement-watch.js';
 export { EventStreams, NOTHING_AFTER } from './domain/event-streams.js';
 export {
   JobProcessor,

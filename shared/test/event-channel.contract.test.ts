@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { localRedisUrl } from '../../test/support/redis-suite.js';
 import { startRedisCluster, type RedisServer } from '../../test/support/local-redis.js';
 import { MemoryEventChannel } from '../src/adapters/memory/event-channel.js';
@@ -14,7 +14,7 @@ import type { JobEvent, LoggedJobEvent } from '../src/domain/events.js';
 import type { EventChannel } from '../src/domain/ports.js';
 import { captureLogs } from './support/logs.js';
 import { newJob } from './support/jobs.js';
-import { toPublicJob } from '../src/domain/job.js';
+import { toPublicJob, type Job } from '../src/domain/job.js';
 
 interface Limits {
   ttlSeconds: number;
@@ -318,6 +318,69 @@ describe.each(subjects)('EventChannel contract: %s', (_name, start) => {
         ]);
       }
       stop.abort();
+    });
+  });
+
+  describe('listen', () => {
+    /** A listener that keeps what it was told. */
+    function listener() {
+      const told: { heard: number; done: Job[]; lost: unknown[] } = {
+        heard: 0,
+        done: [],
+        lost: [],
+      };
+      return {
+        told,
+        heard: () => void (told.heard += 1),
+        done: (job: Job) => void told.done.push(job),
+        lost: (error: unknown) => void told.lost.push(error),
+      };
+    }
+
+    it('hears every event while listening and is told `done` once, with the job', async () => {
+      const jobId = randomUUID();
+      const job = toPublicJob(newJob({ id: jobId, status: 'completed', answer: 'Done.' }));
+      const ear = listener();
+      const stop = events.listen(jobId, ear);
+      await settle();
+
+      await events.publish(jobId, delta('a'));
+      await events.publish(jobId, delta('b'));
+      await events.publish(jobId, { type: 'done', job });
+
+      await vi.waitFor(() => expect(ear.told.done).toEqual([job]));
+      expect(ear.told.heard).toBe(3);
+      expect(ear.told.lost).toEqual([]);
+      stop();
+    });
+
+    it('is told `done` at once for a job whose `done` was published before it listened', async () => {
+      const jobId = randomUUID();
+      const job = toPublicJob(newJob({ id: jobId, status: 'cancelled' }));
+      await events.publish(jobId, delta('early'));
+      await events.publish(jobId, { type: 'done', job });
+
+      const ear = listener();
+      const stop = events.listen(jobId, ear);
+
+      await vi.waitFor(() => expect(ear.told.done).toEqual([job]));
+      stop();
+    });
+
+    it('is told nothing once it stops listening, while other listeners still are', async () => {
+      const jobId = randomUUID();
+      const [gone, staying] = [listener(), listener()];
+      const stop = events.listen(jobId, gone);
+      const stopStaying = events.listen(jobId, staying);
+      await settle();
+      stop();
+
+      await events.publish(jobId, delta('after'));
+      await events.publish(jobId, { type: 'done', job: toPublicJob(newJob({ id: jobId })) });
+
+      await vi.waitFor(() => expect(staying.told.done).toHaveLength(1));
+      expect(gone.told).toEqual({ heard: 0, done: [], lost: [] });
+      stopStaying();
     });
   });
 

@@ -3,21 +3,17 @@
  * DynamoJobStore on local AWS (moto or LocalStack). What one store guarantees, the other must too.
  */
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsSuite, type AwsSuite } from '../../test/support/aws-suite.js';
 import { DynamoJobStore } from '../src/adapters/aws/dynamo-job-store.js';
 import { MemoryJobStore } from '../src/adapters/memory/job-store.js';
-import { MemoryEventChannel } from '../src/adapters/memory/event-channel.js';
-import { MemoryJobQueue } from '../src/adapters/memory/job-queue.js';
 import type { ConversationRecord } from '../src/domain/conversation.js';
 import { IdempotencyConflictError, TurnInProgressError } from '../src/domain/errors.js';
 import type { JobRecord, Settlement } from '../src/domain/job.js';
-import { JobService } from '../src/domain/job-service.js';
 import { nextConversation } from '../src/domain/new-turn.js';
 import type { JobStore } from '../src/domain/ports.js';
-import { captureLogs } from './support/logs.js';
 import { newJob } from './support/jobs.js';
+import { memoryDomain } from './support/memory-domain.js';
 
 const SECOND = 1000;
 
@@ -373,49 +369,6 @@ describe.each(stores)('JobStore contract: %s', (_name, open) => {
     });
   });
 
-  describe('waitUntilSettled', () => {
-    it('returns the outcome when another writer settles the job, not at the timeout', async () => {
-      const job = await created();
-      const waiting = store.waitUntilSettled(job.id, 25 * SECOND);
-      await sleep(300);
-      await store.settle(job.id, answered, new Date(), { from: ['queued'], beforeDeadline: true });
-
-      // Far below the 25 s timeout: a wait that only ended at its timeout would lose this race.
-      const result = await Promise.race([waiting, sleep(10 * SECOND, 'still waiting' as const)]);
-
-      expect(result).toMatchObject({ id: job.id, status: 'completed', answer: answered.answer });
-    });
-
-    it('returns the latest pending state when the timeout comes first', async () => {
-      const job = await created();
-      await store.claim(job.id, new Date(), inFuture(60 * SECOND));
-
-      expect(await store.waitUntilSettled(job.id, 300)).toMatchObject({
-        id: job.id,
-        status: 'running',
-      });
-    });
-
-    it('returns at once for a job that is already settled', async () => {
-      const job = await created();
-      const settled = await store.settle(job.id, answered, new Date(), {
-        from: ['queued'],
-        beforeDeadline: true,
-      });
-
-      const result = await Promise.race([
-        store.waitUntilSettled(job.id, 25 * SECOND),
-        sleep(10 * SECOND, 'still waiting' as const),
-      ]);
-
-      expect(result).toEqual(settled);
-    });
-
-    it('answers undefined for a job it does not have', async () => {
-      expect(await store.waitUntilSettled(randomUUID(), 300)).toBeUndefined();
-    });
-  });
-
   describe('conversations', () => {
     /** The conversation a turn of `job` makes, after `before` (none: the first turn). */
     const turnOf = (job: JobRecord, before?: ConversationRecord): ConversationRecord =>
@@ -444,25 +397,8 @@ describe.each(stores)('JobStore contract: %s', (_name, open) => {
     }
 
     /** The domain service over this store, its queue never consumed (jobs stay queued). */
-    function service(on: JobStore = store, now?: () => Date) {
-      const logger = captureLogs('silent').logger;
-      return new JobService({
-        store: on,
-        queue: new MemoryJobQueue({
-          concurrency: 1,
-          redeliveryDelayMs: 1000,
-          maxReceiveCount: 5,
-          onDeadLetter: async () => {},
-          logger,
-        }),
-        channel: new MemoryEventChannel({ ttlSeconds: 60, maxEventsPerJob: 100 }),
-        logger,
-        deadlineSeconds: 300,
-        ttlDays: 7,
-        providers: ['openai'],
-        ...(now && { now }),
-      });
-    }
+    const service = (on: JobStore = store, now?: () => Date) =>
+      memoryDomain({ store: on, providers: ['openai'], ...(now && { now }) }).jobs;
 
     const completeJob = (id: string) =>
       store.settle(id, answered, new Date(), {

@@ -32,6 +32,7 @@ import type { RateLimiter } from '../domain/rate-limit.js';
 import { MAX_EVENTS_PER_JOB } from '../domain/events.js';
 import type { JobMessage } from '../domain/job.js';
 import type { Answerer, Logger } from '../domain/ports.js';
+import { buildSettlements } from './settlements.js';
 import { buildAnswerer } from './answerer.js';
 import { contextBudget } from './context-budget.js';
 
@@ -66,11 +67,15 @@ export function buildAwsApiRuntime(config: Config, aws: AwsConfig, logger: Logge
   const channel = buildRedisEventChannel(config, logger, 'api');
   // Every waiting client holds a read now and then, every ask a write and a send.
   const clients = createAwsClients({ ...aws, maxSockets: 256 });
+  const store = new DynamoJobStore({ client: clients.documents, tableName: aws.tableName });
+  const { settler, settlements } = buildSettlements(store, channel, config, logger);
   const jobs = new JobService({
-    store: new DynamoJobStore({ client: clients.documents, tableName: aws.tableName }),
+    store,
     queue: new SqsJobQueue(clients.sqs, aws.queueUrl),
     channel,
     logger,
+    settler,
+    settlements,
     deadlineSeconds: config.JOB_DEADLINE_SECONDS,
     ttlDays: config.JOB_TTL_DAYS,
     contextBudget: contextBudget(config),
@@ -153,10 +158,9 @@ export async function startAwsWorker(
   const processor = new JobProcessor({
     store,
     answerer,
-    channel,
     logger,
+    ...buildSettlements(store, channel, config, logger),
     leaseSeconds: timings.leaseSeconds,
-    deadlineSeconds: config.JOB_DEADLINE_SECONDS,
     contextMaxTokens: config.CONTEXT_MAX_TOKENS,
   });
   // Either poll loop turning (the dead-letter one keeps polling while the jobs one is paused)

@@ -11,6 +11,7 @@ import type { RateLimiter } from '../domain/rate-limit.js';
 import { MAX_EVENTS_PER_JOB } from '../domain/events.js';
 import { JobProcessor } from '../domain/job-processor.js';
 import { JobService } from '../domain/job-service.js';
+import { buildSettlements } from './settlements.js';
 import type { Answerer, Logger } from '../domain/ports.js';
 import { jobsQueue } from '../adapters/aws/resources.js';
 import { buildAnswerer } from './answerer.js';
@@ -41,13 +42,15 @@ export function buildEmbeddedRuntime(
     ttlSeconds: config.JOB_EVENTS_TTL_SECONDS,
     maxEventsPerJob: MAX_EVENTS_PER_JOB,
   });
+  // One settler and one watch for the api and the worker: a job's end is watched once.
+  const { settler, settlements } = buildSettlements(store, channel, config, logger);
   const processor = new JobProcessor({
     store,
     answerer,
-    channel,
     logger,
+    settler,
+    settlements,
     leaseSeconds: jobsQueue.visibilityTimeoutSeconds,
-    deadlineSeconds: config.JOB_DEADLINE_SECONDS,
     contextMaxTokens: config.CONTEXT_MAX_TOKENS,
   });
   const queue = new MemoryJobQueue({
@@ -62,6 +65,8 @@ export function buildEmbeddedRuntime(
     queue,
     channel,
     logger,
+    settler,
+    settlements,
     deadlineSeconds: config.JOB_DEADLINE_SECONDS,
     ttlDays: config.JOB_TTL_DAYS,
     contextBudget: contextBudget(config),

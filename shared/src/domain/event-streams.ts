@@ -1,28 +1,13 @@
 import { RESET_REASONS, type LoggedJobEvent } from './events.js';
-import { isSettled, toPublicJob, type JobRecord } from './job.js';
+import { isSettled, toPublicJob, type Job, type JobRecord } from './job.js';
 import type { JobService } from './job-service.js';
 import type { Logger } from './ports.js';
-import { SettlementWatch } from './settlement-watch.js';
 
 /** A stream's end that tells the client nothing more will ever come (HTTP 204 for SSE). */
 export const NOTHING_AFTER = Symbol('nothing after');
 
-/** The reason a finished follow is stopped with (spares a DOMException). */
+/** The reason a follow is stopped with when the store saw the end first (spares a DOMException). */
 const FOLLOW_OVER = Symbol('follow over');
-
-/** How long one wait on the store lasts while the event channel is down. */
-const STORE_WAIT_MS = 20_000;
-/**
- * While streams follow a live channel, the store is still read this often (one batched read for
- * all of them): a `done` whose publish failed (the channel blinked as the job settled) must not
- * leave a stream open for ever.
- */
-const STORE_CHECK_MS = 10_000;
-
-export interface EventStreamsOptions {
-  /** How often a followed job is looked up in the store (default 10 s). */
-  storeCheckMs?: number;
-}
 
 /**
  * A job's event stream as clients read it. Resume is a property of the log: a first connect, a
@@ -30,24 +15,15 @@ export interface EventStreamsOptions {
  * log, with the store (the source of truth) filling in whatever the log no longer holds.
  */
 export class EventStreams {
-  /** The store's word on every followed job, in one batched read a round. */
-  private readonly settlements: SettlementWatch;
-
   constructor(
     private readonly jobs: JobService,
     private readonly logger: Logger,
-    options: EventStreamsOptions = {},
-  ) {
-    this.settlements = new SettlementWatch(
-      (ids) => jobs.getMany(ids),
-      options.storeCheckMs ?? STORE_CHECK_MS,
-    );
-  }
+  ) {}
 
   /**
    * The events to send for `job` (already read, so a missing job is the caller's 404), after
    * `lastEventId` when the client resumes. Resolves NOTHING_AFTER when a client resumes a settled
-   * job's stream at its end. The iteration ends after `done`, or when `signal` aborts.
+   * job's stream after its `done`. The iteration ends after `done`, or when `signal` aborts.
    */
   async open(
     job: JobRecord,
@@ -56,71 +32,82 @@ export class EventStreams {
   ): Promise<AsyncIterable<LoggedJobEvent> | typeof NOTHING_AFTER> {
     const origin = this.jobs.channel.origin;
     const snapshot = { id: origin, type: 'job', job: toPublicJob(job) } as const;
-    if (lastEventId === undefined) {
-      if (!isSettled(job.status)) return this.follow(job, origin, [snapshot], signal);
-      // A settled job's stream is its state and its end, whatever the log still holds.
-      const logged = await this.read(job.id, origin);
-      const doneId = logged.find((event) => event.type === 'done')?.id ?? logged.at(-1)?.id;
-      return list([snapshot, { id: doneId ?? origin, type: 'done', job: snapshot.job }]);
-    }
-    if (await this.holds(job.id, lastEventId)) {
-      if (!isSettled(job.status)) return this.follow(job, lastEventId, [], signal);
-      const rest = await this.read(job.id, lastEventId);
-      const end = rest.findIndex((event) => event.type === 'done');
-      if (rest.length === 0 || end === 0) return NOTHING_AFTER;
-      return end > 0
-        ? list(rest.slice(0, end + 1))
-        : list([...rest, { ...snapshot, type: 'done' }]);
-    }
     // The log no longer holds the client's place: start over from the store's state.
     const restart = [
       { id: origin, type: 'reset', reason: RESET_REASONS.expired } as const,
       snapshot,
     ];
-    if (isSettled(job.status)) return list([...restart, { ...snapshot, type: 'done' }]);
-    return this.follow(job, origin, restart, signal);
+    if (!isSettled(job.status)) {
+      if (lastEventId === undefined) return this.follow(job.id, origin, [snapshot], signal);
+      if (await this.holds(job.id, lastEventId))
+        return this.follow(job.id, lastEventId, [], signal);
+      return this.follow(job.id, origin, restart, signal);
+    }
+    const done = { ...snapshot, type: 'done' } as const;
+    if (lastEventId === undefined) {
+      // A settled job's stream is its state and its end, whatever the log still holds.
+      const logged = await this.read(job.id, origin);
+      const doneId = logged.find((event) => event.type === 'done')?.id ?? logged.at(-1)?.id;
+      return list([snapshot, { ...done, id: doneId ?? origin }]);
+    }
+    // The client's place, unless the log lost it. Every log "holds" the origin, even one that
+    // expired: at the origin, an empty log is a lost one.
+    const atOrigin = lastEventId === origin;
+    const held = atOrigin || (await this.holds(job.id, lastEventId));
+    const rest = held ? await this.read(job.id, lastEventId) : [];
+    if (rest.length === 0) return held && !atOrigin ? NOTHING_AFTER : list([...restart, done]);
+    const end = rest.findIndex((event) => event.type === 'done');
+    if (end >= 0) return list(rest.slice(0, end + 1));
+    // Its `done` never reached the log: the store's word ends the stream.
+    return list([...rest, { ...done, id: rest.at(-1)!.id }]);
   }
 
+  /**
+   * `first`, then the job's events after `after` until its `done`. The settlement watch backs the
+   * channel: when the store shows the job settled (its `done` was lost) or the channel fails, the
+   * stream ends with `done` from the store.
+   */
   private async *follow(
-    job: JobRecord,
+    jobId: string,
     after: string,
     first: readonly LoggedJobEvent[],
     signal: AbortSignal,
   ): AsyncGenerator<LoggedJobEvent> {
     yield* first;
     let lastId = first.at(-1)?.id ?? after;
-    // Settled, and the channel never said so: the store's word stops the follow and ends the stream.
-    let settledInStore: JobRecord | undefined;
+    let settled: Job | undefined;
+    let wake = () => {};
     const stop = new AbortController();
-    const following = AbortSignal.any([signal, stop.signal]);
-    const unwatch = this.settlements.watch(job.id, (latest) => {
-      settledInStore = latest;
-      stop.abort(FOLLOW_OVER);
+    const unwatch = this.jobs.settlements.watch(jobId, (job, heardOn) => {
+      settled = job;
+      // The channel's own `done` reaches the follow too, after the events before it; the
+      // store's word means the channel missed it.
+      if (heardOn === 'store') stop.abort(FOLLOW_OVER);
+      wake();
     });
     try {
-      for await (const event of this.jobs.channel.follow(job.id, after, following)) {
-        yield event;
-        lastId = event.id;
-        if (event.type === 'done') return;
+      try {
+        const following = AbortSignal.any([signal, stop.signal]);
+        for await (const event of this.jobs.channel.follow(jobId, after, following)) {
+          yield event;
+          lastId = event.id;
+          if (event.type === 'done') return;
+        }
+      } catch (error) {
+        this.logger.warn(
+          { jobId, err: error },
+          'event channel failed mid-stream; the store will tell the job’s end',
+        );
+        if (!settled && !signal.aborted) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            signal.addEventListener('abort', () => resolve(), { once: true });
+          });
+        }
       }
-      if (settledInStore) yield { id: lastId, type: 'done', job: toPublicJob(settledInStore) };
-      return;
-    } catch (error) {
-      this.logger.warn(
-        { jobId: job.id, err: error },
-        'event channel failed mid-stream; waiting on the store',
-      );
+      if (settled && !signal.aborted) yield { id: lastId, type: 'done', job: settled };
     } finally {
       unwatch();
-      stop.abort(FOLLOW_OVER);
-    }
-    // The channel is down: the store still knows when the job ends, and `done` carries the answer.
-    while (!signal.aborted) {
-      const latest = await this.jobs.waitForOutcome(job.id, STORE_WAIT_MS);
-      if (!latest || isSettled(latest.status)) {
-        yield { id: lastId, type: 'done', job: toPublicJob(latest ?? job) };
-        return;
-      }
     }
   }
 

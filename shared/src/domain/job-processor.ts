@@ -1,34 +1,30 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { JobBusyError } from './errors.js';
 import { RESET_REASONS } from './events.js';
 import { DeltaPacer } from './delta-pacer.js';
-import { EventPublisher } from './event-publisher.js';
-import { isSettled, PENDING_STATUSES, type JobMessage, type Settlement } from './job.js';
-import { Settler } from './settler.js';
+import type { EventPublisher } from './event-publisher.js';
+import { PENDING_STATUSES, type Job, type JobMessage, type Settlement } from './job.js';
+import type { Settler } from './settler.js';
+import type { SettlementWatch } from './settlement-watch.js';
 import { failure } from './transitions.js';
-import { SettlementWatch } from './settlement-watch.js';
 import { turnRequest } from './turn-request.js';
-import type { Answerer, EventChannel, JobStore, Logger } from './ports.js';
+import type { Answerer, JobStore, Logger } from './ports.js';
 
 export interface JobProcessorOptions {
   store: JobStore;
   answerer: Answerer;
-  channel: EventChannel;
   logger: Logger;
+  /** Settles and announces jobs; its publisher announces their status and deltas. */
+  settler: Settler;
+  /**
+   * Stops a provider call once its job is settled by someone else (a client's cancel, a deadline),
+   * as the job's `done` or, when that was lost, the store says.
+   */
+  settlements: SettlementWatch;
   /**
    * How long a worker owns a job it took. Longer than the slowest provider round (retries
    * included), so a live worker is never overtaken; a crashed worker's job is taken over after it.
    */
   leaseSeconds: number;
-  /** The deadline pending jobs are given (JOB_DEADLINE_SECONDS). */
-  deadlineSeconds: number;
-  /** How often the store is checked for a cancellation while the event channel is down. */
-  cancelPollMs?: number;
-  /**
-   * How often the store is checked for a cancellation while the channel is up (one batched read
-   * for every job in hand): a cancel whose `done` publish was lost still stops the call.
-   */
-  cancelCheckMs?: number;
   /** The most tokens a prompt may take (CONTEXT_MAX_TOKENS): older turns are dropped to fit. */
   contextMaxTokens?: number;
   now?: () => Date;
@@ -36,13 +32,6 @@ export interface JobProcessorOptions {
 
 export type ProcessOutcome =
   'completed' | 'failed' | 'cancelled' | 'duplicate' | 'missing' | 'overdue' | 'late';
-
-/** How often the jobs in hand are looked up in the store while the channel is up. */
-const CANCEL_CHECK_MS = 10_000;
-/** The abort reason of a provider call stopped because its job was cancelled. */
-const CANCELLED = Symbol('job cancelled');
-/** The reason the cancel watch of a finished call is stopped with (spares a DOMException). */
-const CALL_ENDED = Symbol('call ended');
 
 /**
  * The worker side of a job's life. Safe under at-least-once delivery: the conditional claim lets
@@ -53,17 +42,11 @@ export class JobProcessor {
   private readonly now: () => Date;
   private readonly publisher: EventPublisher;
   private readonly settler: Settler;
-  /** The store's word on the jobs in hand, in case a cancel's `done` never reached the channel. */
-  private readonly settlements: SettlementWatch;
 
   constructor(private readonly options: JobProcessorOptions) {
     this.now = options.now ?? (() => new Date());
-    this.publisher = new EventPublisher(options.channel, options.logger);
-    this.settler = new Settler({ ...options, publisher: this.publisher });
-    this.settlements = new SettlementWatch(
-      (ids) => options.store.getMany(ids),
-      options.cancelCheckMs ?? CANCEL_CHECK_MS,
-    );
+    this.settler = options.settler;
+    this.publisher = options.settler.publisher;
   }
 
   async process(message: JobMessage, signal?: AbortSignal): Promise<ProcessOutcome> {
@@ -100,20 +83,14 @@ export class JobProcessor {
 
     const job = claim.job;
     logger.debug({ delivery: job.deliveries }, 'job started');
-    const started = await this.publisher.status(job);
+    await this.publisher.status(job);
     if (job.deliveries > 1) {
       // An earlier delivery may have streamed part of an answer before its worker died.
       await this.publisher.publish(job.id, { type: 'reset', reason: RESET_REASONS.redelivered });
     }
+    // Aborted with the job as someone else settled it.
     const cancel = new AbortController();
-    const watching = new AbortController();
-    void this.watchForCancel(
-      job.id,
-      started ?? this.options.channel.origin,
-      cancel,
-      watching.signal,
-    );
-    const unwatch = this.settlements.watch(job.id, () => cancel.abort(CANCELLED));
+    const unwatch = this.options.settlements.watch(job.id, (settled) => cancel.abort(settled));
     const deltas = new DeltaPacer(this.publisher, job.id);
     let outcome;
     try {
@@ -133,14 +110,17 @@ export class JobProcessor {
         },
       );
     } finally {
-      watching.abort(CALL_ENDED);
       unwatch();
     }
     if (cancel.signal.aborted) {
-      // The API settled the job as cancelled and announced it: nothing more is written.
+      // Settled by someone else (and announced): nothing more is written.
       deltas.discard();
-      logger.info({ attempts: outcome.attempts }, 'job cancelled; provider call stopped');
-      return 'cancelled';
+      const { status } = cancel.signal.reason as Job;
+      logger.info(
+        { status, attempts: outcome.attempts },
+        'job settled elsewhere; provider call stopped',
+      );
+      return status === 'cancelled' ? 'cancelled' : 'late';
     }
     await deltas.flush();
     const settlement: Settlement = outcome.ok
@@ -177,41 +157,6 @@ export class JobProcessor {
       'job settled',
     );
     return stored.status === 'completed' ? 'completed' : 'failed';
-  }
-
-  /**
-   * Aborts `cancel` once the job is settled by someone else (a client's cancel), as the `done`
-   * event on the channel says; while the channel is down, by checking the store now and then.
-   */
-  private async watchForCancel(
-    jobId: string,
-    after: string,
-    cancel: AbortController,
-    signal: AbortSignal,
-  ): Promise<void> {
-    try {
-      for await (const event of this.options.channel.follow(jobId, after, signal)) {
-        if (event.type === 'done') {
-          cancel.abort(CANCELLED);
-          return;
-        }
-      }
-      return;
-    } catch {
-      // The channel failed: fall through to the store.
-    }
-    try {
-      while (!signal.aborted) {
-        await sleep(this.options.cancelPollMs ?? 2000, undefined, { signal });
-        const job = await this.options.store.get(jobId);
-        if (!job || isSettled(job.status)) {
-          cancel.abort(CANCELLED);
-          return;
-        }
-      }
-    } catch {
-      // Stopped (the call ended) or the store failed: the settle's condition still guards the job.
-    }
   }
 
   /** Called for a message that could not be processed after every delivery (the dead-letter path). */

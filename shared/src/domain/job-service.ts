@@ -1,5 +1,4 @@
 import type { ConversationRecord } from './conversation.js';
-import { DoneWait } from './done-wait.js';
 import {
   ConversationNotFoundError,
   ProviderNotConfiguredError,
@@ -7,7 +6,6 @@ import {
   QuestionTooLongError,
   TurnInProgressError,
 } from './errors.js';
-import { EventPublisher } from './event-publisher.js';
 import {
   isSettled,
   PENDING_STATUSES,
@@ -17,7 +15,8 @@ import {
   type ProviderName,
 } from './job.js';
 import { fingerprint, newTurn, type JobLimits } from './new-turn.js';
-import { Settler } from './settler.js';
+import type { Settler } from './settler.js';
+import type { SettlementWatch } from './settlement-watch.js';
 import { cancellation, failure } from './transitions.js';
 import type {
   AnswerRequest,
@@ -44,11 +43,10 @@ export interface JobServiceOptions extends JobLimits {
   queue: JobQueue;
   channel: EventChannel;
   logger: Logger;
-  /**
-   * A sync wait relies on the job's `done` event; when the channel fails, or says nothing about
-   * the job for this long, the wait polls the store as well.
-   */
-  channelGraceMs?: number;
+  /** Settles and announces jobs (shared with the worker in this process, if any). */
+  settler: Settler;
+  /** Waits for jobs to settle (one per process: its store reads are batched for all waiters). */
+  settlements: SettlementWatch;
   /** Without one, questions are not measured (the provider refuses what does not fit). */
   contextBudget?: ContextBudget;
   /** The providers the workers can use: a request naming another is refused before it is stored. */
@@ -63,10 +61,12 @@ export class JobService {
 
   constructor(private readonly options: JobServiceOptions) {
     this.now = options.now ?? (() => new Date());
-    this.settler = new Settler({
-      ...options,
-      publisher: new EventPublisher(options.channel, options.logger),
-    });
+    this.settler = options.settler;
+  }
+
+  /** The watch every waiter on a job's end goes through (event streams too). */
+  get settlements(): SettlementWatch {
+    return this.options.settlements;
   }
 
   /** The event channel jobs are announced on (the events route reads it). */
@@ -214,8 +214,7 @@ export class JobService {
 
   /** These jobs in order, missing ones left out, each overdue pending one settled as failed. */
   async getMany(ids: readonly string[]): Promise<JobRecord[]> {
-    const jobs = await this.options.store.getMany(ids);
-    return Promise.all(jobs.map((job) => this.settler.current(job)));
+    return this.settler.currentMany(ids);
   }
 
   /** The job, with an overdue pending job settled as failed / deadline_exceeded. */
@@ -241,16 +240,11 @@ export class JobService {
   }
 
   /**
-   * Waits at most `waitMs` for the job to settle and returns its latest state: woken by the job's
-   * `done` event, then the store is read once to confirm.
+   * Waits at most `waitMs` for the job to settle and returns its latest state: woken by the
+   * settlement watch (the job's `done`, or the store), then the store is read once to confirm.
    */
   async waitForOutcome(id: string, waitMs: number): Promise<JobRecord | undefined> {
-    if (waitMs > 0) await this.waitForDone(id, waitMs);
+    if (waitMs > 0) await this.options.settlements.until(id, waitMs);
     return this.get(id);
-  }
-
-  private waitForDone(id: string, waitMs: number): Promise<void> {
-    const { channel, store, channelGraceMs = 2000 } = this.options;
-    return new DoneWait(channel, store, id, waitMs, channelGraceMs).over;
   }
 }

@@ -6,6 +6,7 @@ import type { ConversationRecord, HistoryTurn } from './conversation.js';
 import type {
   AnsweredBy,
   Feedback,
+  Job,
   JobMessage,
   JobRecord,
   JobStatus,
@@ -94,11 +95,6 @@ export interface JobStore {
     now: Date,
     options: SettleOptions,
   ): Promise<JobRecord | undefined>;
-  /**
-   * Resolves with the job once it is settled, or with its latest state after `timeoutMs`
-   * (undefined if it does not exist).
-   */
-  waitUntilSettled(id: string, timeoutMs: number): Promise<JobRecord | undefined>;
   /**
    * Stores a turn: its job and the conversation's next state, in one atomic, conditional write
    * (nothing is written when the conversation moved on, is gone, or the Idempotency-Key was used).
@@ -219,9 +215,26 @@ export interface EventChannel {
    * (the iteration then ends quietly). Throws when the channel fails.
    */
   follow(jobId: string, after: string, signal: AbortSignal): AsyncIterable<LoggedJobEvent>;
+  /**
+   * Listens for the job's end without following its log: `done` once its `done` is published
+   * (at once when the log already holds it), `heard` for every event published while listening,
+   * `lost` when the channel fails under the listener (it then hears nothing more). Cheaper than
+   * `follow`: no replay, no queue, and deltas are not decoded. Returns what stops listening.
+   */
+  listen(jobId: string, listener: EndListener): () => void;
   /** Forgets a job's events at once (its job was deleted). */
   forget(jobId: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/** What a listener on a job's end is told (EventChannel.listen). */
+export interface EndListener {
+  /** An event of the job was published: the channel is speaking about it. */
+  heard(): void;
+  /** The job's `done`, with the job as it settled. */
+  done(job: Job): void;
+  /** The channel failed: this listener may have missed events and hears nothing more. */
+  lost(error: unknown): void;
 }
 
 /** The subset of pino's interface the domain logs through. */

@@ -21,8 +21,12 @@ export interface SettlerOptions {
 export class Settler {
   private readonly now: () => Date;
 
+  /** Where `done` and every other event of a job is announced. */
+  readonly publisher: EventPublisher;
+
   constructor(private readonly options: SettlerOptions) {
     this.now = options.now ?? (() => new Date());
+    this.publisher = options.publisher;
   }
 
   /** Settles the job if `options` allow it, then announces it; undefined when the write lost. */
@@ -52,5 +56,11 @@ export class Settler {
       return expired;
     }
     return (await this.options.store.get(job.id)) ?? job;
+  }
+
+  /** These jobs as they stand (see `current`), in order, missing ones left out. */
+  async currentMany(ids: readonly string[]): Promise<JobRecord[]> {
+    const jobs = await this.options.store.getMany(ids);
+    return Promise.all(jobs.map((job) => this.current(job)));
   }
 }

@@ -4,12 +4,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { LoggedJobEvent } from '../../src/domain/events.js';
-import { EventStreams } from '../../src/domain/event-streams.js';
+import { MemoryEventChannel } from '../../src/adapters/memory/event-channel.js';
+import { EventStreams, NOTHING_AFTER } from '../../src/domain/event-streams.js';
 import { memoryDomain } from '../support/memory-domain.js';
 
 function setUp() {
-  const domain = memoryDomain();
-  return { ...domain, streams: new EventStreams(domain.jobs, domain.logger, { storeCheckMs: 50 }) };
+  // The store is read every 50 ms for the followed jobs the channel speaks about.
+  const domain = memoryDomain({ pace: { slowMs: 50, fastMs: 25 } });
+  return { ...domain, streams: new EventStreams(domain.jobs, domain.logger) };
 }
 
 const cancelledSettlement = {
@@ -107,5 +109,47 @@ describe('EventStreams', () => {
     client.abort();
 
     expect((await reading).map((event) => event.type)).toEqual(['job']);
+  });
+});
+
+describe('EventStreams.open for a settled job, resumed', () => {
+  async function settledJob() {
+    let clock = Date.now();
+    const channel = new MemoryEventChannel({
+      ttlSeconds: 60,
+      maxEventsPerJob: 100,
+      now: () => clock,
+    });
+    const domain = memoryDomain({ channel });
+    const streams = new EventStreams(domain.jobs, domain.logger);
+    const { job } = await domain.jobs.submit({ question: 'Resume me?' });
+    const deltaId = await channel.publish(job.id, { type: 'delta', text: 'All of it.' });
+    await domain.jobs.cancel(job.id);
+    const settled = (await domain.jobs.get(job.id))!;
+    const doneId = (await channel.read(job.id, channel.origin)).at(-1)!.id;
+    const open = async (lastEventId: string) => {
+      const opened = await streams.open(settled, lastEventId, new AbortController().signal);
+      return typeof opened === 'symbol' ? opened : (await collect(opened)).map((e) => e.type);
+    };
+    return { open, deltaId, doneId, origin: channel.origin, expire: () => (clock += 61_000) };
+  }
+
+  it('sends the `done` a client resuming just before it has not seen', async () => {
+    const { open, deltaId } = await settledJob();
+    expect(await open(deltaId)).toEqual(['done']);
+  });
+
+  it('answers nothing more (204) to a client resuming after `done`', async () => {
+    const { open, doneId } = await settledJob();
+    expect(await open(doneId)).toBe(NOTHING_AFTER);
+  });
+
+  it('answers `reset`, `job`, `done` once the log expired, from any place, the origin too', async () => {
+    const { open, deltaId, doneId, origin, expire } = await settledJob();
+    expire();
+
+    for (const place of [origin, deltaId, doneId]) {
+      expect(await open(place)).toEqual(['reset', 'job', 'done']);
+    }
   });
 });

@@ -4,26 +4,18 @@
  * event ever reached the channel.
  */
 import { describe, expect, it } from 'vitest';
-import { JobProcessor } from '../../src/domain/job-processor.js';
 import { ProviderChain } from '../../src/providers/chain.js';
 import { OfflineProvider } from '../../src/providers/offline.js';
 import { memoryDomain } from '../support/memory-domain.js';
 
 describe('JobProcessor', () => {
   it('stops the provider call of a job cancelled in the store whose `done` never reached the channel', async () => {
-    const { logger, store, channel, jobs } = memoryDomain();
-    const processor = new JobProcessor({
-      store,
-      // A long answer: 60 s, word by word.
-      answerer: new ProviderChain([new OfflineProvider({ delayMs: 60_000 })]),
-      channel,
-      logger,
-      leaseSeconds: 120,
-      deadlineSeconds: 300,
-      cancelCheckMs: 50,
-    });
+    // The channel speaks about the job (it runs): the store is read at the slow pace, 50 ms here.
+    const { store, channel, jobs, processor } = memoryDomain({ pace: { slowMs: 50 } });
+    // A long answer: 60 s, word by word.
+    const worker = processor(new ProviderChain([new OfflineProvider({ delayMs: 60_000 })]));
     const { job } = await jobs.submit({ question: 'Will you stop?' });
-    const processing = processor.process({ jobId: job.id });
+    const processing = worker.process({ jobId: job.id });
     // Under way: the worker announced the job running.
     for await (const event of channel.follow(job.id, channel.origin, AbortSignal.timeout(5000))) {
       if (event.type === 'job' && event.job.status === 'running') break;

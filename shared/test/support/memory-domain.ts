@@ -6,17 +6,23 @@
 import { MemoryEventChannel } from '../../src/adapters/memory/event-channel.js';
 import { MemoryJobQueue } from '../../src/adapters/memory/job-queue.js';
 import { MemoryJobStore } from '../../src/adapters/memory/job-store.js';
+import { buildSettlements } from '../../src/composition/settlements.js';
+import { JobProcessor } from '../../src/domain/job-processor.js';
 import { JobService, type JobServiceOptions } from '../../src/domain/job-service.js';
-import type { EventChannel } from '../../src/domain/ports.js';
+import type { Answerer, EventChannel, JobStore } from '../../src/domain/ports.js';
+import type { SettlementPace } from '../../src/domain/settlement-watch.js';
 import { captureLogs } from './logs.js';
 
-export function memoryDomain(
-  options: { channel?: EventChannel } & Partial<
-    Pick<JobServiceOptions, 'channelGraceMs' | 'providers'>
-  > = {},
+export function memoryDomain<Store extends JobStore = MemoryJobStore>(
+  options: {
+    channel?: EventChannel;
+    store?: Store;
+    /** The settlement watch's pace (its defaults otherwise). */
+    pace?: SettlementPace;
+  } & Partial<Pick<JobServiceOptions, 'providers' | 'now'>> = {},
 ) {
   const { logger } = captureLogs('warn');
-  const store = new MemoryJobStore({ maxJobs: 100 });
+  const store = options.store ?? (new MemoryJobStore({ maxJobs: 100 }) as unknown as Store);
   const channel =
     options.channel ?? new MemoryEventChannel({ ttlSeconds: 60, maxEventsPerJob: 1000 });
   const queue = new MemoryJobQueue({
@@ -26,15 +32,27 @@ export function memoryDomain(
     onDeadLetter: async () => undefined,
     logger,
   });
+  const { settler, settlements } = buildSettlements(
+    store,
+    channel,
+    { JOB_DEADLINE_SECONDS: 300 },
+    logger,
+    options.pace,
+  );
   const jobs = new JobService({
     store,
     queue,
     channel,
     logger,
+    settler,
+    settlements,
     deadlineSeconds: 300,
     ttlDays: 7,
     providers: options.providers ?? [],
-    ...(options.channelGraceMs !== undefined && { channelGraceMs: options.channelGraceMs }),
+    ...(options.now && { now: options.now }),
   });
-  return { logger, store, channel, jobs };
+  /** A worker of this domain (same settler and watch, as in embedded mode). */
+  const processor = (answerer: Answerer) =>
+    new JobProcessor({ store, answerer, logger, settler, settlements, leaseSeconds: 120 });
+  return { logger, store, channel, jobs, settler, settlements, processor };
 }

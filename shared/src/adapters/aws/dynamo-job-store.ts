@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ConversationRecord } from '../../domain/conversation.js';
-import { isSettled, type Feedback, type JobRecord, type Settlement } from '../../domain/job.js';
+import type { Feedback, JobRecord, Settlement } from '../../domain/job.js';
 import type {
   ClaimResult,
   FeedbackResult,
@@ -15,7 +15,6 @@ import { ConversationItems } from './dynamo/conversation-items.js';
 import { IdempotencyRecords } from './dynamo/idempotency-records.js';
 import { JobItems } from './dynamo/job-items.js';
 import { jobKey, type Table } from './dynamo/table.js';
-import { SettlementPoller } from './settlement-poller.js';
 
 export interface DynamoJobStoreOptions {
   client: DynamoDBDocumentClient;
@@ -33,7 +32,6 @@ export class DynamoJobStore implements JobStore {
   private readonly keys: IdempotencyRecords;
   private readonly conversations: ConversationItems;
   private readonly table: Table;
-  private readonly poller: SettlementPoller;
 
   constructor(options: DynamoJobStoreOptions) {
     const now = options.now ?? (() => new Date());
@@ -45,11 +43,6 @@ export class DynamoJobStore implements JobStore {
     this.jobs = new JobItems(this.table);
     this.keys = new IdempotencyRecords(this.table, this.jobs);
     this.conversations = new ConversationItems(this.table);
-    this.poller = new SettlementPoller({
-      read: async (ids) => new Map((await this.jobs.getMany(ids)).map((job) => [job.id, job])),
-      initialDelayMs: 100,
-      maxDelayMs: 250,
-    });
   }
 
   async create(
@@ -89,12 +82,6 @@ export class DynamoJobStore implements JobStore {
 
   setFeedback(id: string, feedback: Feedback, now: Date): Promise<FeedbackResult> {
     return this.jobs.setFeedback(id, feedback, now);
-  }
-
-  async waitUntilSettled(id: string, timeoutMs: number): Promise<JobRecord | undefined> {
-    const job = await this.get(id);
-    if (!job || isSettled(job.status)) return job;
-    return (await this.poller.wait(id, timeoutMs)) ?? this.get(id);
   }
 
   /**

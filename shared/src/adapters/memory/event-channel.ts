@@ -1,5 +1,6 @@
 import type { JobEvent, LoggedJobEvent } from '../../domain/events.js';
-import type { EventChannel } from '../../domain/ports.js';
+import type { Job } from '../../domain/job.js';
+import type { EndListener, EventChannel } from '../../domain/ports.js';
 import { LiveQueue } from '../live-queue.js';
 
 export interface MemoryEventChannelOptions {
@@ -10,12 +11,19 @@ export interface MemoryEventChannelOptions {
   now?: () => number;
 }
 
-interface Log {
+/** Who is told about a job's events; kept when its log expires and a new one starts. */
+interface Audience {
+  followers: Set<LiveQueue<LoggedJobEvent>>;
+  listeners: Set<EndListener>;
+}
+
+interface Log extends Audience {
   events: LoggedJobEvent[];
   /** The last id given out: ids are 1, 2, 3, … per job, so the origin is 0. */
   lastId: number;
   expiresAt: number;
-  followers: Set<LiveQueue<LoggedJobEvent>>;
+  /** The job as its `done` announced it, once published. */
+  done: Job | undefined;
 }
 
 /** The embedded-mode event channel: per-job logs in this process, with in-process live delivery. */
@@ -38,6 +46,12 @@ export class MemoryEventChannel implements EventChannel {
     if (log.events.length > this.options.maxEventsPerJob) log.events.shift();
     log.expiresAt = this.now() + this.options.ttlSeconds * 1000;
     for (const follower of log.followers) follower.push(logged);
+    if (event.type === 'done') log.done = event.job;
+    // Direct calls: a listener costs a function call per event, not a queue and a promise.
+    for (const listener of log.listeners) {
+      listener.heard();
+      if (event.type === 'done') listener.done(event.job);
+    }
     return logged.id;
   }
 
@@ -58,6 +72,15 @@ export class MemoryEventChannel implements EventChannel {
     // The queue's own iteration, not one wrapped in another generator (a `yield*` costs every
     // event a few more promises); the follower is registered when the iteration starts.
     return { [Symbol.asyncIterator]: () => this.start(jobId, after, signal) };
+  }
+
+  listen(jobId: string, listener: EndListener): () => void {
+    const log = this.logOf(jobId);
+    log.listeners.add(listener);
+    const { done } = log;
+    // Told after `listen` returned, as a live `done` would be: the caller is set up by then.
+    if (done) queueMicrotask(() => log.listeners.has(listener) && listener.done(done));
+    return () => log.listeners.delete(listener);
   }
 
   private start(jobId: string, after: string, signal: AbortSignal): AsyncIterator<LoggedJobEvent> {
@@ -90,24 +113,29 @@ export class MemoryEventChannel implements EventChannel {
   private logOf(jobId: string): Log {
     let log = this.live(jobId);
     if (!log) {
+      const expired = this.logs.get(jobId);
       log = {
         events: [],
         lastId: 0,
         expiresAt: this.now() + this.options.ttlSeconds * 1000,
-        followers: this.logs.get(jobId)?.followers ?? new Set(),
+        done: undefined,
+        followers: expired?.followers ?? new Set(),
+        listeners: expired?.listeners ?? new Set(),
       };
       this.logs.set(jobId, log);
     }
     return log;
   }
 
-  /** Drops expired logs nobody follows, at most once a second. */
+  /** Drops expired logs nobody follows or listens to, at most once a second. */
   private sweep(): void {
     const now = this.now();
     if (now < this.nextSweep) return;
     this.nextSweep = now + 1000;
     for (const [jobId, log] of this.logs) {
-      if (log.expiresAt <= now && log.followers.size === 0) this.logs.delete(jobId);
+      if (log.expiresAt <= now && log.followers.size === 0 && log.listeners.size === 0) {
+        this.logs.delete(jobId);
+      }
     }
   }
 }

@@ -29,7 +29,6 @@ export class MemoryJobStore implements JobStore {
   private readonly jobs = new Map<string, JobRecord>();
   private readonly idempotency = new Map<string, { jobId: string; fingerprint: string }>();
   private readonly keyByJob = new Map<string, string>();
-  private readonly waiters = new Map<string, Set<(job: JobRecord) => void>>();
   // Re-inserted on every turn, so iteration goes from the least recently continued.
   private readonly conversations = new Map<string, ConversationRecord>();
   private readonly now: () => Date;
@@ -157,29 +156,7 @@ export class MemoryJobStore implements JobStore {
     if (!job || !maySettle(job, now, options)) return undefined;
     const settled = applySettlement(job, settlement, now);
     this.jobs.set(id, settled);
-    this.notify(settled);
     return settled;
-  }
-
-  waitUntilSettled(id: string, timeoutMs: number): Promise<JobRecord | undefined> {
-    const job = this.jobs.get(id);
-    if (!job || isSettled(job.status)) return Promise.resolve(job);
-    return new Promise((resolve) => {
-      const waiters = this.waiters.get(id) ?? new Set();
-      this.waiters.set(id, waiters);
-      const done = (settled?: JobRecord) => {
-        clearTimeout(timer);
-        waiters.delete(done);
-        if (waiters.size === 0) this.waiters.delete(id);
-        resolve(settled ?? this.get(id));
-      };
-      const timer = setTimeout(done, timeoutMs);
-      waiters.add(done);
-    });
-  }
-
-  private notify(job: JobRecord): void {
-    for (const waiter of this.waiters.get(job.id) ?? []) waiter(job);
   }
 
   /**

@@ -10,15 +10,26 @@ export class EventChannelError extends Error {
   }
 }
 
+/** A member that takes a channel's messages as they arrive, undecoded. */
+export interface RawListener {
+  /** A message as published: `<event id> <event JSON>`. */
+  message(raw: string): void;
+  /** The connection failed: messages may have been missed, and no more will come. */
+  fail(error: EventChannelError): void;
+}
+
 interface Channel {
+  /** Followers: each message is decoded once for all of them. */
   followers: Set<LiveQueue<LoggedJobEvent>>;
+  listeners: Set<RawListener>;
   /** Settles once the server confirmed the SUBSCRIBE. */
   subscribed: Promise<unknown>;
 }
 
 /**
- * Live delivery for every follower of this process over ONE subscriber connection: pub/sub, one
- * channel per followed job, subscribed while at least one follower reads it (reference-counted).
+ * Live delivery for every follower and listener of this process over ONE subscriber connection:
+ * pub/sub, one channel per job, subscribed while at least one member reads it
+ * (reference-counted).
  *
  * Why pub/sub and not a shared blocking XREAD: in cluster mode one XREAD may only name streams of
  * one slot, so a shared reader would need a connection per shard (and restarting the blocked read
@@ -38,12 +49,14 @@ export class LiveChannels {
     /** While anyone follows, the connection is pinged this often, so a hung server is noticed. */
     healthCheckMs: number,
   ) {
-    subscriber.on('message', (channel: string, message: string) => {
+    subscriber.on('message', (name: string, message: string) => {
       this.lastMessageAt = performance.now();
-      const followers = this.channels.get(channel)?.followers;
-      if (!followers?.size) return;
+      const channel = this.channels.get(name);
+      if (!channel) return;
+      for (const listener of channel.listeners) listener.message(message);
+      if (channel.followers.size === 0) return;
       const event = this.parse(message);
-      if (event) for (const follower of followers) follower.push(event);
+      if (event) for (const follower of channel.followers) follower.push(event);
     });
     subscriber.on('close', () =>
       this.failAll(new EventChannelError('event channel: the subscriber connection was lost')),
@@ -62,28 +75,31 @@ export class LiveChannels {
   }
 
   /**
-   * Starts delivering the channel's messages to `follower`; resolves once they flow (the
-   * SUBSCRIBE is confirmed), with the function that stops them. Rejects when the server cannot
-   * be reached.
+   * Starts delivering the channel's messages to `member` (a follower's queue gets them decoded,
+   * a listener raw); resolves once they flow (the SUBSCRIBE is confirmed), with the function that
+   * stops them. Rejects when the server cannot be reached.
    */
-  async join(channel: string, follower: LiveQueue<LoggedJobEvent>): Promise<() => void> {
-    let entry = this.channels.get(channel);
-    if (!entry) {
-      entry = {
+  async join(name: string, member: LiveQueue<LoggedJobEvent> | RawListener): Promise<() => void> {
+    let channel = this.channels.get(name);
+    if (!channel) {
+      channel = {
         followers: new Set(),
-        subscribed: this.subscriber.subscribe(channel),
+        listeners: new Set(),
+        subscribed: this.subscriber.subscribe(name),
       };
-      this.channels.set(channel, entry);
+      this.channels.set(name, channel);
     }
-    const joined = entry;
-    joined.followers.add(follower);
+    const joined = channel;
+    const members: Set<typeof member> = 'message' in member ? joined.listeners : joined.followers;
+    members.add(member);
     const leave = () => {
-      if (!joined.followers.delete(follower) || joined.followers.size > 0) return;
-      if (this.channels.get(channel) !== joined) return;
-      this.channels.delete(channel);
+      if (!members.delete(member)) return;
+      if (joined.followers.size > 0 || joined.listeners.size > 0) return;
+      if (this.channels.get(name) !== joined) return;
+      this.channels.delete(name);
       // Commands on one connection run in order: a later SUBSCRIBE to the same channel (a new
-      // follower) is applied after this, so it stays subscribed.
-      if (this.subscriber.status === 'ready') this.subscriber.unsubscribe(channel).catch(() => {});
+      // member) is applied after this, so it stays subscribed.
+      if (this.subscriber.status === 'ready') this.subscriber.unsubscribe(name).catch(() => {});
     };
     try {
       await joined.subscribed;
@@ -99,15 +115,18 @@ export class LiveChannels {
     return this.channels.size;
   }
 
-  close(error: Error): void {
+  close(error: EventChannelError): void {
     clearInterval(this.healthTimer);
     this.healthTimer = undefined;
     this.failAll(error);
   }
 
-  private failAll(error: Error): void {
+  private failAll(error: EventChannelError): void {
     const channels = [...this.channels.values()];
     this.channels.clear();
-    for (const channel of channels) for (const follower of channel.followers) follower.fail(error);
+    for (const channel of channels) {
+      for (const follower of channel.followers) follower.fail(error);
+      for (const listener of channel.listeners) listener.fail(error);
+    }
   }
 }

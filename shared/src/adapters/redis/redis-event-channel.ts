@@ -1,6 +1,7 @@
 import type { Cluster, Redis, Result } from 'ioredis';
 import type { JobEvent, LoggedJobEvent } from '../../domain/events.js';
-import type { EventChannel, Logger } from '../../domain/ports.js';
+import type { Job } from '../../domain/job.js';
+import type { EndListener, EventChannel, Logger } from '../../domain/ports.js';
 import { LiveQueue } from '../live-queue.js';
 import {
   commandClient,
@@ -11,7 +12,7 @@ import {
   type RedisConnectionSettings,
   type RedisTimeouts,
 } from './connection.js';
-import { EventChannelError, LiveChannels } from './live-channels.js';
+import { EventChannelError, LiveChannels, type RawListener } from './live-channels.js';
 
 /**
  * Appends one event and announces it, atomically: XADD (trimmed to about the cap), EXPIRE (the
@@ -175,6 +176,35 @@ export class RedisEventChannel implements EventChannel {
     }
   }
 
+  /**
+   * Joins the job's live pub/sub channel with a listener that decodes nothing but `done`, then
+   * looks at the log's last event: a `done` published before the SUBSCRIBE took effect is there.
+   */
+  listen(jobId: string, listener: EndListener): () => void {
+    const member = new EndMember(listener);
+    if (this.closed) {
+      queueMicrotask(() => member.fail(new EventChannelError('event channel: closed')));
+      return () => member.stop();
+    }
+    this.live
+      .join(liveChannel(jobId), member)
+      .then(async (leave) => {
+        member.leave = leave;
+        if (member.stopped) return leave();
+        const [last] = await this.commands.xrevrange(eventsKey(jobId), '+', '-', 'COUNT', 1);
+        const event = last && decode(last[0], last[1][1]);
+        if (event?.type === 'done') member.tellDone(event.job);
+      })
+      .catch((error: unknown) =>
+        member.fail(
+          error instanceof EventChannelError
+            ? error
+            : new EventChannelError('event channel: cannot read the log', { cause: error }),
+        ),
+      );
+    return () => member.stop();
+  }
+
   async forget(jobId: string): Promise<void> {
     await this.commands.del(eventsKey(jobId));
   }
@@ -189,6 +219,43 @@ export class RedisEventChannel implements EventChannel {
   private parseLive(message: string): LoggedJobEvent | undefined {
     const space = message.indexOf(' ');
     return space > 0 ? decode(message.slice(0, space), message.slice(space + 1)) : undefined;
+  }
+}
+
+/** One EventChannel.listen on the job's pub/sub channel. */
+class EndMember implements RawListener {
+  leave: (() => void) | undefined;
+  stopped = false;
+  private told = false;
+
+  constructor(private readonly listener: EndListener) {}
+
+  message(raw: string): void {
+    if (this.stopped) return;
+    this.listener.heard();
+    // Only the event itself has a `type` key (a job has none, and quotes inside strings are
+    // escaped), so this finds a `done` without decoding every delta.
+    if (!raw.includes('"type":"done"')) return;
+    const space = raw.indexOf(' ');
+    const event = decode(raw.slice(0, space), raw.slice(space + 1));
+    if (event?.type === 'done') this.tellDone(event.job);
+  }
+
+  tellDone(job: Job): void {
+    if (this.stopped || this.told) return;
+    this.told = true;
+    this.listener.done(job);
+  }
+
+  fail(error: EventChannelError): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.listener.lost(error);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.leave?.();
   }
 }
 

@@ -183,14 +183,21 @@ describe('when the server goes away', () => {
   });
   afterAll(() => server?.stop());
 
-  it('fails publishes and reads at once and ends followers with an error, then recovers', async () => {
+  it('fails publishes and reads at once, ends followers and tells listeners with an error, then recovers', async () => {
     const { channel } = open(server.url);
     await channel.connected();
     const jobId = randomUUID();
     const stop = new AbortController();
     const following = follower(channel, jobId, stop.signal);
+    const listened = { heard: 0, lost: [] as unknown[] };
+    const unlisten = channel.listen(jobId, {
+      heard: () => void (listened.heard += 1),
+      done: () => {},
+      lost: (error) => void listened.lost.push(error),
+    });
     await channel.publish(jobId, { type: 'delta', text: 'before' });
     await eventually(async () => expect(following.seen).toHaveLength(1));
+    await eventually(async () => expect(listened.heard).toBe(1));
 
     await server.stop();
 
@@ -202,6 +209,13 @@ describe('when the server goes away', () => {
     await expect(
       follower(channel, jobId, new AbortController().signal).ended,
     ).resolves.toBeInstanceOf(EventChannelError);
+    await eventually(async () => expect(listened.lost).toHaveLength(1));
+    expect(listened.lost[0]).toBeInstanceOf(EventChannelError);
+    unlisten();
+    // A listener that comes while the server is away is told at once.
+    const late: unknown[] = [];
+    channel.listen(jobId, { heard: () => {}, done: () => {}, lost: (error) => late.push(error) });
+    await eventually(async () => expect(late).toHaveLength(1));
     expect(logs.text()).toContain('event channel unavailable');
 
     await server.restart();
