@@ -2,8 +2,13 @@
  * What the queue-backed sync ask costs over a bare Fastify route: both servers run as their own
  * process, measured by the same closed-loop generator at the same concurrency, in alternating
  * rounds so machine noise hits both alike. The ask runs in embedded mode with the offline
- * provider answering instantly, so the difference is our own overhead (validation, job store,
- * queue, worker, wait, serialization, logging).
+ * provider answering instantly (OFFLINE_PROVIDER_DELAY_MS=0), every feature on and the model path
+ * measured (each ask a new job: no cache, no replay), so the difference is our own overhead
+ * (validation, job store, queue, worker, wait, serialization, logging).
+ *
+ * To profile either server, give it Node options:
+ * `BENCH_ASK_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench -- sync`
+ * (and BENCH_BARE_NODE_OPTIONS); the profile is written when the server stops.
  */
 import { fileURLToPath } from 'node:url';
 import { load, type LoadResult } from './support/load.js';
@@ -16,12 +21,15 @@ const ROUNDS = 5;
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 export async function benchSyncAsk(): Promise<void> {
-  const bare = await startNode(here('./bare-server.ts'), {});
+  const nodeOptions = (variable: string) =>
+    process.env[variable] ? { NODE_OPTIONS: process.env[variable] } : {};
+  const bare = await startNode(here('./bare-server.ts'), nodeOptions('BENCH_BARE_NODE_OPTIONS'));
   const embedded = await startNode(here('../services/api/src/embedded.ts'), {
     LOG_LEVEL: 'info',
     WORKER_CONCURRENCY: String(CONCURRENCY),
     // The offline provider answers at once (not at its default ~30 words/s demo pace).
     OFFLINE_PROVIDER_DELAY_MS: '0',
+    ...nodeOptions('BENCH_ASK_NODE_OPTIONS'),
   });
   const json = { 'content-type': 'application/json' };
   const results: { bare: LoadResult[]; ask: LoadResult[] } = { bare: [], ask: [] };
