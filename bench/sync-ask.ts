@@ -21,8 +21,10 @@ const ROUNDS = 5;
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 export async function benchSyncAsk(): Promise<void> {
-  const nodeOptions = (variable: string) =>
-    process.env[variable] ? { NODE_OPTIONS: process.env[variable] } : {};
+  const nodeOptions = (variable: string): Record<string, string> => {
+    const options = process.env[variable];
+    return options ? { NODE_OPTIONS: options } : {};
+  };
   const bare = await startNode(here('./bare-server.ts'), nodeOptions('BENCH_BARE_NODE_OPTIONS'));
   const embedded = await startNode(here('../services/api/src/embedded.ts'), {
     LOG_LEVEL: 'info',

@@ -14,9 +14,9 @@ export {
   type QueueSettingOverrides,
   type ResourceNames,
 } from './adapters/aws/bootstrap.js';
+export { compareIds } from './adapters/redis/stream-ids.js';
 export {
   RedisEventChannel,
-  compareIds,
   eventsKey,
   liveChannel,
   type RedisEventChannelOptions,

@@ -13,6 +13,7 @@ import {
   type RedisTimeouts,
 } from './connection.js';
 import { EventChannelError, LiveChannels, type RawListener } from './live-channels.js';
+import { compareIds, STREAM_ID } from './stream-ids.js';
 
 /**
  * Appends one event and announces it, atomically: XADD (trimmed to about the cap), EXPIRE (the
@@ -52,9 +53,6 @@ export interface RedisEventChannelOptions extends RedisConnectionSettings {
   /** How often the subscriber connection is checked while anyone follows. */
   healthCheckMs?: number;
 }
-
-/** A stream id, `<milliseconds>-<sequence>`: the origin `0-0` comes before every event. */
-const STREAM_ID = /^(\d{1,20})-(\d{1,20})$/;
 
 /** The stream that logs a job's events; `{…}` is the hash tag that keeps a job on one slot. */
 export const eventsKey = (jobId: string) => `job:{${jobId}}:events`;
@@ -266,33 +264,6 @@ function decode(id: string, json: string | undefined): LoggedJobEvent | undefine
   } catch {
     return undefined;
   }
-}
-
-/**
- * Orders two stream ids (`ms-seq`, each part a decimal integer that may exceed 2^53), part by
- * part as digit strings: the longer is the larger, else the later in character order. Called for
- * every live event, so no BigInt and no arrays.
- */
-export function compareIds(a: string, b: string): number {
-  const aDash = a.indexOf('-');
-  const bDash = b.indexOf('-');
-  return (
-    compareDigits(a.slice(0, aDash), b.slice(0, bDash)) ||
-    compareDigits(a.slice(aDash + 1), b.slice(bDash + 1))
-  );
-}
-
-/** Two non-negative decimal integers (leading zeros allowed: a client's Last-Event-ID may have them). */
-function compareDigits(a: string, b: string): number {
-  let i = 0;
-  while (i < a.length - 1 && a[i] === '0') i++;
-  let j = 0;
-  while (j < b.length - 1 && b[j] === '0') j++;
-  if (a.length - i !== b.length - j) return a.length - i < b.length - j ? -1 : 1;
-  for (; i < a.length; i++, j++) {
-    if (a[i] !== b[j]) return a[i]! < b[j]! ? -1 : 1;
-  }
-  return 0;
 }
 
 /** QUIT when connected (replies flushed first), else just stop reconnecting. */

@@ -19,8 +19,8 @@ import {
   DEFAULT_REDIS_TIMEOUTS,
 } from '../../../src/adapters/redis/connection.js';
 import { EventChannelError } from '../../../src/adapters/redis/live-channels.js';
+import { compareIds } from '../../../src/adapters/redis/stream-ids.js';
 import {
-  compareIds,
   eventsKey,
   liveChannel,
   RedisEventChannel,
