@@ -43,10 +43,13 @@ export function createApp(
 
   const account = new AccountStack(app, 'IsCoolGpt-Account', {
     env: stackEnv,
-    description: "IsCoolGPT account-wide settings (API Gateway's CloudWatch role), deployed once",
+    description:
+      "IsCoolGPT account-wide settings (API Gateway's CloudWatch role, GitHub's OIDC provider), deployed once",
+    githubOidcProvider: config.github.createOidcProvider,
   });
   const base = new BaseStack(app, `${prefix}-Base`, {
     envName: config.envName,
+    githubRepository: config.github.repository,
     env: stackEnv,
     description: 'IsCoolGPT image repositories and provider-key secrets',
   });

@@ -1,5 +1,14 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { jobsQueue } from './shared-resources.js';
+import {
+  backlogPerTaskTarget,
+  DEFAULT_LOAD,
+  eventsCacheEcpuCeiling,
+  webUsagePlan,
+  type StatedLoad,
+} from './sizing.js';
+
+export { backlogPerTaskTarget } from './sizing.js';
 
 /**
  * Everything a deployment can vary, read once from CDK context (`-c key=value` or cdk.json)
@@ -28,6 +37,13 @@ export interface InfraConfig {
   /** Values handed to the containers as plain (non-secret) environment variables. */
   readonly app: AppSettings;
   readonly network: {
+    /**
+     * How tasks reach the internet (the LLM providers, AWS APIs without an endpoint): `nat`, from
+     * private subnets through one NAT gateway per AZ (or `natGateways`); `public`, from public
+     * subnets with a public address each, their security groups closed to inbound traffic.
+     */
+    readonly egress: Egress;
+    /** NAT gateways when egress is `nat` (0 otherwise). */
     readonly natGateways: number;
     /** Interface endpoints for ECR, SQS, Secrets Manager and Logs (extra cost; see README). */
     readonly interfaceEndpoints: boolean;
@@ -39,7 +55,13 @@ export interface InfraConfig {
     readonly throttleRateLimit: number;
     readonly throttleBurstLimit: number;
     readonly quotaPerDay: number;
+    /** Per-method CloudWatch metrics on the stage (billed per metric once traffic flows). */
+    readonly detailedMetrics: boolean;
   };
+  /** What the study page's usage plan and the cost per 1,000 questions are sized for. */
+  readonly load: StatedLoad;
+  /** ElastiCache Serverless ceiling: ECPUs per second (see sizing.ts). */
+  readonly eventsCacheMaxEcpuPerSecond: number;
   /** The study page on CloudFront: the usage plan of its shared key, and an optional web ACL. */
   readonly web: {
     readonly throttleRateLimit: number;
@@ -49,9 +71,19 @@ export interface InfraConfig {
     readonly webAclArn: string | undefined;
   };
   readonly logRetention: RetentionDays;
-  /** Optional e-mail address subscribed to the alarm topic. */
+  /** E-mail address subscribed to the alarm topic; required on the production profile. */
   readonly alarmEmail: string | undefined;
+  /** The GitHub workflows' roles (base stack) and OIDC provider (account stack). */
+  readonly github: {
+    /** `owner/repo` whose deploy workflow may assume this environment's roles. */
+    readonly repository: string | undefined;
+    /** Create the account's GitHub OIDC provider in IsCoolGpt-Account (once per account). */
+    readonly createOidcProvider: boolean;
+  };
 }
+
+export const EGRESS = ['nat', 'public'] as const;
+export type Egress = (typeof EGRESS)[number];
 
 export interface ServiceSizing {
   /** Tasks at deploy time and the auto-scaling floor. */
@@ -110,9 +142,9 @@ export type Profile = (typeof PROFILES)[number];
 
 /**
  * Per-profile defaults. `development` is the lean one: one small api task, a small worker
- * entirely on Fargate Spot, the single NAT as the api's path to SQS, a week of logs. Anything a
- * production fault would need (the SQS endpoint that survives an AZ, an on-demand worker, two api
- * tasks across AZs) stays in `production`. The root README's cost table prices both.
+ * entirely on Fargate Spot, no NAT (tasks in public subnets, closed to inbound), no per-method API
+ * metrics, a week of logs. Anything a production fault would need (a NAT per AZ, an on-demand
+ * worker, two api tasks across AZs) stays in `production`. infra/README.md's cost tables price both.
  */
 export const PROFILE_DEFAULTS = {
   production: {
@@ -124,7 +156,10 @@ export const PROFILE_DEFAULTS = {
     workerCpu: 512,
     workerMemoryMiB: 1024,
     workerOnDemandBase: 1,
-    sqsEndpoint: true,
+    egress: 'nat',
+    natGateways: 2,
+    sqsEndpoint: false,
+    apiGatewayDetailedMetrics: true,
     logRetentionDays: 30,
   },
   development: {
@@ -136,32 +171,16 @@ export const PROFILE_DEFAULTS = {
     workerCpu: 256,
     workerMemoryMiB: 512,
     workerOnDemandBase: 0,
+    egress: 'public',
+    natGateways: 1,
     sqsEndpoint: false,
+    apiGatewayDetailedMetrics: false,
     logRetentionDays: 7,
   },
-} as const satisfies Record<Profile, Record<string, number | boolean>>;
+} as const satisfies Record<Profile, Record<string, number | boolean | Egress>>;
 
 /** The environment that runs on the development profile unless `-c profile=` says otherwise. */
 const DEVELOPMENT_ENV = 'dev';
-
-/**
- * Messages waiting per worker task that still let a synchronous ask be answered in time. A job
- * queued behind `b` others on a task running `concurrency` at once starts after about
- * `b / concurrency` job durations; it must then finish within the wait budget:
- * `(b / concurrency + 1) × jobSeconds ≤ budget`. The budget is SYNC_WAIT_SECONDS, or half the job
- * deadline when nobody waits synchronously (SYNC_WAIT_SECONDS = 0).
- */
-export function backlogPerTaskTarget(settings: {
-  workerConcurrency: number;
-  syncWaitSeconds: number;
-  jobDeadlineSeconds: number;
-  jobSeconds: number;
-}): number {
-  const budget =
-    settings.syncWaitSeconds > 0 ? settings.syncWaitSeconds : settings.jobDeadlineSeconds / 2;
-  const rounds = (budget - settings.jobSeconds) / settings.jobSeconds;
-  return Math.max(1, Math.floor(settings.workerConcurrency * rounds));
-}
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const PROVIDERS = ['openai', 'huggingface'];
@@ -276,6 +295,30 @@ export function readConfig(
   }
 
   const alarmEmail = str('alarmEmail', '', /^([^@\s]+@[^@\s]+\.[^@\s]+)?$/);
+  if (profile === 'production' && alarmEmail === '') {
+    problems.push(
+      'alarmEmail: required on the production profile (-c alarmEmail=<address>): it is the alarm ' +
+        "topic's subscriber, and an alarm nobody receives pages nobody",
+    );
+  }
+  const egress = str('egress', defaults.egress);
+  if (!(EGRESS as readonly string[]).includes(egress)) {
+    problems.push(`egress: "${egress}" must be one of ${EGRESS.join(', ')}`);
+  }
+  const natGateways = int('natGateways', defaults.natGateways, 1, 3);
+  if (egress === 'public' && context('natGateways') !== undefined) {
+    problems.push('natGateways: only with egress=nat (egress=public has no NAT gateway)');
+  }
+  const load: StatedLoad = {
+    students: int('students', DEFAULT_LOAD.students, 1, 1_000_000),
+    questionsPerStudentPerDay: int(
+      'questionsPerStudentPerDay',
+      DEFAULT_LOAD.questionsPerStudentPerDay,
+      1,
+      1000,
+    ),
+  };
+  const webPlan = webUsagePlan(load);
   const config: InfraConfig = {
     envName,
     imageTag,
@@ -285,7 +328,8 @@ export function readConfig(
     worker,
     app,
     network: {
-      natGateways: int('natGateways', 1, 1, 3),
+      egress: egress === 'public' ? 'public' : 'nat',
+      natGateways: egress === 'public' ? 0 : natGateways,
       interfaceEndpoints: bool('vpcInterfaceEndpoints', false),
       sqsEndpoint: bool('sqsEndpoint', defaults.sqsEndpoint),
     },
@@ -297,15 +341,27 @@ export function readConfig(
       throttleRateLimit: int('throttleRateLimit', 20, 1, 10_000),
       throttleBurstLimit: int('throttleBurstLimit', 40, 1, 5_000),
       quotaPerDay: int('quotaPerDay', 10_000, 1, 10_000_000),
+      detailedMetrics: bool('apiGatewayDetailedMetrics', defaults.apiGatewayDetailedMetrics),
     },
+    load,
+    eventsCacheMaxEcpuPerSecond: int(
+      'eventsCacheMaxEcpuPerSecond',
+      eventsCacheEcpuCeiling({ maxCount: workerMaxCount, concurrency: app.workerConcurrency }),
+      1000,
+      15_000_000,
+    ),
     web: {
-      throttleRateLimit: int('webThrottleRateLimit', 10, 1, 10_000),
-      throttleBurstLimit: int('webThrottleBurstLimit', 20, 1, 5_000),
-      quotaPerDay: int('webQuotaPerDay', 5_000, 1, 10_000_000),
+      throttleRateLimit: int('webThrottleRateLimit', webPlan.rateLimit, 1, 10_000),
+      throttleBurstLimit: int('webThrottleBurstLimit', webPlan.burstLimit, 1, 5_000),
+      quotaPerDay: int('webQuotaPerDay', webPlan.quotaPerDay, 1, 10_000_000),
       webAclArn: str('webAclArn', '', WEB_ACL_ARN) || undefined,
     },
     logRetention: retentionDays as RetentionDays,
     alarmEmail: alarmEmail === '' ? undefined : alarmEmail,
+    github: {
+      repository: str('githubRepository', '', /^([\w.-]+\/[\w.-]+)?$/) || undefined,
+      createOidcProvider: bool('githubOidcProvider', false),
+    },
   };
   if (problems.length > 0) {
     throw new InfraConfigError(`Invalid CDK context:\n  ${problems.join('\n  ')}`);

@@ -1,9 +1,11 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { InfraConfig } from './config.js';
+import { DeployWorkflowAccess } from './constructs/ci/deploy-access.js';
+import { githubRoleNames } from './constructs/ci/github-roles.js';
 import { JobEventsCache } from './constructs/cache/job-events-cache.js';
 import { JobsQueue } from './constructs/data/jobs-queue.js';
 import { JobsTable } from './constructs/data/jobs-table.js';
@@ -15,7 +17,10 @@ import { ServiceAlarms } from './constructs/observability/alarms.js';
 import { ServiceDashboard } from './constructs/observability/dashboard.js';
 import { ApiService } from './constructs/services/api-service.js';
 import { ServicesCluster } from './constructs/services/cluster.js';
-import type { ProviderName } from './constructs/secrets/provider-keys-secret.js';
+import {
+  PROVIDER_SECRETS,
+  type ProviderName,
+} from './constructs/secrets/provider-keys-secret.js';
 import { WorkerService } from './constructs/services/worker-service.js';
 import { StudyPage } from './constructs/web/study-page.js';
 
@@ -41,12 +46,14 @@ export class IsCoolGptStack extends Stack {
   readonly executionLogs: ApiGatewayExecutionLogs;
   readonly alarms: ServiceAlarms;
   readonly dashboard: ServiceDashboard;
+  readonly deployWorkflowAccess: DeployWorkflowAccess | undefined;
 
   constructor(scope: Construct, id: string, props: IsCoolGptStackProps) {
     super(scope, id, props);
     const { config } = props;
 
     this.network = new Network(this, 'Network', {
+      egress: config.network.egress,
       natGateways: config.network.natGateways,
       interfaceEndpoints: config.network.interfaceEndpoints,
       sqsEndpoint: config.network.sqsEndpoint,
@@ -56,10 +63,19 @@ export class IsCoolGptStack extends Stack {
 
     this.table = new JobsTable(this, 'JobsTable', { envName: config.envName });
     this.queue = new JobsQueue(this, 'JobsQueue', { envName: config.envName });
-    this.eventsCache = new JobEventsCache(this, 'EventsCache', { envName: config.envName, vpc });
+    const { privateSubnets, taskPlacement } = this.network;
+    this.eventsCache = new JobEventsCache(this, 'EventsCache', {
+      envName: config.envName,
+      vpc,
+      subnets: privateSubnets,
+      maxEcpuPerSecond: config.eventsCacheMaxEcpuPerSecond,
+    });
 
     this.cluster = new ServicesCluster(this, 'Cluster', { envName: config.envName, vpc });
-    this.loadBalancer = new InternalLoadBalancer(this, 'LoadBalancer', { vpc });
+    this.loadBalancer = new InternalLoadBalancer(this, 'LoadBalancer', {
+      vpc,
+      subnets: privateSubnets,
+    });
 
     const data = {
       queue: this.queue.queue,
@@ -70,6 +86,7 @@ export class IsCoolGptStack extends Stack {
       redisUrl: this.eventsCache.url,
       jobsTable: this.table,
       cluster: this.cluster.cluster,
+      placement: taskPlacement,
       repository: props.apiRepository,
       imageTag: config.imageTag,
       sizing: config.api,
@@ -86,6 +103,7 @@ export class IsCoolGptStack extends Stack {
       redisUrl: this.eventsCache.url,
       jobsTable: this.table,
       cluster: this.cluster.cluster,
+      placement: taskPlacement,
       repository: props.workerRepository,
       imageTag: config.imageTag,
       sizing: config.worker,
@@ -99,6 +117,7 @@ export class IsCoolGptStack extends Stack {
     this.gateway = new RestApiGateway(this, 'Gateway', {
       envName: config.envName,
       vpc,
+      privateSubnets,
       loadBalancer: this.loadBalancer.loadBalancer,
       ...config.edge,
       logRetention: config.logRetention,
@@ -123,12 +142,17 @@ export class IsCoolGptStack extends Stack {
     this.alarms = new ServiceAlarms(this, 'Alarms', {
       ...data,
       envName: config.envName,
-      cluster: this.cluster.cluster,
       apiService: this.apiService.service,
       apiMinTasks: config.api.desiredCount,
       workerService: this.workerService.service,
-      workerMinTasks: config.worker.desiredCount,
+      workerLogGroup: this.workerService.logGroup,
+      providerKeyVariables: this.workerService.providers.map(
+        (provider) => PROVIDER_SECRETS[provider].variable,
+      ),
+      table: this.table.table,
+      eventsCache: this.eventsCache,
       api: this.gateway.api,
+      accessLogGroup: this.gateway.accessLogGroup,
       loadBalancer: this.loadBalancer.loadBalancer,
       targetGroup: this.loadBalancer.targetGroup,
       jobDeadlineSeconds: config.app.jobDeadlineSeconds,
@@ -138,13 +162,28 @@ export class IsCoolGptStack extends Stack {
     this.dashboard = new ServiceDashboard(this, 'Dashboard', {
       ...data,
       envName: config.envName,
-      cluster: this.cluster.cluster,
       apiService: this.apiService.service,
       workerService: this.workerService.service,
       api: this.gateway.api,
       loadBalancer: this.loadBalancer.loadBalancer,
+      targetGroup: this.loadBalancer.targetGroup,
       alarms: Object.values(this.alarms.alarms),
     });
+
+    this.deployWorkflowAccess = config.github.repository
+      ? new DeployWorkflowAccess(this, 'DeployWorkflow', {
+          deployRoleName: githubRoleNames(config.envName).deploy,
+          services: [this.apiService.service, this.workerService.service],
+          apiKey: this.gateway.apiKey,
+          pageBucket: this.studyPage.bucket,
+          distribution: this.studyPage.distribution,
+        })
+      : undefined;
+    // The deploy workflow waits on these two services by name (outputs, not a listing).
+    new CfnOutput(this, 'ApiServiceName', { value: this.apiService.service.serviceName });
+    new CfnOutput(this, 'WorkerServiceName', { value: this.workerService.service.serviceName });
+    // The image tag this deployment runs: the deploy workflow's rollback target once it passed.
+    new CfnOutput(this, 'ImageTag', { value: config.imageTag });
 
     // A release that makes the api answer 5xx rolls back, as a crash loop does (circuit breaker).
     this.apiService.service.enableDeploymentAlarms(this.alarms.deploymentAlarmNames, {

@@ -42,12 +42,17 @@ describe('jobs table', () => {
     });
   });
 
-  it('survives stack deletion and accidental deletes: it holds user data', () => {
+  it('survives stack deletion and replacement (it holds user data), but not a create that rolled back', () => {
     app.template.hasResource('AWS::DynamoDB::Table', {
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
       UpdateReplacePolicy: 'Retain',
-      Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
     });
+  });
+
+  it('has no deletion protection, which would stop a failed first create from removing it (its name is fixed)', () => {
+    const { resource } = onlyResource(app.template, 'AWS::DynamoDB::Table');
+    expect(resource.Properties.TableName).toBe(`test-${defaultResourceNames.table}`);
+    expect(resource.Properties.DeletionProtectionEnabled).toBeUndefined();
   });
 });
 

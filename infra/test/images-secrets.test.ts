@@ -93,9 +93,12 @@ describe('provider key secrets', () => {
     }
   });
 
-  it('are kept when the stack is deleted, like the image repositories', () => {
+  it('are kept when the stack is deleted, like the image repositories (not when their create rolls back)', () => {
     for (const secret of secrets()) {
-      expect(secret).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      expect(secret).toMatchObject({
+        DeletionPolicy: 'RetainExceptOnCreate',
+        UpdateReplacePolicy: 'Retain',
+      });
     }
   });
 

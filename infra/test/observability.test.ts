@@ -1,8 +1,10 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SETTLED_JOB_LOG } from '../lib/constructs/observability/settled-job-log.js';
 import { defaultResourceNames } from '../lib/shared-resources.js';
 import {
   onlyResource,
+  rolesOf,
   serviceOf,
   synthesize,
   TEST_CONTEXT,
@@ -91,9 +93,47 @@ describe("API Gateway's account-wide CloudWatch role", () => {
   });
 });
 
+const topicRef = () => ({ Ref: onlyResource(app.template, 'AWS::SNS::Topic').id });
+/** Alarms that page someone (their action is the topic), not the worker's scaling alarms. */
+const pagingAlarms = () =>
+  alarms().filter((alarm) =>
+    JSON.stringify(alarm.AlarmActions).includes(JSON.stringify(topicRef())),
+  );
+const pagingAlarmOn = (metricName: string, dimension?: unknown) => {
+  const found = pagingAlarms().filter(
+    (alarm) =>
+      alarm.MetricName === metricName &&
+      (dimension === undefined ||
+        JSON.stringify(alarm.Dimensions).includes(JSON.stringify(dimension))),
+  );
+  expect(found).toHaveLength(1);
+  return found[0]!;
+};
+/** The paging alarm whose metric math reads `metricName`. */
+const mathAlarmOn = (metricName: string) => {
+  const found = pagingAlarms().filter((a) => JSON.stringify(a.Metrics ?? []).includes(metricName));
+  expect(found).toHaveLength(1);
+  return found[0]!;
+};
+const expressionOf = (alarm: AlarmProperties) =>
+  alarm.Metrics?.find((m) => m.Expression)?.Expression;
+const metricFilters = () =>
+  Object.values(app.template.findResources('AWS::Logs::MetricFilter')).map(
+    (filter) =>
+      filter.Properties as {
+        FilterPattern: string;
+        LogGroupName: unknown;
+        MetricTransformations: {
+          MetricName: string;
+          MetricNamespace: string;
+          Dimensions?: { Key: string; Value: string }[];
+        }[];
+      },
+  );
+
 describe('alarms', () => {
   it('fire on the first message to reach the dead-letter queue (the worker drains it at once)', () => {
-    const alarm = alarmOn('NumberOfMessagesReceived', {
+    const alarm = pagingAlarmOn('NumberOfMessagesReceived', {
       'Fn::GetAtt': [queueId(defaultResourceNames.deadLetterQueue), 'QueueName'],
     });
     expect(alarm.Threshold).toBe(1);
@@ -101,22 +141,20 @@ describe('alarms', () => {
   });
 
   it('fire when messages stay in the dead-letter queue (consumer down, or a poison message)', () => {
-    const alarm = alarms().find((a) =>
-      JSON.stringify(a.Metrics ?? []).includes('ApproximateNumberOfMessagesNotVisible'),
-    );
-    expect(alarm?.Metrics?.find((m) => m.Expression)?.Expression).toBe('visible + inFlight');
-    expect(JSON.stringify(alarm?.Metrics)).toContain(queueId(defaultResourceNames.deadLetterQueue));
-    expect(alarm?.Threshold).toBe(1);
+    const alarm = mathAlarmOn('ApproximateNumberOfMessagesNotVisible');
+    expect(expressionOf(alarm)).toBe('visible + inFlight');
+    expect(JSON.stringify(alarm.Metrics)).toContain(queueId(defaultResourceNames.deadLetterQueue));
+    expect(alarm.Threshold).toBe(1);
   });
 
   it('fire when the oldest queued job has waited half its deadline', () => {
-    const alarm = alarmOn('ApproximateAgeOfOldestMessage');
+    const alarm = pagingAlarmOn('ApproximateAgeOfOldestMessage');
     expect(alarm.Threshold).toBe(app.config.app.jobDeadlineSeconds / 2);
     expect(JSON.stringify(alarm.Dimensions)).toContain(queueId(defaultResourceNames.queue));
   });
 
   it('fire when the backlog exceeds what the worker holds at its maximum size', () => {
-    const alarm = alarmOn('ApproximateNumberOfMessagesVisible', {
+    const alarm = pagingAlarmOn('ApproximateNumberOfMessagesVisible', {
       'Fn::GetAtt': [queueId(defaultResourceNames.queue), 'QueueName'],
     });
     expect(alarm.Threshold).toBe(
@@ -125,44 +163,170 @@ describe('alarms', () => {
   });
 
   it('fire on the API Gateway 5xx rate (includes 504s when the api overruns 29 s)', () => {
-    const alarm = alarmOn('5XXError');
+    const alarm = pagingAlarmOn('5XXError');
     expect(alarm.Namespace).toBe('AWS/ApiGateway');
     expect(alarm.Threshold).toBeGreaterThan(0);
     expect(alarm.Threshold).toBeLessThan(1);
   });
 
-  it('fire on the rate of 5xx the api tasks return to the ALB', () => {
-    const alarm = alarms().find((a) =>
-      JSON.stringify(a.Metrics ?? []).includes('HTTPCode_Target_5XX_Count'),
-    );
-    expect(alarm?.Metrics?.find((m) => m.Expression)?.Expression).toContain('errors / requests');
+  it('fire on the rate of 5xx the api tasks return to the ALB, from the first request', () => {
+    const alarm = mathAlarmOn('HTTPCode_Target_5XX_Count');
+    expect(expressionOf(alarm)).toBe('IF(requests > 0, FILL(part, 0) / requests, 0)');
+  });
+
+  it('fire on the 4xx rate at API Gateway, once there are enough requests to make a rate', () => {
+    const alarm = mathAlarmOn('4XXError');
+    expect(expressionOf(alarm)).toMatch(/^IF\(requests >= \d+, FILL\(part, 0\) \/ requests, 0\)$/);
+    expect(JSON.stringify(alarm.Metrics)).toContain('"MetricName":"Count"');
+    expect(alarm.Threshold).toBeGreaterThan(0);
+    expect(alarm.Threshold).toBeLessThan(1);
+  });
+
+  it('count 429s in the access log (API Gateway has no metric for them) and fire on their rate', () => {
+    const accessLogs = onlyResource(app.template, 'AWS::ApiGateway::Stage').resource.Properties
+      .AccessLogSetting as { DestinationArn: { 'Fn::GetAtt': [string, string] } };
+    const filter = metricFilters().find((f) => f.FilterPattern === '{ $.status = "429" }');
+    expect(filter?.LogGroupName).toEqual({ Ref: accessLogs.DestinationArn['Fn::GetAtt'][0] });
+    const metricName = filter!.MetricTransformations[0]!.MetricName;
+    const alarm = mathAlarmOn(metricName);
+    expect(alarm.Threshold).toBeGreaterThan(0);
+    expect(alarm.Threshold).toBeLessThan(1);
   });
 
   it('fire when an api task fails the ALB health check', () => {
-    expect(alarmOn('UnHealthyHostCount').Threshold).toBe(0);
+    expect(pagingAlarmOn('UnHealthyHostCount').Threshold).toBe(0);
   });
 
-  it('fire when either service runs fewer tasks than its floor, including none at all', () => {
-    for (const [container, floor] of [
-      ['api', app.config.api.desiredCount],
-      ['worker', app.config.worker.desiredCount],
-    ] as const) {
-      const alarm = alarmOn('RunningTaskCount', {
-        'Fn::GetAtt': [serviceOf(app.template, container).id, 'Name'],
-      });
-      expect(alarm).toMatchObject({
-        Namespace: 'ECS/ContainerInsights',
-        Threshold: floor,
-        ComparisonOperator: 'LessThanThreshold',
-        TreatMissingData: 'breaching',
-      });
+  it('fire when fewer api tasks are healthy than the floor, including none at all', () => {
+    expect(pagingAlarmOn('HealthyHostCount')).toMatchObject({
+      Namespace: 'AWS/ApplicationELB',
+      Threshold: app.config.api.desiredCount,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  it('fire when the job events cache throttles commands (its ECPU ceiling reached)', () => {
+    const cache = onlyResource(app.template, 'AWS::ElastiCache::ServerlessCache').resource;
+    const alarm = pagingAlarmOn('ThrottledCmds', {
+      Name: 'clusterId',
+      Value: cache.Properties.ServerlessCacheName,
+    });
+    expect(alarm).toMatchObject({ Namespace: 'AWS/ElastiCache', Threshold: 1 });
+  });
+
+  it('fire when the jobs table throttles reads or writes', () => {
+    const alarm = mathAlarmOn('WriteThrottleEvents');
+    expect(JSON.stringify(alarm.Metrics)).toContain('ReadThrottleEvents');
+    const tableId = onlyResource(app.template, 'AWS::DynamoDB::Table').id;
+    expect(JSON.stringify(alarm.Metrics)).toContain(JSON.stringify({ Ref: tableId }));
+  });
+
+  it('all page through the alarm topic, on alarm and on recovery', () => {
+    expect(pagingAlarms()).toHaveLength(16);
+    for (const alarm of pagingAlarms()) {
+      expect((alarm as AlarmProperties & { OKActions: unknown[] }).OKActions).toEqual([topicRef()]);
     }
   });
 
-  it('all notify the alarm topic', () => {
-    const topicId = onlyResource(app.template, 'AWS::SNS::Topic').id;
-    expect(alarms()).toHaveLength(9);
-    for (const alarm of alarms()) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
+  it('page nobody for the scaling alarms, which act on the worker count only', () => {
+    const scaling = alarms().filter((alarm) => !pagingAlarms().includes(alarm));
+    expect(scaling).toHaveLength(2);
+    for (const alarm of scaling) {
+      const [action] = alarm.AlarmActions as { Ref: string }[];
+      expect(app.template.toJSON().Resources[action!.Ref].Type).toBe(
+        'AWS::ApplicationAutoScaling::ScalingPolicy',
+      );
+    }
+  });
+});
+
+describe('failed jobs by error code', () => {
+  const workerLogGroup = () => {
+    const { container } = rolesOf(app.template, 'worker');
+    const options = (container.LogConfiguration as { Options: Record<string, unknown> }).Options;
+    return options['awslogs-group'];
+  };
+
+  it("are counted from the worker's `job settled` lines, per error code, by a log metric filter", () => {
+    const byCode = metricFilters().find((f) =>
+      f.MetricTransformations[0]!.Dimensions?.some((d) => d.Key === 'ErrorCode'),
+    );
+    expect(byCode).toBeDefined();
+    expect(byCode!.LogGroupName).toEqual(workerLogGroup());
+    expect(byCode!.FilterPattern).toBe(
+      `{ ($.msg = "${SETTLED_JOB_LOG.settled.msg}") && ($.status = "${SETTLED_JOB_LOG.failed.status}") }`,
+    );
+    expect(byCode!.MetricTransformations[0]!.Dimensions).toEqual([
+      { Key: 'ErrorCode', Value: `$.${SETTLED_JOB_LOG.codeField}` },
+    ]);
+    // Per environment, so two environments in one account never add up.
+    expect(byCode!.MetricTransformations[0]!.MetricNamespace).toBe(`IsCoolGPT/${TEST_CONTEXT.env}`);
+  });
+
+  it('page at the first job failed because a provider rejected its key (provider_auth)', () => {
+    const alarm = pagingAlarmOn('JobsFailed', { Name: 'ErrorCode', Value: 'provider_auth' });
+    expect(alarm).toMatchObject({
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    expect((alarm as AlarmProperties & { EvaluationPeriods: number }).EvaluationPeriods).toBe(1);
+    // The text says what to do, naming the keys.
+    expect((alarm as AlarmProperties & { AlarmDescription: string }).AlarmDescription).toMatch(
+      /OPENAI_API_KEY[\s\S]*put-secret-value/,
+    );
+  });
+
+  it('page on the codes that need a person too: a provider without a key, a provider out of quota', () => {
+    for (const code of ['provider_not_configured', 'provider_rate_limited']) {
+      pagingAlarmOn('JobsFailed', { Name: 'ErrorCode', Value: code });
+    }
+  });
+
+  it('page when failures of any code become a share of the settled jobs', () => {
+    const alarm = mathAlarmOn('JobsSettled');
+    expect(expressionOf(alarm)).toMatch(/FILL\(failed, 0\) \/ settled/);
+  });
+});
+
+describe('ECS service events', () => {
+  it("send ECS's warnings and errors about either service to the alarm topic (tasks that cannot start, failed deployments)", () => {
+    const { resource } = onlyResource(app.template, 'AWS::Events::Rule');
+    expect(resource.Properties.EventPattern).toEqual({
+      source: ['aws.ecs'],
+      'detail-type': ['ECS Service Action', 'ECS Deployment State Change'],
+      resources: [
+        { Ref: serviceOf(app.template, 'api').id },
+        { Ref: serviceOf(app.template, 'worker').id },
+      ],
+      detail: { eventType: ['WARN', 'ERROR'] },
+    });
+    expect(resource.Properties.Targets).toEqual([expect.objectContaining({ Arn: topicRef() })]);
+  });
+
+  it('may publish to the alarm topic', () => {
+    app.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sns:Publish',
+          }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('alarm subscriber', () => {
+  it('is required on the production profile: synth fails naming the context key', () => {
+    expect(() => synthesize({ alarmEmail: '' })).toThrow(/alarmEmail: required on the production/);
+  });
+
+  it('may be left out on the development profile', () => {
+    const dev = synthesize({ alarmEmail: '', profile: 'development' });
+    dev.template.resourceCountIs('AWS::SNS::Subscription', 0);
   });
 });
 
@@ -194,7 +358,7 @@ describe('dashboard', () => {
     const body = JSON.stringify(resource.Properties.DashboardBody);
     for (const metric of [
       'ApproximateNumberOfMessagesVisible',
-      'RunningTaskCount',
+      'HealthyHostCount',
       '5XXError',
       'TargetResponseTime',
     ]) {

@@ -64,65 +64,113 @@ describe('api scaling', () => {
 });
 
 describe('worker scaling', () => {
+  interface StepPolicy {
+    StepScalingPolicyConfiguration: {
+      AdjustmentType: string;
+      Cooldown: number;
+      StepAdjustments: {
+        ScalingAdjustment: number;
+        MetricIntervalLowerBound?: number;
+        MetricIntervalUpperBound?: number;
+      }[];
+    };
+  }
+  const workerPolicies = () =>
+    Object.entries(
+      app.template.findResources('AWS::ApplicationAutoScaling::ScalingPolicy', {
+        Properties: { ScalingTargetId: { Ref: scalableTargetOf('worker').id } },
+      }),
+    ).map(([id, policy]) => ({ id, ...(policy.Properties as StepPolicy) }));
+  const alarmOf = (policyId: string) =>
+    Object.values(app.template.findResources('AWS::CloudWatch::Alarm')).find((alarm) =>
+      JSON.stringify(alarm.Properties.AlarmActions).includes(JSON.stringify({ Ref: policyId })),
+    )!.Properties as {
+      MetricName: string;
+      Dimensions: { Value: unknown }[];
+      Threshold: number;
+      ComparisonOperator: string;
+      EvaluationPeriods: number;
+      TreatMissingData: string;
+    };
+  const share = () => app.config.worker.backlogPerTaskTarget;
+  const scaleOut = () =>
+    workerPolicies().find((p) => alarmOf(p.id).ComparisonOperator.startsWith('GreaterThan'))!;
+  const scaleIn = () =>
+    workerPolicies().find((p) => alarmOf(p.id).ComparisonOperator.startsWith('LessThan'))!;
+  /** The task count the scale-out policy sets for a backlog of `visible` messages. */
+  const tasksFor = (visible: number) => {
+    const relative = visible - alarmOf(scaleOut().id).Threshold;
+    const step = scaleOut().StepScalingPolicyConfiguration.StepAdjustments.find(
+      (s) =>
+        (s.MetricIntervalLowerBound ?? -Infinity) <= relative &&
+        relative < (s.MetricIntervalUpperBound ?? Infinity),
+    );
+    return step?.ScalingAdjustment;
+  };
+
   it('never goes below one task, so queued jobs always have a consumer', () => {
     const { resource } = scalableTargetOf('worker');
     expect(resource.Properties.MinCapacity).toBeGreaterThanOrEqual(1);
     expect(resource.Properties.MaxCapacity).toBe(12);
   });
 
-  it('tracks backlog per task: visible messages divided by running tasks', () => {
-    const [policy] = policiesOf(scalableTargetOf('worker').id);
-    const metrics = (
-      policy?.TargetTrackingScalingPolicyConfiguration as {
-        CustomizedMetricSpecification: {
-          Metrics: { Id: string; Expression?: string; ReturnData: boolean; MetricStat?: unknown }[];
-        };
-      }
-    ).CustomizedMetricSpecification.Metrics;
-    const byId = Object.fromEntries(metrics.map((m) => [m.Id, m]));
-    expect(JSON.stringify(byId.backlog?.MetricStat)).toContain(
-      'ApproximateNumberOfMessagesVisible',
-    );
-    expect(JSON.stringify(byId.tasks?.MetricStat)).toContain('RunningTaskCount');
-    const returned = metrics.filter((m) => m.ReturnData);
-    expect(returned).toHaveLength(1);
-    expect(returned[0]?.Expression).toContain('backlog / tasks');
-  });
-
-  it('measures the backlog of the jobs queue, not the dead-letter queue', () => {
-    const [policy] = policiesOf(scalableTargetOf('worker').id);
+  it('reads the depth of the jobs queue alone (no running-task count, so no Container Insights)', () => {
     const queueId = onlyResource(app.template, 'AWS::SQS::Queue', {
       Properties: { RedrivePolicy: Match.anyValue() },
     }).id;
-    expect(JSON.stringify(policy)).toContain(
-      JSON.stringify({ 'Fn::GetAtt': [queueId, 'QueueName'] }),
-    );
+    for (const policy of [scaleOut(), scaleIn()]) {
+      const alarm = alarmOf(policy.id);
+      expect(alarm.MetricName).toBe('ApproximateNumberOfMessagesVisible');
+      expect(alarm.Dimensions).toEqual([
+        expect.objectContaining({ Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }),
+      ]);
+    }
+    expect(JSON.stringify(app.template.toJSON())).not.toContain('RunningTaskCount');
   });
 
-  it('holds the configured backlog per task', () => {
-    const [policy] = policiesOf(scalableTargetOf('worker').id);
-    expect(policy?.TargetTrackingScalingPolicyConfiguration).toMatchObject({
-      TargetValue: app.config.worker.backlogPerTaskTarget,
-    });
+  it('runs one task per backlog share: ⌈visible messages ÷ backlog per task⌉ tasks', () => {
+    expect(scaleOut().StepScalingPolicyConfiguration.AdjustmentType).toBe('ExactCapacity');
+    expect(alarmOf(scaleOut().id).Threshold).toBe(share());
+    expect(tasksFor(share())).toBe(2);
+    expect(tasksFor(2 * share() - 1)).toBe(2);
+    expect(tasksFor(2 * share())).toBe(3);
+    expect(tasksFor(5 * share() + 1)).toBe(6);
+  });
+
+  it('stops at the ceiling however deep the backlog', () => {
+    expect(tasksFor(1000 * share())).toBe(12);
   });
 
   it('holds a backlog derived from concurrency, so a task with more slots may queue more jobs', () => {
     const wider = synthesize({ workerConcurrency: '20' });
-    const target = onlyResource(wider.template, 'AWS::ApplicationAutoScaling::ScalingPolicy', {
-      Properties: { PolicyName: Match.stringLikeRegexp('worker-backlog-per-task$') },
-    }).resource.Properties.TargetTrackingScalingPolicyConfiguration as { TargetValue: number };
     // 20 slots, 8 s a job, 20 s to answer: 1.5 rounds of waiting, 30 messages.
-    expect(target.TargetValue).toBe(30);
+    expect(wider.config.worker.backlogPerTaskTarget).toBe(30);
+    wider.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 30,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
   });
 
-  it('scales in slowly: protected tasks finish their jobs before ECS may stop them', () => {
-    const [policy] = policiesOf(scalableTargetOf('worker').id);
-    const configuration = policy?.TargetTrackingScalingPolicyConfiguration as {
-      ScaleInCooldown: number;
-      ScaleOutCooldown: number;
-      DisableScaleIn?: boolean;
-    };
-    expect(configuration.DisableScaleIn).not.toBe(true);
-    expect(configuration.ScaleInCooldown).toBeGreaterThan(configuration.ScaleOutCooldown);
+  it('returns to the floor once the backlog stays below one share, slowly', () => {
+    const policy = scaleIn();
+    const alarm = alarmOf(policy.id);
+    expect(policy.StepScalingPolicyConfiguration).toMatchObject({
+      AdjustmentType: 'ExactCapacity',
+      StepAdjustments: [
+        expect.objectContaining({
+          ScalingAdjustment: scalableTargetOf('worker').resource.Properties.MinCapacity,
+        }),
+      ],
+    });
+    expect(alarm.Threshold).toBe(share());
+    // Ten quiet minutes, against two busy ones to scale out: protected tasks finish their jobs,
+    // and a lull between two classes does not stop tasks the next one needs.
+    expect(alarm.EvaluationPeriods).toBeGreaterThan(alarmOf(scaleOut().id).EvaluationPeriods);
+    expect(policy.StepScalingPolicyConfiguration.Cooldown).toBeGreaterThan(
+      scaleOut().StepScalingPolicyConfiguration.Cooldown,
+    );
+    // An idle queue stops reporting: no data means nothing waits.
+    expect(alarm.TreatMissingData).toBe('breaching');
   });
 });

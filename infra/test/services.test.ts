@@ -54,9 +54,9 @@ const environmentOf = (container: Record<string, unknown>) =>
 const serviceRunning = (container: 'api' | 'worker') => serviceOf(app.template, container);
 
 describe('ECS cluster', () => {
-  it('has Container Insights on: task-level metrics and the RunningTaskCount the worker scales by', () => {
+  it('has Container Insights off: it bills per metric, and scaling and alarms need none of its metrics', () => {
     app.template.hasResourceProperties('AWS::ECS::Cluster', {
-      ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
+      ClusterSettings: [{ Name: 'containerInsights', Value: 'disabled' }],
     });
   });
 });

@@ -3,13 +3,15 @@ import { createApp, type IsCoolGptApp } from '../../lib/app.js';
 
 /**
  * Context every test synthesizes with: a region (as in a real deploy), a commit-SHA-like image
- * tag and an alarm e-mail, so each setting is visible in the templates.
+ * tag, an alarm e-mail (the production profile requires one) and the GitHub repository whose
+ * deploy workflow gets its roles, so each setting is visible in the templates.
  */
 export const TEST_CONTEXT = {
   env: 'test',
   imageTag: '3f2a9c1',
   region: 'eu-west-1',
   alarmEmail: 'oncall@example.com',
+  githubRepository: 'iscoolgpt/iscoolgpt',
 } as const;
 
 export interface Synthesized extends IsCoolGptApp {

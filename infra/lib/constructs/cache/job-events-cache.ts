@@ -1,3 +1,5 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import { Construct } from 'constructs';
@@ -8,14 +10,19 @@ export const JOB_EVENTS_CACHE_PORT = 6379;
 export interface JobEventsCacheProps {
   readonly envName: string;
   readonly vpc: ec2.IVpc;
+  /** Subnets without a public address (the network's private subnets). */
+  readonly subnets: ec2.SubnetSelection;
   /**
    * Ceiling on stored data. A job's events are small (deltas of a few hundred bytes, capped per
    * job, expiring an hour after it settles), so 1 GB holds far more streams than the service
    * runs; the ceiling bounds the bill if a bug stops events from expiring.
    */
   readonly maxDataStorageGb?: number;
-  /** Ceiling on ElastiCache Processing Units per second (each small command costs about one). */
-  readonly maxEcpuPerSecond?: number;
+  /**
+   * Ceiling on ElastiCache Processing Units per second (each small command costs about one),
+   * sized from the worker fleet's largest size (lib/sizing.ts). Past it the cache throttles.
+   */
+  readonly maxEcpuPerSecond: number;
 }
 
 /**
@@ -47,16 +54,30 @@ export class JobEventsCache extends Construct {
       description: 'IsCoolGPT job events: Redis Streams per job, replay and live delivery for SSE',
       engine: 'valkey',
       majorEngineVersion: '8',
-      subnetIds: props.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS })
-        .subnetIds,
+      subnetIds: props.vpc.selectSubnets(props.subnets).subnetIds,
       securityGroupIds: [this.securityGroup.securityGroupId],
       cacheUsageLimits: {
         dataStorage: { maximum: props.maxDataStorageGb ?? 1, unit: 'GB' },
-        ecpuPerSecond: { maximum: props.maxEcpuPerSecond ?? 5000 },
+        ecpuPerSecond: { maximum: props.maxEcpuPerSecond },
       },
     });
 
     this.url = `rediss://${this.cache.attrEndpointAddress}:${this.cache.attrEndpointPort}`;
+  }
+
+  /**
+   * Commands the cache refused for lack of ECPUs (the ceiling reached, or a burst faster than it
+   * scales): events the worker could not publish or the api could not read.
+   */
+  metricThrottledCommands(period: Duration): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/ElastiCache',
+      metricName: 'ThrottledCmds',
+      // Serverless caches report under their name as clusterId.
+      dimensionsMap: { clusterId: this.cache.serverlessCacheName },
+      statistic: cloudwatch.Stats.SUM,
+      period,
+    });
   }
 
   /** Lets `peer` (a service's security group) open connections to the cache port. */

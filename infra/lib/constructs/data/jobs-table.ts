@@ -25,9 +25,11 @@ export class JobsTable extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       // The AWS managed key (aws/dynamodb) makes every decrypt visible in CloudTrail.
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      deletionProtection: true,
-      // Jobs are user data: deleting the stack must not delete them.
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Jobs are user data: deleting the stack or replacing the table keeps it. Only the create
+      // that made it may remove it when that create rolls back, so a failed first deploy can be
+      // run again under the same fixed name. Deletion protection would stop exactly that removal
+      // (the rollback fails and the name stays taken), so the table relies on this policy.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
   }
 

@@ -8,6 +8,8 @@ import { acknowledge } from '../../nag.js';
 
 export interface InternalLoadBalancerProps {
   readonly vpc: ec2.IVpc;
+  /** Subnets without a public address (the network's private subnets). */
+  readonly subnets: ec2.SubnetSelection;
   /** Days ALB access logs are kept. */
   readonly accessLogDays?: number;
 }
@@ -38,7 +40,7 @@ export class InternalLoadBalancer extends Construct {
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'Alb', {
       vpc: props.vpc,
       internetFacing: false,
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      vpcSubnets: props.subnets,
       securityGroup,
       dropInvalidHeaderFields: true,
       // Above the api's longest request (25 s) so a waiting request is never cut as idle.
@@ -53,7 +55,8 @@ export class InternalLoadBalancer extends Construct {
       enforceSSL: true,
       versioned: false,
       lifecycleRules: [{ expiration: Duration.days(props.accessLogDays ?? 90) }],
-      removalPolicy: RemovalPolicy.RETAIN,
+      // Kept on delete and replacement; removed only when the create that made it rolls back.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     this.loadBalancer.logAccessLogs(this.accessLogBucket, 'alb');
     acknowledge(this.accessLogBucket, {

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -16,6 +16,8 @@ import { ALB_LISTENER_PORT } from './internal-load-balancer.js';
 export interface RestApiGatewayProps {
   readonly envName: string;
   readonly vpc: ec2.IVpc;
+  /** Subnets of the VPC link's network interfaces (the network's private subnets). */
+  readonly privateSubnets: ec2.SubnetSelection;
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   readonly corsAllowOrigins: string[];
   /** Per-API-key steady-state requests per second. */
@@ -24,6 +26,11 @@ export interface RestApiGatewayProps {
   /** Per-API-key requests per day. */
   readonly quotaPerDay: number;
   readonly logRetention: logs.RetentionDays;
+  /**
+   * Per-method CloudWatch metrics. The API-wide ones (Count, 4XXError, 5XXError, Latency) that
+   * the alarms read are published either way; per-method ones are billed per metric.
+   */
+  readonly detailedMetrics: boolean;
 }
 
 export interface ApiRoute {
@@ -127,19 +134,20 @@ export class RestApiGateway extends Construct {
     this.vpcLink = new apigwv2.VpcLink(this, 'VpcLink', {
       vpc: props.vpc,
       vpcLinkName: `iscoolgpt-${props.envName}`,
-      subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      subnets: props.privateSubnets,
       securityGroups: [this.vpcLinkSecurityGroup],
     });
 
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
       retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
 
     const methodLogging = {
       loggingLevel: apigw.MethodLoggingLevel.ERROR,
       // Request bodies are students' questions: never copy them into execution logs.
       dataTraceEnabled: false,
-      metricsEnabled: true,
+      metricsEnabled: props.detailedMetrics,
     };
     const throttleOptions = (throttle: Throttle) => ({
       throttlingRateLimit: throttle.rateLimit,

@@ -38,8 +38,10 @@ export class ImageRepositories extends Construct {
             maxImageCount: keepImages,
           },
         ],
-        // Deleting the stack must not delete the only copy of the images a rollback needs.
-        removalPolicy: RemovalPolicy.RETAIN,
+        // Deleting the stack must not delete the only copy of the images a rollback needs; a
+        // create that rolls back removes its (still empty) repositories, so a retry finds the
+        // names free.
+        removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
       });
     this.api = repository('api');
     this.worker = repository('worker');

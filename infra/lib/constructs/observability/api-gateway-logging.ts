@@ -1,4 +1,4 @@
-import { Fn, type CfnResource } from 'aws-cdk-lib';
+import { Fn, RemovalPolicy, type CfnResource } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -39,6 +39,7 @@ export class ApiGatewayExecutionLogs extends Construct {
         props.stageName,
       ]),
       retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     // The stage waits for the group (and no longer for the removed Account resource).
     const stage = props.api.deploymentStage.node.defaultChild as CfnResource;

@@ -8,13 +8,13 @@ import { Construct } from 'constructs';
 
 export interface ServiceDashboardProps {
   readonly envName: string;
-  readonly cluster: ecs.ICluster;
   readonly apiService: ecs.FargateService;
   readonly workerService: ecs.FargateService;
   readonly queue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
   readonly api: apigw.RestApi;
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  readonly targetGroup: elbv2.ApplicationTargetGroup;
   readonly alarms: cloudwatch.Alarm[];
 }
 
@@ -25,15 +25,6 @@ export class ServiceDashboard extends Construct {
   constructor(scope: Construct, id: string, props: ServiceDashboardProps) {
     super(scope, id);
     const period = Duration.minutes(1);
-    const runningTasks = (service: ecs.FargateService, label: string) =>
-      new cloudwatch.Metric({
-        namespace: 'ECS/ContainerInsights',
-        metricName: 'RunningTaskCount',
-        dimensionsMap: { ClusterName: props.cluster.clusterName, ServiceName: service.serviceName },
-        period,
-        statistic: cloudwatch.Stats.AVERAGE,
-        label,
-      });
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `iscoolgpt-${props.envName}`,
@@ -77,10 +68,13 @@ export class ServiceDashboard extends Construct {
         width: 12,
       }),
       new cloudwatch.GraphWidget({
-        title: 'Running tasks and dead letters',
+        title: 'Healthy api tasks and dead letters',
         left: [
-          runningTasks(props.apiService, 'api tasks'),
-          runningTasks(props.workerService, 'worker tasks'),
+          props.targetGroup.metrics.healthyHostCount({
+            period,
+            statistic: cloudwatch.Stats.MINIMUM,
+            label: 'healthy api tasks',
+          }),
         ],
         right: [
           props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({

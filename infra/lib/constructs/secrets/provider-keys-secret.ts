@@ -26,7 +26,8 @@ export interface ProviderKeysSecretProps {
  * generator, so no deploy, however the template changes, can write a version over the key an
  * operator put with `aws secretsmanager put-secret-value` (README, deploy steps). A secret
  * generated from a template would be regenerated, with every key in it, whenever that template
- * changed. Secrets are retained when the stack is deleted, like the image repositories.
+ * changed. Secrets are kept when the stack is deleted, like the image repositories (a create
+ * that rolls back removes them: they are still empty then).
  */
 export class ProviderKeysSecret extends Construct {
   readonly secrets: Record<ProviderName, secretsmanager.Secret>;
@@ -39,7 +40,7 @@ export class ProviderKeysSecret extends Construct {
         const secret = new secretsmanager.Secret(this, variable, {
           secretName: `iscoolgpt/${props.envName}/${name}`,
           description: `IsCoolGPT ${issuer} key (${variable}) read by the worker; written out of band`,
-          removalPolicy: RemovalPolicy.RETAIN,
+          removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
         });
         // The L2 generates a random value when given none; an empty secret has no property at all.
         (secret.node.defaultChild as secretsmanager.CfnSecret).addPropertyDeletionOverride(

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
@@ -14,6 +14,7 @@ import {
 } from '../../config.js';
 import type { JobsTable } from '../data/jobs-table.js';
 import { acknowledge } from '../../nag.js';
+import type { TaskPlacement } from '../network/network.js';
 import { containerEnvironment } from './container-environment.js';
 import {
   acknowledgeExecutionRole,
@@ -21,10 +22,12 @@ import {
   fargateTaskDefinition,
   mountWritableTmp,
   serviceBasics,
+  serviceLogGroup,
 } from './fargate-basics.js';
 
 export interface ApiServiceProps {
   readonly cluster: ecs.ICluster;
+  readonly placement: TaskPlacement;
   readonly repository: ecr.IRepository;
   readonly imageTag: string;
   readonly sizing: ServiceSizing;
@@ -63,7 +66,7 @@ export class ApiService extends Construct {
   constructor(scope: Construct, id: string, props: ApiServiceProps) {
     super(scope, id);
 
-    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention });
+    this.logGroup = serviceLogGroup(this, props.logRetention);
 
     // Graviton: about 20 % less per vCPU-hour than x86 on Fargate; the api image is built for
     // linux/arm64 (deploy.yml builds each image for its service's architecture).
@@ -108,7 +111,7 @@ export class ApiService extends Construct {
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: props.cluster,
       taskDefinition: this.taskDefinition,
-      ...serviceBasics,
+      ...serviceBasics(props.placement),
       healthCheckGracePeriod: Duration.seconds(30),
     });
 

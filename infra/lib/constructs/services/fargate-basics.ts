@@ -1,11 +1,11 @@
-import { Size } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { RemovalPolicy, Size } from 'aws-cdk-lib';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { ServiceSizing } from '../../config.js';
 import { acknowledge } from '../../nag.js';
+import type { TaskPlacement } from '../network/network.js';
 
 /**
  * What the api and the worker share on Fargate, in one place: Linux tasks on the CPU architecture
@@ -49,6 +49,14 @@ export function containerBasics(props: {
   };
 }
 
+/** A service's own log group: kept on delete and replacement, removed only if its create rolls back. */
+export function serviceLogGroup(scope: Construct, retention: logs.RetentionDays): logs.LogGroup {
+  return new logs.LogGroup(scope, 'Logs', {
+    retention,
+    removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+  });
+}
+
 /** The one wildcard CDK gives every task's execution role, and why it stays. */
 export function acknowledgeExecutionRole(taskDefinition: ecs.TaskDefinition): void {
   acknowledge(taskDefinition.obtainExecutionRole(), {
@@ -64,17 +72,23 @@ export function mountWritableTmp(container: ecs.ContainerDefinition): void {
   container.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
 }
 
-export const serviceBasics = {
-  // No desiredCount: the scalable target's minimum sets the floor, and a deploy does not
-  // reset a scaled-out fleet back to it.
-  minHealthyPercent: 100,
-  maxHealthyPercent: 200,
-  circuitBreaker: { enable: true, rollback: true },
-  vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-  assignPublicIp: false,
-  enableExecuteCommand: false,
-  // Tasks carry the service's tags (project, environment) and ECS's own cluster/service tags, so
-  // Cost Explorer splits Fargate spend by environment and service.
-  propagateTags: ecs.PropagatedTagSource.SERVICE,
-  enableECSManagedTags: true,
-};
+/**
+ * Service settings both share. `placement` is the network's: private subnets behind NAT, or
+ * public subnets with a public address (egress only: no security group admits the internet).
+ */
+export function serviceBasics(placement: TaskPlacement) {
+  return {
+    // No desiredCount: the scalable target's minimum sets the floor, and a deploy does not
+    // reset a scaled-out fleet back to it.
+    minHealthyPercent: 100,
+    maxHealthyPercent: 200,
+    circuitBreaker: { enable: true, rollback: true },
+    vpcSubnets: placement.vpcSubnets,
+    assignPublicIp: placement.assignPublicIp,
+    enableExecuteCommand: false,
+    // Tasks carry the service's tags (project, environment) and ECS's own cluster/service tags,
+    // so Cost Explorer splits Fargate spend by environment and service.
+    propagateTags: ecs.PropagatedTagSource.SERVICE,
+    enableECSManagedTags: true,
+  };
+}

@@ -2,15 +2,16 @@ import { ArnFormat, Duration, Stack, type CfnResource } from 'aws-cdk-lib';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { WORKER_STOP_TIMEOUT_SECONDS, type AppSettings, type ServiceSizing } from '../../config.js';
 import type { JobsTable } from '../data/jobs-table.js';
 import { acknowledge, wildcardResourceFinding } from '../../nag.js';
+import type { TaskPlacement } from '../network/network.js';
 import { PROVIDER_SECRETS, type ProviderName } from '../secrets/provider-keys-secret.js';
-import { BacklogPerTaskScaling } from './backlog-scaling.js';
+import { QueueDepthScaling } from './queue-depth-scaling.js';
 import { containerEnvironment } from './container-environment.js';
 import {
   acknowledgeExecutionRole,
@@ -18,10 +19,12 @@ import {
   fargateTaskDefinition,
   mountWritableTmp,
   serviceBasics,
+  serviceLogGroup,
 } from './fargate-basics.js';
 
 export interface WorkerServiceProps {
   readonly cluster: ecs.ICluster;
+  readonly placement: TaskPlacement;
   readonly repository: ecr.IRepository;
   readonly imageTag: string;
   readonly sizing: ServiceSizing & {
@@ -48,12 +51,15 @@ export class WorkerService extends Construct {
   readonly service: ecs.FargateService;
   readonly taskDefinition: ecs.FargateTaskDefinition;
   readonly logGroup: logs.LogGroup;
-  readonly scaling: BacklogPerTaskScaling;
+  readonly scaling: QueueDepthScaling;
+  /** The providers in the chain (LLM_PROVIDERS), each with its key as a container secret. */
+  readonly providers: ProviderName[];
 
   constructor(scope: Construct, id: string, props: WorkerServiceProps) {
     super(scope, id);
 
-    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention });
+    this.logGroup = serviceLogGroup(this, props.logRetention);
+    this.providers = configuredProviders(props.app.llmProviders);
 
     this.taskDefinition = fargateTaskDefinition(this, props.sizing, ecs.CpuArchitecture.X86_64);
 
@@ -90,7 +96,7 @@ export class WorkerService extends Construct {
       // Only the providers in the chain: ECS fails a task whose secret has no value yet, so a
       // provider the deployment does not use needs no key written.
       secrets: Object.fromEntries(
-        configuredProviders(props.app.llmProviders).map((provider) => [
+        this.providers.map((provider) => [
           PROVIDER_SECRETS[provider].variable,
           ecs.Secret.fromSecretsManager(props.providerSecrets[provider]),
         ]),
@@ -105,7 +111,7 @@ export class WorkerService extends Construct {
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: props.cluster,
       taskDefinition: this.taskDefinition,
-      ...serviceBasics,
+      ...serviceBasics(props.placement),
       capacityProviderStrategies: [
         { capacityProvider: 'FARGATE', base: props.sizing.onDemandBase, weight: 0 },
         { capacityProvider: 'FARGATE_SPOT', weight: 1 },
@@ -146,7 +152,7 @@ export class WorkerService extends Construct {
     });
     protection.attachToRole(taskRole);
 
-    this.scaling = new BacklogPerTaskScaling(this, 'Scaling', {
+    this.scaling = new QueueDepthScaling(this, 'Scaling', {
       service: this.service,
       cluster: props.cluster,
       queue: props.queue,

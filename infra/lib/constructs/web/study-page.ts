@@ -55,7 +55,7 @@ export class StudyPage extends Construct {
       objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
       enforceSSL: true,
       lifecycleRules: [{ expiration: Duration.days(props.accessLogDays ?? 90) }],
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     acknowledge(this.logBucket, {
       id: 'AwsSolutions-S1',
@@ -71,7 +71,7 @@ export class StudyPage extends Construct {
       enforceSSL: true,
       // Rebuilt from git by every deploy: nothing here is worth keeping, but a stack deletion
       // must not fail on a non-empty bucket either, so it is left behind like the log buckets.
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     acknowledge(this.bucket, {
       id: 'AwsSolutions-S1',
@@ -86,6 +86,7 @@ export class StudyPage extends Construct {
     const keyValue = new secretsmanager.Secret(this, 'ApiKeyValue', {
       description: `IsCoolGPT ${props.envName}: the study page's API Gateway key, sent by CloudFront`,
       generateSecretString: { passwordLength: 40, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     acknowledge(keyValue, {
       id: 'AwsSolutions-SMG4',
