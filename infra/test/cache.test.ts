@@ -1,6 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DELTAS_PER_SECOND } from '../../shared/src/domain/delta-pacer.js';
 import { JOB_EVENTS_CACHE_PORT } from '../lib/constructs/cache/job-events-cache.js';
+import { ECPU_PER_STREAMING_ANSWER, eventsCacheEcpuCeiling } from '../lib/sizing.js';
 import { onlyResource, rolesOf, serviceOf, synthesize, type Synthesized } from './support/synth.js';
 
 let app: Synthesized;
@@ -82,6 +84,29 @@ describe('job events cache (ElastiCache Serverless)', () => {
   it('tells both containers the cache is a cluster (REDIS_CLUSTER), as serverless caches are', () => {
     expect(environmentOf('api', 'REDIS_CLUSTER')).toBe('true');
     expect(environmentOf('worker', 'REDIS_CLUSTER')).toBe('true');
+  });
+
+  it("sizes its ECPU ceiling from the worker fleet's largest size: every job it can run streaming at once, twice over", () => {
+    const { worker, app: settings } = app.config;
+    app.template.hasResourceProperties('AWS::ElastiCache::ServerlessCache', {
+      CacheUsageLimits: Match.objectLike({
+        ECPUPerSecond: {
+          Maximum: worker.maxCount * settings.workerConcurrency * ECPU_PER_STREAMING_ANSWER * 2,
+        },
+      }),
+    });
+    // Production: 10 tasks × 10 jobs × 100 ECPU/s × 2 = 20,000 (5,000 held about 50 streams).
+    expect(eventsCacheEcpuCeiling({ maxCount: 10, concurrency: 10 })).toBe(20_000);
+  });
+
+  it("assumes the worker's own delta pace: 20 a second, about 5 ECPUs each", () => {
+    expect(ECPU_PER_STREAMING_ANSWER).toBe(DELTAS_PER_SECOND * 5);
+  });
+
+  it('follows a bigger fleet, and stays at or above the lowest ceiling ElastiCache accepts', () => {
+    const bigger = synthesize({ workerMaxCount: '30' });
+    expect(bigger.config.eventsCacheMaxEcpuPerSecond).toBe(30 * 10 * 100 * 2);
+    expect(eventsCacheEcpuCeiling({ maxCount: 1, concurrency: 1 })).toBe(1000);
   });
 
   it('caps stored data and ECPUs, so a bug that stops events from expiring cannot run up the bill', () => {

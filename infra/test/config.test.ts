@@ -85,12 +85,34 @@ describe('infra configuration from CDK context', () => {
   });
 
   it('runs the dev environment on the lean development profile and every other on production', () => {
+    const subscriber = { alarmEmail: 'oncall@example.com' };
     expect(readConfig(fromContext({ env: 'dev' })).profile).toBe('development');
-    expect(readConfig(fromContext({ env: 'prod' })).profile).toBe('production');
-    expect(readConfig(fromContext({ env: 'dev', profile: 'production' })).profile).toBe(
-      'production',
-    );
+    expect(readConfig(fromContext({ env: 'prod', ...subscriber })).profile).toBe('production');
+    expect(
+      readConfig(fromContext({ env: 'dev', profile: 'production', ...subscriber })).profile,
+    ).toBe('production');
     expect(() => readConfig(fromContext({ profile: 'cheap' }))).toThrow(/profile/);
+  });
+
+  it('refuses the production profile without an alarm subscriber, naming the context key', () => {
+    expect(() => readConfig(fromContext({ env: 'prod' }))).toThrow(
+      /alarmEmail: required on the production profile \(-c alarmEmail=<address>\)/,
+    );
+    expect(readConfig(fromContext({ env: 'dev' })).alarmEmail).toBeUndefined();
+  });
+
+  it('gives production a NAT per AZ and development public-subnet egress, each overridable', () => {
+    const prod = readConfig(fromContext({ env: 'prod', alarmEmail: 'a@example.com' }));
+    expect(prod.network).toMatchObject({ egress: 'nat', natGateways: 2, sqsEndpoint: false });
+    expect(readConfig(fromContext({})).network).toMatchObject({ egress: 'public', natGateways: 0 });
+    expect(readConfig(fromContext({ egress: 'nat' })).network).toMatchObject({
+      egress: 'nat',
+      natGateways: 1,
+    });
+    expect(() => readConfig(fromContext({ egress: 'wifi' }))).toThrow(/egress/);
+    expect(() => readConfig(fromContext({ natGateways: '2' }))).toThrow(
+      /natGateways: only with egress=nat/,
+    );
   });
 
   it('lets an explicit context key win over its profile default', () => {

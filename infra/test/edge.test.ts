@@ -212,6 +212,16 @@ describe('API Gateway REST API', () => {
     });
   });
 
+  it('turns per-method metrics off on the development profile (billed per metric once traffic flows)', () => {
+    const dev = synthesize({ profile: 'development' });
+    const stage = onlyResource(dev.template, 'AWS::ApiGateway::Stage').resource;
+    const settings = stage.Properties.MethodSettings as { MetricsEnabled: boolean }[];
+    expect(settings.length).toBeGreaterThan(1);
+    for (const setting of settings) expect(setting.MetricsEnabled).toBe(false);
+    // Production keeps them (the test above): per-method latency and errors during an incident.
+    expect(app.config.edge.detailedMetrics).toBe(true);
+  });
+
   it('meters each API key with a usage plan: throttling and a daily quota', () => {
     app.template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
       Throttle: {

@@ -6,6 +6,8 @@ import {
   readConfig,
   SSE_HEARTBEAT_SECONDS,
 } from '../lib/config.js';
+import { STAGE_THROTTLE } from '../lib/constructs/edge/rest-api.js';
+import { webUsagePlan } from '../lib/sizing.js';
 import { API_REQUESTS_PER_IP_PER_5_MIN } from '../lib/web-acl-stack.js';
 import { onlyResource, synthesize, type Synthesized } from './support/synth.js';
 
@@ -168,6 +170,30 @@ describe('/api/* on the same distribution', () => {
     // The same generated secret is the value of the web client's API Gateway key.
     expect(key!.HeaderValue).toEqual(webKeySecretRef());
     expect(JSON.stringify(key!.HeaderValue)).toContain('{{resolve:secretsmanager:');
+  });
+
+  it("sizes the shared web key's plan from the stated load: 1,000 students × 20 questions a day", () => {
+    expect(app.config.load).toEqual({ students: 1000, questionsPerStudentPerDay: 20 });
+    // 20,000 questions × 3 requests × 2 = 120,000 a day; the busiest second (a quarter of the day
+    // in one hour, a class asking at once: ×4) is 5.6 questions, 34 requests/s with the margin;
+    // the burst takes every stream a deploy cuts (15 s of them) reconnecting at once.
+    expect(app.config.web).toMatchObject({
+      quotaPerDay: 120_000,
+      throttleRateLimit: 34,
+      throttleBurstLimit: 167,
+    });
+  });
+
+  it('grows the plan with the stated load (-c students=), and lets explicit limits win', () => {
+    const twice = readConfig((key) => ({ students: '2000', profile: 'development' })[key]);
+    expect(twice.web.quotaPerDay).toBe(2 * 120_000);
+    expect(webUsagePlan({ students: 2000, questionsPerStudentPerDay: 20 }).rateLimit).toBe(67);
+    const fixed = readConfig((key) => ({ webQuotaPerDay: '5000', profile: 'development' })[key]);
+    expect(fixed.web.quotaPerDay).toBe(5000);
+  });
+
+  it('stays within the stage limit of every method, so the plan, not the stage, is what binds', () => {
+    expect(app.config.web.throttleRateLimit).toBeLessThan(STAGE_THROTTLE.rateLimit);
   });
 
   it('limits the shared web key with a usage plan of its own: rate and daily quota', () => {
