@@ -1,85 +1,124 @@
 /**
- * infra/README.md's cost tables against the synthesized stacks: every item the README prices is
- * recomputed from the templates (and list prices in support/cost.ts), so resizing a task, adding
- * a NAT gateway or an endpoint, or moving the worker off Spot fails here until the table follows.
+ * infra/README.md's cost tables, generated from the synthesized stacks: every idle item is
+ * recomputed from the templates (task sizes and floors, capacity provider base, NAT gateways,
+ * public addresses, endpoints, alarms…) with the list prices in support/cost.ts, and every cost per
+ * 1,000 questions from the stated load (support/unit-cost.ts). A resized task, an added NAT
+ * gateway or endpoint fails here until the tables follow:
+ *
+ *   UPDATE_COST_TABLES=1 npx vitest run infra/test/cost.test.ts   # rewrites the tables
  */
-import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as prettier from 'prettier';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   idleCost,
   NO_IDLE_CHARGE_PREFIXES,
   PRICED_TYPES,
+  PRICES,
   total,
   type CostItem,
 } from './support/cost.js';
 import { synthesize, type Synthesized } from './support/synth.js';
+import { costPerThousandQuestions, type UnitCost } from './support/unit-cost.js';
 
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-
-/** The rows of the table under `### <profile> profile` in the README's Cost section. */
-function readmeTable(profile: string): { rows: CostItem[]; total: number } {
-  const section = readme.split(`### ${profile} profile`)[1]?.split(/\n#{2,3} /)[0] ?? '';
-  const cells = section
-    .split('\n')
-    .filter((line) => line.startsWith('|') && !/^\|\s*-/.test(line))
-    .slice(1) // header
-    .map((line) =>
-      line
-        .slice(1, -1)
-        .split('|')
-        .map((cell) => cell.trim().replace(/\*\*/g, '')),
-    );
-  const totalRow = cells.find(([item]) => item === 'total');
-  return {
-    rows: cells
-      .filter(([item]) => item !== 'total')
-      .map(([item, quantity, monthly]) => ({
-        item: item!,
-        quantity: quantity!,
-        monthly: Number(monthly),
-      })),
-    total: Number(totalRow?.[2]),
-  };
-}
+const readmePath = fileURLToPath(new URL('../README.md', import.meta.url));
+const readme = readFileSync(readmePath, 'utf8');
+const UPDATE = process.env.UPDATE_COST_TABLES === '1';
 
 const profiles = {
   production: {},
   development: { profile: 'development' },
 } as const;
+type Profile = keyof typeof profiles;
 
-describe.each(Object.entries(profiles))(
-  'the README cost table of the %s profile',
-  (profile, context) => {
-    let app: Synthesized;
-    beforeAll(() => {
-      // The prices are us-east-1's.
-      app = synthesize({ region: 'us-east-1', ...context });
-    });
+const usd = (value: number, digits = 2) => value.toFixed(digits);
+const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
 
-    it('is about a stack synthesized on that profile', () => {
-      expect(app.config.profile).toBe(profile);
-    });
+function idleTable(items: CostItem[]): string {
+  return [
+    row(['item', 'quantity', 'USD / month']),
+    row(['---', '---', '---:']),
+    ...items.map((i) => row([i.item, i.quantity, usd(i.monthly)])),
+    row(['**total**', '', `**${usd(total(items))}**`]),
+  ].join('\n');
+}
 
-    it('prices every item the stack keeps running, and nothing it does not have', () => {
-      expect(readmeTable(profile).rows.map((r) => r.item)).toEqual(
-        idleCost(app).map((i) => i.item),
-      );
-    });
+function unitTable(cost: UnitCost): string {
+  return [
+    row(['item', 'quantity', 'USD per 1,000 questions']),
+    row(['---', '---', '---:']),
+    ...cost.rows.map((i) => row([i.item, i.quantity, usd(i.monthly, 4)])),
+    row(['**AWS**', '', `**${usd(cost.aws, 4)}**`]),
+    row([cost.llm.item, cost.llm.quantity, usd(cost.llm.monthly, 4)]),
+    row(['**with the LLM**', '', `**${usd(cost.aws + cost.llm.monthly, 4)}**`]),
+  ].join('\n');
+}
 
-    it('gives each item the quantity the templates hold (tasks, sizes, NAT, endpoints, alarms)', () => {
-      expect(readmeTable(profile).rows.map((r) => r.quantity)).toEqual(
-        idleCost(app).map((i) => i.quantity),
-      );
-    });
+/** The README with the generated table between `<!-- cost:<name> -->` and `<!-- /cost -->`. */
+function withTable(text: string, name: string, table: string): string {
+  const pattern = new RegExp(`(<!-- cost:${name} -->)[\\s\\S]*?(<!-- /cost -->)`);
+  expect(text, `infra/README.md has no <!-- cost:${name} --> section`).toMatch(pattern);
+  // A function, so the `$` of the figures is not read as a replacement pattern.
+  return text.replace(
+    pattern,
+    (_all, open: string, close: string) => `${open}\n\n${table}\n\n${close}`,
+  );
+}
 
-    it('gives each item its monthly list-price figure', () => {
-      expect(readmeTable(profile).rows.map((r) => r.monthly)).toEqual(
-        idleCost(app).map((i) => i.monthly),
-      );
-    });
+const apps = {} as Record<Profile, Synthesized>;
+beforeAll(() => {
+  // The prices are us-east-1's.
+  for (const [profile, context] of Object.entries(profiles)) {
+    apps[profile as Profile] = synthesize({ region: 'us-east-1', ...context });
+  }
+});
 
-    it('leaves out no resource type that costs money while idle', () => {
+async function generatedReadme(): Promise<string> {
+  let text = readme;
+  for (const profile of Object.keys(profiles) as Profile[]) {
+    text = withTable(text, `idle:${profile}`, idleTable(idleCost(apps[profile])));
+    text = withTable(
+      text,
+      `per-1000:${profile}`,
+      unitTable(costPerThousandQuestions(apps[profile])),
+    );
+  }
+  const options = await prettier.resolveConfig(readmePath);
+  return prettier.format(text, { ...options, filepath: readmePath });
+}
+
+describe('infra/README.md cost tables', () => {
+  let generated: string;
+  beforeAll(async () => {
+    generated = await generatedReadme();
+  });
+  afterAll(() => {
+    if (UPDATE && generated && generated !== readme) writeFileSync(readmePath, generated);
+  });
+
+  it('are what the synthesized templates and the stated load give (UPDATE_COST_TABLES=1 rewrites them)', () => {
+    if (!UPDATE) expect(readme).toBe(generated);
+  });
+
+  it('are about stacks synthesized on their profiles', () => {
+    expect(apps.production.config.profile).toBe('production');
+    expect(apps.development.config.profile).toBe('development');
+  });
+
+  it('keep the development profile idle at or under $60 a month', () => {
+    expect(total(idleCost(apps.development))).toBeLessThanOrEqual(60);
+  });
+
+  it('price the LLM of the default model', () => {
+    expect(apps.production.config.app.openaiModel).toBe(PRICES.llm.model);
+  });
+
+  it.each(Object.keys(profiles) as Profile[])(
+    'leave out no resource type of the %s profile that costs money while idle',
+    (profile) => {
+      const app = apps[profile];
       const types = new Set(
         [app.template, app.baseTemplate, Template.fromStack(app.account)].flatMap((template) =>
           Object.values(template.toJSON().Resources as Record<string, { Type: string }>).map(
@@ -93,12 +132,6 @@ describe.each(Object.entries(profiles))(
           !NO_IDLE_CHARGE_PREFIXES.some((prefix) => type.startsWith(prefix)),
       );
       expect(unclassified).toEqual([]);
-    });
-
-    it('adds up to its total', () => {
-      const table = readmeTable(profile);
-      expect(table.total).toBe(total(table.rows));
-      expect(table.total).toBe(total(idleCost(app)));
-    });
-  },
-);
+    },
+  );
+});

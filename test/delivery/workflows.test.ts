@@ -10,7 +10,13 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readDockerfile, repoRoot } from '../../docker/test/support/dockerfile.js';
-import { synthesize, TEST_CONTEXT, type Synthesized } from '../../infra/test/support/synth.js';
+import { lastGoodImageTagParameter } from '../../infra/lib/constructs/ci/github-roles.js';
+import {
+  serviceOf,
+  synthesize,
+  TEST_CONTEXT,
+  type Synthesized,
+} from '../../infra/test/support/synth.js';
 import { LOCALSTACK_IMAGE } from '../support/localstack.js';
 
 interface Step {
@@ -201,15 +207,77 @@ describe('deploy.yml', () => {
     );
   });
 
-  it('deploys the commit SHA as the image tag, waits for ECS, then smoke-tests through the gateway', () => {
+  it('checks the account, deploys the commit SHA as the image tag, waits for ECS, then smoke-tests through the gateway', () => {
     const commands = runs(deploy);
     const order = [
+      commands.findIndex((r) => r.includes('scripts/deploy-preflight.ts')),
       commands.findIndex((r) => /cdk -w infra -- deploy[\s\S]*-c imageTag="\$GITHUB_SHA"/.test(r)),
-      commands.findIndex((r) => r.includes('aws ecs wait services-stable')),
+      commands.findIndex((r) => r.includes('scripts/wait-services-stable.sh')),
       commands.findIndex((r) => r.includes('scripts/smoke-test.ts')),
     ];
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  it('gives the image jobs the push-only role, and every other AWS job the deploy role', () => {
+    const roleOf = (job: Job) =>
+      job.steps!.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))!.with?.[
+        'role-to-assume'
+      ];
+    for (const [name, job] of awsJobs) {
+      const pushes = (job.steps ?? []).some((s) => s.uses?.startsWith('docker/build-push-action@'));
+      expect(roleOf(job), name).toBe(
+        pushes ? '${{ vars.AWS_IMAGE_ROLE_ARN }}' : '${{ vars.AWS_DEPLOY_ROLE_ARN }}',
+      );
+      if (pushes) {
+        expect(JSON.stringify(job.steps), name).not.toMatch(/cdk|deploy-preflight|smoke-test/);
+      }
+    }
+    expect(text('deploy.yml')).not.toContain('vars.AWS_ROLE_ARN');
+  });
+
+  it('stops on any critical ECR finding of the pushed image, before anything is deployed', () => {
+    const images = Object.values(deploy.jobs).find((job) => job.env?.REPOSITORY)!;
+    const steps = images.steps!;
+    const push = steps.findIndex((s) => s.uses?.startsWith('docker/build-push-action@'));
+    const gate = steps.findIndex((s) => s.run?.includes('describe-image-scan-findings'));
+    expect(gate).toBeGreaterThan(push);
+    expect(steps[gate]!.if).toBeUndefined();
+    expect(steps[gate]!.run).toContain('aws ecr wait image-scan-complete');
+    expect(steps[gate]!.run).toMatch(/findingSeverityCounts\.CRITICAL[\s\S]*exit 1/);
+    // The deploy job waits on the images job, gate included.
+    expect([deploy.jobs.deploy!.needs].flat()).toContain('images');
+  });
+
+  it('redeploys the last image tag that passed the smoke test when the smoke test fails', () => {
+    const steps = deploy.jobs.deploy!.steps!;
+    const smoke = steps.find((s) => s.run?.includes('scripts/smoke-test.ts')) as Step & {
+      id?: string;
+    };
+    const rollback = steps.find((s) => s.if?.includes(`steps.${smoke.id}.outcome == 'failure'`));
+    expect(rollback?.if).toMatch(/^failure\(\)/);
+    expect(rollback?.run).toMatch(/cdk -w infra -- deploy[\s\S]*-c imageTag="\$LAST_GOOD"/);
+    expect(rollback?.run).toContain('scripts/wait-services-stable.sh');
+    // The tag is recorded only after a smoke test passed, under the name the deploy role may write.
+    const record = steps.findIndex((s) => s.run?.includes('aws ssm put-parameter'));
+    expect(record).toBeGreaterThan(steps.indexOf(smoke));
+    expect(steps[record]!.if).toBeUndefined();
+    const parameter = lastGoodImageTagParameter('${DEPLOY_ENV}');
+    expect(steps[record]!.run).toContain(`"${parameter}"`);
+    expect(runs(deploy).find((r) => r.includes('aws ssm get-parameter'))).toContain(
+      `"${parameter}"`,
+    );
+  });
+
+  it('passes the alarm subscriber and the repository whose roles the base stack keeps to every synth', () => {
+    const synths = runs(deploy).filter((r) => /cdk -w infra -- deploy|deploy-preflight/.test(r));
+    expect(synths.length).toBeGreaterThanOrEqual(4);
+    for (const command of synths) {
+      expect(command).toContain('-c alarmEmail="$ALARM_EMAIL"');
+      expect(command).toContain('-c githubRepository="$GITHUB_REPOSITORY"');
+      expect(command).toContain('-c env="$DEPLOY_ENV" -c region="$AWS_REGION"');
+    }
+    expect(deploy.env?.ALARM_EMAIL).toBe('${{ vars.ALARM_EMAIL }}');
   });
 
   it('builds the study page, uploads it and invalidates CloudFront once the smoke test passed', () => {
@@ -281,13 +349,34 @@ describe('deploy.yml', () => {
       }
     });
 
-    it('waits on the ECS cluster that runs the two services', () => {
-      const cluster = /cluster="(iscoolgpt-\$\{DEPLOY_ENV\})"/.exec(deployText)?.[1];
+    it('waits on the two services of the ECS cluster, named by the stack outputs', () => {
+      const script = readFileSync(join(repoRoot, 'scripts', 'wait-services-stable.sh'), 'utf8');
+      const cluster = /cluster="(iscoolgpt-\$\{DEPLOY_ENV\})"/.exec(script)?.[1];
       expect(cluster).toBeDefined();
       app.template.hasResourceProperties('AWS::ECS::Cluster', {
         ClusterName: cluster!.replace('${DEPLOY_ENV}', env),
       });
       app.template.resourceCountIs('AWS::ECS::Service', 2);
+      const outputs = app.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+      for (const [name, container] of [
+        ['ApiServiceName', 'api'],
+        ['WorkerServiceName', 'worker'],
+      ] as const) {
+        expect(script).toContain(`.[$stack].${name}`);
+        expect(outputs[name]?.Value).toEqual({
+          'Fn::GetAtt': [serviceOf(app.template, container).id, 'Name'],
+        });
+      }
+    });
+
+    it('assumes the roles the base stack makes for this repository', () => {
+      const outputs = Object.keys(app.baseTemplate.toJSON().Outputs as object);
+      for (const name of ['GithubImageRoleArn', 'GithubDeployRoleArn']) {
+        expect(
+          outputs.filter((key) => key.startsWith(name)),
+          name,
+        ).toHaveLength(1);
+      }
     });
 
     it('finds the study page bucket and distribution among the service stack outputs', () => {

@@ -1,11 +1,13 @@
 /**
  * Monthly list-price cost of what a synthesized environment keeps running while idle, item by
- * item, read from its templates. infra/README.md's cost tables are checked against it
- * (infra/test/cost.test.ts), so a resource added, removed or resized shows up in the table.
+ * item, read from its templates, and its cost per 1,000 questions at the stated load.
+ * infra/README.md's cost tables are generated from these (infra/test/cost.test.ts), so a resource
+ * added, removed or resized shows up in the tables.
  *
  * Prices: us-east-1, on-demand list prices in USD (AWS pricing pages for Fargate, VPC (NAT
- * gateway, public IPv4), PrivateLink, Elastic Load Balancing, ElastiCache, Secrets Manager and
- * CloudWatch).
+ * gateway, public IPv4), PrivateLink, Elastic Load Balancing, ElastiCache, Secrets Manager, SQS,
+ * DynamoDB, API Gateway and CloudWatch), CloudFront at its South America rates (the students),
+ * OpenAI's list price for the default model.
  * A month is 730 hours. Fargate Spot has no list price (it moves with spare capacity; AWS quotes
  * "up to 70 % off"): it is taken as 30 % of the on-demand price.
  */
@@ -32,6 +34,21 @@ export const PRICES = {
   alarmMetricMonth: 0.1,
   dashboardMonth: 3,
   customMetricMonth: 0.3,
+  sqsPerMillionRequests: 0.4,
+  // Per use, for the cost per 1,000 questions.
+  apiGatewayPerMillionRequests: 3.5,
+  /** CloudFront, South America: HTTPS requests per 10,000 and data out per GB (first 10 TB). */
+  cloudFrontSouthAmericaPer10kHttps: 0.022,
+  cloudFrontSouthAmericaGbOut: 0.11,
+  logsIngestedGb: 0.5,
+  dynamoDbPerMillionWriteUnits: 0.625,
+  dynamoDbPerMillionReadUnits: 0.125,
+  valkeyPerMillionEcpu: 0.0023,
+  natGatewayGbProcessed: 0.045,
+  internetGbOut: 0.09,
+  albLcuHour: 0.008,
+  /** OpenAI gpt-4o-mini, per million tokens. */
+  llm: { model: 'gpt-4o-mini', inputPerMillionTokens: 0.15, outputPerMillionTokens: 0.6 },
 } as const;
 /**
  * Every resource type the stacks may hold, by whether it costs anything while idle. A type in
@@ -57,6 +74,9 @@ export const NO_IDLE_CHARGE_PREFIXES = [
   'AWS::CDK::Metadata',
   'AWS::CloudFront::',
   'AWS::DynamoDB::Table',
+  // EventBridge rules on AWS service events (ECS) are free.
+  'AWS::Events::Rule',
+  // Rejected flows only: a few KB a day of scans turned away, cents a year.
   'AWS::EC2::FlowLog',
   'AWS::EC2::InternetGateway',
   'AWS::EC2::Route',
@@ -71,6 +91,8 @@ export const NO_IDLE_CHARGE_PREFIXES = [
   'AWS::IAM::',
   'AWS::Lambda::Function',
   'AWS::Logs::LogGroup',
+  // Their metrics exist (and bill) only once a matching line is logged: per use, below.
+  'AWS::Logs::MetricFilter',
   'AWS::S3::',
   'AWS::SNS::',
   'AWS::SQS::',
@@ -92,6 +114,9 @@ export interface CostItem {
 
 const cents = (usd: number) => Math.round(usd * 100 + 1e-9) / 100;
 
+/** Each target tracking policy makes two alarms of its own (high and low), billed like any alarm. */
+const TARGET_TRACKING_ALARMS = 2;
+
 function taskCost(template: Template, container: 'api' | 'worker') {
   const { resource } = onlyResource(template, 'AWS::ECS::TaskDefinition', {
     Properties: { ContainerDefinitions: [Match.objectLike({ Name: container })] },
@@ -107,12 +132,37 @@ function taskCost(template: Template, container: 'api' | 'worker') {
       ResourceId: { 'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [serviceId, 'Name'] }])] },
     },
   });
+  const service = serviceOf(template, container).resource.Properties;
+  const network = service.NetworkConfiguration as {
+    AwsvpcConfiguration: { AssignPublicIp: 'ENABLED' | 'DISABLED' };
+  };
+  const environment = Object.fromEntries(
+    (
+      (resource.Properties.ContainerDefinitions as { Environment?: { Name: string; Value: unknown }[] }[])[0]!
+        .Environment ?? []
+    ).map((e) => [e.Name, e.Value]),
+  );
   return {
     arch,
     size: `${vcpu} vCPU, ${gb} GB`,
     tasks: target.resource.Properties.MinCapacity as number,
     perTaskMonth: (vcpu * price.vcpuHour + gb * price.gbHour) * HOURS_PER_MONTH,
+    publicIp: network.AwsvpcConfiguration.AssignPublicIp === 'ENABLED',
+    environment,
   };
+}
+
+/**
+ * ReceiveMessage calls an idle worker task makes a month: one long poll per job slot
+ * (WORKER_CONCURRENCY) and one on the dead-letter queue, each returning empty after the queue's
+ * ReceiveMessageWaitTimeSeconds.
+ */
+function idlePollsPerTaskMonth(template: Template, workerConcurrency: number): number {
+  const { resource } = onlyResource(template, 'AWS::SQS::Queue', {
+    Properties: { RedrivePolicy: Match.anyValue() },
+  });
+  const waitSeconds = Number(resource.Properties.ReceiveMessageWaitTimeSeconds);
+  return ((workerConcurrency + 1) * HOURS_PER_MONTH * 3600) / waitSeconds;
 }
 
 /** The idle monthly cost of `app`, item by item, in the README's order. */
@@ -131,13 +181,21 @@ export function idleCost(app: Synthesized): CostItem[] {
   const endpointAzs = Object.values(
     t.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } }),
   ).reduce((sum, e) => sum + (e.Properties.SubnetIds as unknown[]).length, 0);
-  const alarmMetrics = Object.values(t.findResources('AWS::CloudWatch::Alarm')).reduce(
-    (sum, alarm) => {
+  const targetTracking = Object.keys(
+    t.findResources('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      Properties: { PolicyType: 'TargetTrackingScaling' },
+    }),
+  ).length;
+  const alarmMetrics =
+    Object.values(t.findResources('AWS::CloudWatch::Alarm')).reduce((sum, alarm) => {
       const metrics = alarm.Properties.Metrics as { MetricStat?: unknown }[] | undefined;
       return sum + (metrics ? metrics.filter((m) => m.MetricStat).length : 1);
-    },
-    0,
-  );
+    }, 0) +
+    targetTracking * TARGET_TRACKING_ALARMS;
+  const taskIps = [api, worker].reduce((sum, s) => sum + (s.publicIp ? s.tasks : 0), 0);
+  const publicIps = count('AWS::EC2::EIP') + taskIps;
+  const idlePolls =
+    worker.tasks * idlePollsPerTaskMonth(t, Number(worker.environment.WORKER_CONCURRENCY));
   const insights = JSON.stringify(
     onlyResource(t, 'AWS::ECS::Cluster').resource.Properties.ClusterSettings,
   ).includes('"enabled"');
@@ -173,9 +231,9 @@ export function idleCost(app: Synthesized): CostItem[] {
       monthly: count('AWS::EC2::NatGateway') * PRICES.natGatewayHour * HOURS_PER_MONTH,
     },
     {
-      item: 'public IPv4 addresses (NAT)',
-      quantity: String(count('AWS::EC2::EIP')),
-      monthly: count('AWS::EC2::EIP') * PRICES.publicIpv4Hour * HOURS_PER_MONTH,
+      item: 'public IPv4 addresses (NAT gateways, tasks in public subnets)',
+      quantity: String(publicIps),
+      monthly: publicIps * PRICES.publicIpv4Hour * HOURS_PER_MONTH,
     },
     {
       item: 'interface endpoints (per AZ)',
@@ -200,7 +258,7 @@ export function idleCost(app: Synthesized): CostItem[] {
       monthly: insightsMetrics * PRICES.customMetricMonth,
     },
     {
-      item: 'CloudWatch alarm metrics',
+      item: 'CloudWatch alarm metrics (target tracking makes 2 alarms a policy)',
       quantity: String(alarmMetrics),
       monthly: alarmMetrics * PRICES.alarmMetricMonth,
     },
@@ -213,6 +271,11 @@ export function idleCost(app: Synthesized): CostItem[] {
       item: 'Secrets Manager secrets',
       quantity: String(secrets),
       monthly: secrets * PRICES.secretMonth,
+    },
+    {
+      item: "SQS long polls of the worker's floor (empty receives, free tier not deducted)",
+      quantity: `${(idlePolls / 1e6).toFixed(2)} M`,
+      monthly: (idlePolls / 1e6) * PRICES.sqsPerMillionRequests,
     },
   ];
   return items.map((i) => ({ ...i, monthly: cents(i.monthly) }));
