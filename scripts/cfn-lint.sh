@@ -2,7 +2,8 @@
 # Lints the CloudFormation templates the CDK app synthesizes (infra/cdk.out/*.template.json) with
 # cfn-lint, pinned and installed from PyPI into a venv in .cache/ (git-ignored), as the moto venv
 # is. It synthesizes both profiles first: the default app (env dev, the development profile) into
-# infra/cdk.out and env prod (the production profile) into infra/cdk.out/production. A rule that
+# infra/cdk.out and env prod (the production profile, with the alarm subscriber it requires, the
+# deploy workflow's roles and GitHub's OIDC provider) into infra/cdk.out/production. A rule that
 # stays off is silenced on the one resource concerned, with its reason in the code beside it
 # (Metadata cfn-lint ignore_checks), or in infra/.cfnlintrc.yaml. Arguments go to cfn-lint.
 set -euo pipefail
@@ -16,7 +17,8 @@ if [[ "$("$venv/bin/pip" show cfn-lint 2>/dev/null | sed -n 's/^Version: //p')" 
   "$venv/bin/pip" install --quiet --disable-pip-version-check "cfn-lint==$CFN_LINT_VERSION"
 fi
 npm run synth
-npm run cdk -w infra -- synth --quiet -c env=prod -o cdk.out/production
+npm run cdk -w infra -- synth --quiet -c env=prod -c alarmEmail=oncall@example.com \
+  -c githubRepository=iscoolgpt/iscoolgpt -c githubOidcProvider=true -o cdk.out/production
 
 shopt -s nullglob
 templates=(infra/cdk.out/*.template.json infra/cdk.out/production/*.template.json)

@@ -48,9 +48,7 @@ export async function deployPreflight(
     );
   }
 
-  const providers = config.app.llmProviders
-    .split(',')
-    .map((name) => name.trim()) as ProviderName[];
+  const providers = config.app.llmProviders.split(',').map((name) => name.trim()) as ProviderName[];
   for (const provider of providers) {
     const { variable, name } = PROVIDER_SECRETS[provider];
     const secretId = `iscoolgpt/${config.envName}/${name}`;

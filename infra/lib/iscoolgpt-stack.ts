@@ -17,10 +17,7 @@ import { ServiceAlarms } from './constructs/observability/alarms.js';
 import { ServiceDashboard } from './constructs/observability/dashboard.js';
 import { ApiService } from './constructs/services/api-service.js';
 import { ServicesCluster } from './constructs/services/cluster.js';
-import {
-  PROVIDER_SECRETS,
-  type ProviderName,
-} from './constructs/secrets/provider-keys-secret.js';
+import { PROVIDER_SECRETS, type ProviderName } from './constructs/secrets/provider-keys-secret.js';
 import { WorkerService } from './constructs/services/worker-service.js';
 import { StudyPage } from './constructs/web/study-page.js';
 

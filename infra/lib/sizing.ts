@@ -32,8 +32,7 @@ export const LOAD_SHAPE = {
   daysPerMonth: 30,
 } as const;
 
-export const questionsPerDay = (load: StatedLoad) =>
-  load.students * load.questionsPerStudentPerDay;
+export const questionsPerDay = (load: StatedLoad) => load.students * load.questionsPerStudentPerDay;
 
 /** Questions a second in the busiest second of the busiest hour. */
 export const peakQuestionsPerSecond = (load: StatedLoad) =>

@@ -30,16 +30,6 @@ const alarms = () =>
   Object.values(app.template.findResources('AWS::CloudWatch::Alarm')).map(
     (alarm) => alarm.Properties as AlarmProperties,
   );
-const alarmOn = (metricName: string, dimension?: unknown) => {
-  const found = alarms().filter(
-    (alarm) =>
-      alarm.MetricName === metricName &&
-      (dimension === undefined ||
-        JSON.stringify(alarm.Dimensions).includes(JSON.stringify(dimension))),
-  );
-  expect(found).toHaveLength(1);
-  return found[0]!;
-};
 const queueId = (name: string) =>
   onlyResource(app.template, 'AWS::SQS::Queue', {
     Properties: { QueueName: `${TEST_CONTEXT.env}-${name}` },

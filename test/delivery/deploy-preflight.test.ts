@@ -114,9 +114,9 @@ describe('the deploy preflight', () => {
   });
 
   it('reads the same -c key=value flags as cdk deploy', () => {
-    expect(parseContextFlags(['-c', 'env=prod', '--context', 'alarmEmail=a=b@example.com'])).toEqual(
-      { env: 'prod', alarmEmail: 'a=b@example.com' },
-    );
+    expect(
+      parseContextFlags(['-c', 'env=prod', '--context', 'alarmEmail=a=b@example.com']),
+    ).toEqual({ env: 'prod', alarmEmail: 'a=b@example.com' });
     expect(() => parseContextFlags(['env=prod'])).toThrow(/-c key=value/);
   });
 });

@@ -138,8 +138,11 @@ function taskCost(template: Template, container: 'api' | 'worker') {
   };
   const environment = Object.fromEntries(
     (
-      (resource.Properties.ContainerDefinitions as { Environment?: { Name: string; Value: unknown }[] }[])[0]!
-        .Environment ?? []
+      (
+        resource.Properties.ContainerDefinitions as {
+          Environment?: { Name: string; Value: unknown }[];
+        }[]
+      )[0]!.Environment ?? []
     ).map((e) => [e.Name, e.Value]),
   );
   return {

@@ -55,9 +55,7 @@ export class Network extends Construct {
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
     const nat = props.egress === 'nat';
-    const privateType = nat
-      ? ec2.SubnetType.PRIVATE_WITH_EGRESS
-      : ec2.SubnetType.PRIVATE_ISOLATED;
+    const privateType = nat ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED;
     this.privateSubnets = { subnetType: privateType };
     this.taskPlacement = nat
       ? { vpcSubnets: this.privateSubnets, assignPublicIp: false }
