@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployPreflight, parseContextFlags } from '../../scripts/deploy-preflight.js';
-import { localAwsEndpoint } from '../support/aws-suite.js';
+import { localAws } from '../support/aws-suite.js';
 import { DUMMY_AWS_ENV } from '../support/local-aws.js';
 
 // A name of its own: other suites share the local AWS account.
@@ -35,7 +35,9 @@ const setLoggingRole = (arn: string) =>
   );
 
 beforeAll(() => {
-  const options = { region: DUMMY_AWS_ENV.AWS_REGION, endpoint: localAwsEndpoint() };
+  // moto, which always runs here (it serves DynamoDB), implements API Gateway's account
+  // settings and Secrets Manager; LocalStack, where it serves SQS, does not run API Gateway.
+  const options = { region: DUMMY_AWS_ENV.AWS_REGION, endpoint: localAws().endpoints.dynamodb };
   apiGateway = new APIGatewayClient(options);
   secrets = new SecretsManagerClient(options);
 });
