@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AwsEndpoints } from './adapters/aws/clients.js';
 import { jobsQueue } from './adapters/aws/resources.js';
 import { PROVIDER_NAMES, type ProviderName } from './domain/job.js';
+import { telemetryEnv } from './telemetry-env.js';
 
 /** The longest a client may wait for a synchronous answer: API Gateway cuts integrations at 29 s. */
 export const MAX_WAIT_SECONDS = 25;
@@ -163,6 +164,7 @@ const envSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((value) => value === 'true'),
+  ...telemetryEnv,
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -11,6 +11,18 @@ export { EventPublisher } from './domain/event-publisher.js';
 export { DeltaPacer, DELTAS_PER_SECOND } from './domain/delta-pacer.js';
 export type * from './domain/ports.js';
 export type * from './domain/rate-limit.js';
+export {
+  NO_METRICS,
+  allMetrics,
+  type Metrics,
+  type QuotaDenialCode,
+  type CacheLookup,
+} from './domain/metrics.js';
+export {
+  PrometheusMetrics,
+  METRIC_PREFIX,
+  type MetricsExposition,
+} from './adapters/metrics/prometheus.js';
 export { JobService, type ContextBudget, type JobServiceOptions } from './domain/job-service.js';
 export { fingerprint, newTurn, type JobLimits } from './domain/new-turn.js';
 export { Settler, type SettlerOptions } from './domain/settler.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
-import type { Config, JobService } from '@iscoolgpt/shared';
+import type { Config, JobService, Metrics, MetricsExposition } from '@iscoolgpt/shared';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AccessLog } from './http/access-log.js';
@@ -14,6 +14,7 @@ import type { DevProvider } from './dev-identity/provider.js';
 import authPlugin from './plugins/app/auth.js';
 import devIdentity from './plugins/app/dev-identity.js';
 import jobsPlugin from './plugins/app/jobs.js';
+import metricsPlugin from './plugins/app/metrics.js';
 import allowedMethods from './plugins/app/allowed-methods.js';
 import noStore from './plugins/app/no-store.js';
 import responseDocs from './plugins/app/response-docs.js';
@@ -29,6 +30,7 @@ import conversations from './routes/api/v1/conversations.js';
 import feedback from './routes/api/v1/feedback.js';
 import jobRoutes from './routes/api/v1/jobs.js';
 import me from './routes/api/v1/me.js';
+import metricsRoute from './routes/metrics.js';
 import sessions from './routes/api/v1/sessions.js';
 import health from './routes/health.js';
 
@@ -55,6 +57,10 @@ export interface AppOptions {
   eventStream?: EventStreamOptions;
   /** The built study page (web/dist) to serve at `/`; without one the app is the API alone. */
   webRoot?: string;
+  /** Where the HTTP layer counts what it sees; nothing is counted without it. */
+  metrics?: Metrics;
+  /** This process's Prometheus text, served at `GET /metrics`; no such route without it. */
+  metricsExposition?: MetricsExposition;
 }
 
 /** The HTTP layer, the same in embedded mode and in the API service: external plugins, ours, routes. */
@@ -66,6 +72,8 @@ export async function buildApp({
   devProvider,
   eventStream,
   webRoot,
+  metrics,
+  metricsExposition,
 }: AppOptions) {
   const requestTimeoutMs = Math.ceil(config.HTTP_REQUEST_TIMEOUT_SECONDS * 1000);
   const app = Fastify({
@@ -118,8 +126,10 @@ export async function buildApp({
   await app.register(swagger, { providers: jobs.providers });
   await app.register(problemDetails);
   await app.register(jobsPlugin, { jobs });
+  await app.register(metricsPlugin, { metrics });
 
   await app.register(health);
+  if (metricsExposition) await app.register(metricsRoute, { exposition: metricsExposition });
   await app.register(ask, {
     prefix: '/api/v1',
     defaultWaitSeconds: config.SYNC_WAIT_SECONDS,

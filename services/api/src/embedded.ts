@@ -30,6 +30,8 @@ const app = await buildApp({
   jobs: runtime.jobs,
   config,
   logger,
+  metrics: runtime.metrics,
+  metricsExposition: runtime.metrics,
   identity: createIdentity(config, {
     mode: 'embedded',
     rateLimiter: runtime.rateLimiter,

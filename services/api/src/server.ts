@@ -21,6 +21,8 @@ const app = await buildApp({
   jobs: runtime.jobs,
   config,
   logger,
+  metrics: runtime.metrics,
+  metricsExposition: runtime.metrics,
   identity,
   webRoot: config.WEB_DIST_DIR ?? WEB_ROOT,
 });

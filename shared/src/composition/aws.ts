@@ -6,6 +6,7 @@ import { SqsJobQueue } from '../adapters/aws/sqs-job-queue.js';
 import { SqsJobSource } from '../adapters/aws/sqs-job-source.js';
 import { TaskProtection, type TaskProtectionOptions } from '../adapters/aws/task-protection.js';
 import { LivenessFile } from '../adapters/liveness-file.js';
+import { PrometheusMetrics } from '../adapters/metrics/prometheus.js';
 import {
   availableProviders,
   ConfigError,
@@ -40,6 +41,8 @@ export interface AwsApiRuntime {
   jobs: JobService;
   /** A limiter whose counts every api process shares (Redis). */
   rateLimiter(settings: RateLimitSettings): RateLimiter;
+  /** What this process counts, served at `/metrics`. */
+  metrics: PrometheusMetrics;
   close(): Promise<void>;
 }
 
@@ -68,7 +71,8 @@ export function buildAwsApiRuntime(config: Config, aws: AwsConfig, logger: Logge
   // Every waiting client holds a read now and then, every ask a write and a send.
   const clients = createAwsClients({ ...aws, maxSockets: 256 });
   const store = new DynamoJobStore({ client: clients.documents, tableName: aws.tableName });
-  const { settler, settlements } = buildSettlements(store, channel, config, logger);
+  const metrics = new PrometheusMetrics();
+  const { settler, settlements } = buildSettlements(store, channel, config, logger, {}, metrics);
   const jobs = new JobService({
     store,
     queue: new SqsJobQueue(clients.sqs, aws.queueUrl),
@@ -88,6 +92,7 @@ export function buildAwsApiRuntime(config: Config, aws: AwsConfig, logger: Logge
   return {
     jobs,
     rateLimiter: (settings) => redisRateLimiter(limits, settings),
+    metrics,
     close: async () => {
       closing = true;
       await channel.close();
@@ -122,6 +127,8 @@ export function workerTimings(queue: QueueTimings): WorkerTimings {
 
 export interface AwsWorker {
   timings: WorkerTimings;
+  /** What this worker counts (its METRICS_PORT listener serves it). */
+  metrics: PrometheusMetrics;
   /** Stops taking messages, waits (at most SHUTDOWN_TIMEOUT_SECONDS) for jobs in hand, closes. */
   stop(): Promise<void>;
 }
@@ -155,13 +162,15 @@ export async function startAwsWorker(
   // Not required: jobs are answered and stored without the channel (it only streams them).
   await channel.connected().catch(() => {});
   const store = new DynamoJobStore({ client: clients.documents, tableName: aws.tableName });
+  const metrics = new PrometheusMetrics();
   const processor = new JobProcessor({
     store,
     answerer,
     logger,
-    ...buildSettlements(store, channel, config, logger),
+    ...buildSettlements(store, channel, config, logger, {}, metrics),
     leaseSeconds: timings.leaseSeconds,
     contextMaxTokens: config.CONTEXT_MAX_TOKENS,
+    metrics,
   });
   // Either poll loop turning (the dead-letter one keeps polling while the jobs one is paused)
   // keeps the container health check green.
@@ -221,6 +230,7 @@ export async function startAwsWorker(
   );
   return {
     timings,
+    metrics,
     stop: async () => {
       // Protection is dropped once the jobs in hand are done; a yield under way does not resume.
       await Promise.all([

@@ -6,6 +6,7 @@ import {
   memoryRateLimiter,
   type RateLimitSettings,
 } from '../adapters/rate-limiter.js';
+import { PrometheusMetrics } from '../adapters/metrics/prometheus.js';
 import { providersWithKeys, type Config } from '../config.js';
 import type { RateLimiter } from '../domain/rate-limit.js';
 import { MAX_EVENTS_PER_JOB } from '../domain/events.js';
@@ -22,6 +23,8 @@ export interface EmbeddedRuntime {
   /** A limiter counting in this process's memory. */
   rateLimiter(settings: RateLimitSettings): RateLimiter;
   store: MemoryJobStore;
+  /** What this process counts (api and worker alike), served at `/metrics`. */
+  metrics: PrometheusMetrics;
   /** Starts the in-process worker. */
   start(): void;
   /** Stops taking jobs and waits (bounded) for the ones in hand. */
@@ -42,8 +45,9 @@ export function buildEmbeddedRuntime(
     ttlSeconds: config.JOB_EVENTS_TTL_SECONDS,
     maxEventsPerJob: MAX_EVENTS_PER_JOB,
   });
+  const metrics = new PrometheusMetrics();
   // One settler and one watch for the api and the worker: a job's end is watched once.
-  const { settler, settlements } = buildSettlements(store, channel, config, logger);
+  const { settler, settlements } = buildSettlements(store, channel, config, logger, {}, metrics);
   const processor = new JobProcessor({
     store,
     answerer,
@@ -52,6 +56,7 @@ export function buildEmbeddedRuntime(
     settlements,
     leaseSeconds: jobsQueue.visibilityTimeoutSeconds,
     contextMaxTokens: config.CONTEXT_MAX_TOKENS,
+    metrics,
   });
   const queue = new MemoryJobQueue({
     concurrency: config.WORKER_CONCURRENCY,
@@ -77,6 +82,7 @@ export function buildEmbeddedRuntime(
     jobs,
     rateLimiter: (settings) => new FlexibleRateLimiter(memoryRateLimiter(settings)),
     store,
+    metrics,
     start: () => queue.start((message) => processor.process(message)),
     stop: async () => {
       await queue.stop(config.SHUTDOWN_TIMEOUT_SECONDS * 1000);

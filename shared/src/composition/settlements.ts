@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import { EventPublisher } from '../domain/event-publisher.js';
+import { NO_METRICS, type Metrics } from '../domain/metrics.js';
 import type { EventChannel, JobStore, Logger } from '../domain/ports.js';
 import { SettlementWatch, type SettlementPace } from '../domain/settlement-watch.js';
 import { Settler } from '../domain/settler.js';
@@ -16,11 +17,14 @@ export function buildSettlements(
   logger: Logger,
   /** The watch's pace; its defaults otherwise (tests make it faster). */
   pace: SettlementPace = {},
+  /** Where settled jobs are counted. */
+  metrics: Metrics = NO_METRICS,
 ): { settler: Settler; settlements: SettlementWatch } {
   const settler = new Settler({
     store,
     publisher: new EventPublisher(channel, logger),
     logger,
+    metrics,
     deadlineSeconds: config.JOB_DEADLINE_SECONDS,
   });
   const settlements = new SettlementWatch({

@@ -2,6 +2,7 @@ import { JobBusyError } from './errors.js';
 import { RESET_REASONS } from './events.js';
 import { DeltaPacer } from './delta-pacer.js';
 import type { EventPublisher } from './event-publisher.js';
+import { NO_METRICS, secondsSinceCreated, type Metrics } from './metrics.js';
 import { PENDING_STATUSES, type Job, type JobMessage, type Settlement } from './job.js';
 import type { Settler } from './settler.js';
 import type { SettlementWatch } from './settlement-watch.js';
@@ -27,6 +28,8 @@ export interface JobProcessorOptions {
   leaseSeconds: number;
   /** The most tokens a prompt may take (CONTEXT_MAX_TOKENS): older turns are dropped to fit. */
   contextMaxTokens?: number;
+  /** Counts the time to each job's first delta (settled jobs are counted by the settler). */
+  metrics?: Metrics;
   now?: () => Date;
 }
 
@@ -92,6 +95,9 @@ export class JobProcessor {
     const cancel = new AbortController();
     const unwatch = this.options.settlements.watch(job.id, (settled) => cancel.abort(settled));
     const deltas = new DeltaPacer(this.publisher, job.id);
+    const { metrics = NO_METRICS } = this.options;
+    const clock = this.now;
+    let firstDelta = true;
     let outcome;
     try {
       outcome = await answerer.answer(
@@ -102,6 +108,10 @@ export class JobProcessor {
           logger,
           // Methods, not arrow properties: tsx (keepNames) would name two new functions per job.
           onDelta(text) {
+            if (firstDelta) {
+              firstDelta = false;
+              metrics.firstDelta(secondsSinceCreated(job, clock().getTime()));
+            }
             deltas.write(text);
           },
           onRestart(reason) {

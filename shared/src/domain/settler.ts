@@ -1,5 +1,6 @@
 import type { EventPublisher } from './event-publisher.js';
 import { isSettled, PENDING_STATUSES, type JobRecord, type Settlement } from './job.js';
+import { NO_METRICS, type Metrics } from './metrics.js';
 import type { JobStore, Logger, SettleOptions } from './ports.js';
 import { failure, isOverdue } from './transitions.js';
 
@@ -9,6 +10,8 @@ export interface SettlerOptions {
   logger: Logger;
   /** The deadline pending jobs are given (JOB_DEADLINE_SECONDS), named in the failure it causes. */
   deadlineSeconds: number;
+  /** Counts every job that settles here (one place for every end, api and worker alike). */
+  metrics?: Metrics;
   now?: () => Date;
 }
 
@@ -20,6 +23,7 @@ export interface SettlerOptions {
  */
 export class Settler {
   private readonly now: () => Date;
+  private readonly metrics: Metrics;
 
   /** Where `done` and every other event of a job is announced. */
   readonly publisher: EventPublisher;
@@ -27,6 +31,7 @@ export class Settler {
   constructor(private readonly options: SettlerOptions) {
     this.now = options.now ?? (() => new Date());
     this.publisher = options.publisher;
+    this.metrics = options.metrics ?? NO_METRICS;
   }
 
   /** Settles the job if `options` allow it, then announces it; undefined when the write lost. */
@@ -36,7 +41,9 @@ export class Settler {
     options: SettleOptions,
   ): Promise<JobRecord | undefined> {
     const settled = await this.options.store.settle(id, settlement, this.now(), options);
-    if (settled) await this.options.publisher.done(settled);
+    if (!settled) return undefined;
+    this.metrics.jobSettled(settled);
+    await this.options.publisher.done(settled);
     return settled;
   }
 

@@ -50,6 +50,8 @@ export function sendEventStream(
     lastWriteAt = performance.now();
     return body.write(text);
   };
+  const { metrics } = reply.server;
+  metrics.streamOpened();
   const heartbeat = setInterval(() => {
     if (performance.now() - lastWriteAt >= heartbeatMs / 2) write(': keep-alive\n\n');
   }, heartbeatMs / 2);
@@ -63,6 +65,7 @@ export function sendEventStream(
       if (!stop.signal.aborted) reply.log.warn({ err: error }, 'event stream ended by an error');
     } finally {
       clearInterval(heartbeat);
+      metrics.streamClosed();
       body.end();
     }
   })();

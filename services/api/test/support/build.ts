@@ -50,6 +50,8 @@ export async function build(
     config,
     logger: captured.logger,
     identity,
+    metrics: runtime.metrics,
+    metricsExposition: runtime.metrics,
     ...options,
   });
   runtime.start();
