@@ -21,6 +21,12 @@ export {
   liveChannel,
   type RedisEventChannelOptions,
 } from './adapters/redis/redis-event-channel.js';
+export {
+  RedisAnswerCache,
+  entryKey,
+  flightKey,
+  type RedisAnswerCacheOptions,
+} from './adapters/redis/answer-cache.js';
 export { EventChannelError } from './adapters/redis/live-channels.js';
 export { redisRateLimiter } from './adapters/redis/rate-limiter.js';
 export { DEFAULT_REDIS_TIMEOUTS, type RedisTimeouts } from './adapters/redis/connection.js';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AwsEndpoints } from './adapters/aws/clients.js';
 import { jobsQueue } from './adapters/aws/resources.js';
 import { PROVIDER_NAMES, type ProviderName } from './domain/job.js';
+import { answerCacheEnv } from './answer-cache-env.js';
 import { telemetryEnv } from './telemetry-env.js';
 
 /** The longest a client may wait for a synchronous answer: API Gateway cuts integrations at 29 s. */
@@ -160,11 +161,9 @@ const envSchema = z.object({
   /** Guest sessions one client address may create per minute (POST /api/v1/sessions). */
   GUEST_SESSIONS_PER_MINUTE: count(30),
   /** `start:api` only: requests with no credentials act as the shared `anonymous` principal. */
-  ALLOW_ANONYMOUS: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((value) => value === 'true'),
+  ALLOW_ANONYMOUS: flag,
   ...telemetryEnv,
+  ...answerCacheEnv,
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -45,6 +45,18 @@ export {
   MemoryEventChannel,
   type MemoryEventChannelOptions,
 } from './adapters/memory/event-channel.js';
+export {
+  MemoryAnswerCache,
+  type MemoryAnswerCacheOptions,
+} from './adapters/memory/answer-cache.js';
+export {
+  answerKey,
+  isCacheable,
+  normalizeText,
+  type AnswerKeyContext,
+  type KeyedJob,
+} from './domain/answer-key.js';
+export { PROMPT_VERSION } from './providers/prompt-version.js';
 export { LiveQueue } from './adapters/live-queue.js';
 export {
   FlexibleRateLimiter,

@@ -245,3 +245,39 @@ export interface Logger {
   error(obj: object, msg?: string): void;
   child(bindings: Record<string, unknown>): Logger;
 }
+
+/**
+ * An answer kept for reuse (the answer cache). It names no student: its key is a hash of the
+ * normalized question and settings, and it holds only what the model wrote and what that cost.
+ */
+export interface CachedAnswer {
+  /** The key's hash (domain/answer-key.ts), never the question itself. */
+  key: string;
+  answer: string;
+  provider: AnsweredBy;
+  model: string;
+  /** What the call that wrote it used: what every reuse saves. */
+  usage: Usage;
+  storedAt: string;
+}
+
+/**
+ * Completed answers kept for identical first questions, and the marks that let identical asks in
+ * flight at once share one provider call. Every entry and mark expires on its own (explicit TTLs);
+ * none is the source of truth, so a caller treats every failure as a miss.
+ */
+export interface AnswerCache {
+  /** The entry under `key`, if one is kept. */
+  get(key: string): Promise<CachedAnswer | undefined>;
+  /** Keeps the entry under its key for the cache's TTL, replacing any entry there. */
+  put(entry: CachedAnswer): Promise<void>;
+  /** Removes the entry under `key` if it holds this very answer; whether one was removed. */
+  evict(key: string, answer: string): Promise<boolean>;
+  /**
+   * Marks `key` in flight for `jobId` for `ttlMs`, unless another job's mark is there: returns
+   * the job holding the mark (`jobId` itself when the mark is, or already was, its own).
+   */
+  lead(key: string, jobId: string, ttlMs: number): Promise<string>;
+  /** Removes the in-flight mark of `key` if `jobId` holds it. */
+  release(key: string, jobId: string): Promise<void>;
+}

@@ -92,6 +92,14 @@ export class RedisEventChannel implements EventChannel {
   }
 
   /**
+   * The command connection, for other keys this process keeps in the same Redis (the answer
+   * cache): one connection per process, closed with the channel.
+   */
+  get connection(): Redis | Cluster {
+    return this.commands;
+  }
+
+  /**
    * Resolves once both connections are up, or rejects after `timeoutMs`. Optional: a process
    * starts without it (calls fail fast until the server answers), but one that just started may
    * want its first publishes to go through.
