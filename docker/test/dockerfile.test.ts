@@ -125,6 +125,18 @@ describe('docker/Dockerfile', () => {
     expect(flag(healthcheck!, 'timeout')).toMatch(/^\d+s$/);
   });
 
+  it('worker serves its metrics on a port it exposes, on every interface (METRICS_PORT)', () => {
+    const chain = lineage(dockerfile, 'worker');
+    const { METRICS_PORT: port, HOST: host } = environment(chain);
+    expect(port).toMatch(/^\d+$/);
+    expect(host).toBe('0.0.0.0');
+    expect(
+      last(chain, 'EXPOSE')
+        ?.getArguments()
+        .map((a) => a.getValue()),
+    ).toContain(port);
+  });
+
   it('api listens on every interface in the container (the app alone defaults to loopback)', () => {
     expect(environment(lineage(dockerfile, 'api')).HOST).toBe('0.0.0.0');
   });

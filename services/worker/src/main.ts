@@ -2,9 +2,11 @@
  * `npm run start:worker`: the worker service. Takes jobs from SQS, asks the LLM providers, stores
  * outcomes in DynamoDB. On SIGTERM it stops polling, lets the jobs in hand finish (at most
  * SHUTDOWN_TIMEOUT_SECONDS; unfinished ones are redelivered to another worker) and exits 0.
+ * With METRICS_PORT set, it serves its Prometheus text at `GET /metrics` on that port.
  */
 import { configureAwsProcess, startAwsWorker } from '@iscoolgpt/shared/aws';
 import closeWithGrace from 'close-with-grace';
+import { listenForMetrics } from './metrics-listener.js';
 
 const { config, aws, logger } = configureAwsProcess('worker', [
   'AWS_REGION',
@@ -17,6 +19,14 @@ const worker = await startAwsWorker(config, aws, logger).catch((error: unknown) 
   logger.fatal({ err: error }, 'cannot start: the jobs queue or table is not reachable');
   process.exit(1);
 });
+const metrics =
+  config.METRICS_PORT === undefined
+    ? undefined
+    : await listenForMetrics(
+        worker.metrics,
+        { port: config.METRICS_PORT, host: config.HOST },
+        logger,
+      );
 
 closeWithGrace(
   {
@@ -28,5 +38,6 @@ closeWithGrace(
     if (err) logger.error({ err }, 'shutting down after an error');
     else logger.info({ signal }, 'shutting down: no new jobs; finishing the jobs in hand');
     await worker.stop();
+    await metrics?.close();
   },
 );
