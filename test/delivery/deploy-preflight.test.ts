@@ -35,8 +35,9 @@ const setLoggingRole = (arn: string) =>
   );
 
 beforeAll(() => {
-  // moto, which always runs here (it serves DynamoDB), implements API Gateway's account
-  // settings and Secrets Manager; LocalStack, where it serves SQS, does not run API Gateway.
+  // The server behind DynamoDB: moto, started for every run (LocalStack, when it serves SQS
+  // here, runs no API Gateway), or the endpoint the environment gives (CI's LocalStack, which runs
+  // every service). Both implement API Gateway's account settings and Secrets Manager.
   const options = { region: DUMMY_AWS_ENV.AWS_REGION, endpoint: localAws().endpoints.dynamodb };
   apiGateway = new APIGatewayClient(options);
   secrets = new SecretsManagerClient(options);
