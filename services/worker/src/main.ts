@@ -1,7 +1,9 @@
 /**
  * `npm run start:worker`: the worker service. Takes jobs from SQS, asks the LLM providers, stores
- * outcomes in DynamoDB. On SIGTERM it stops polling, lets the jobs in hand finish (at most
- * SHUTDOWN_TIMEOUT_SECONDS; unfinished ones are redelivered to another worker) and exits 0.
+ * outcomes in DynamoDB. On SIGTERM it opens no new poll, answers what the long polls under way
+ * still bring (never handing a message back, which would spend its receives), lets the jobs in
+ * hand finish (at most SHUTDOWN_TIMEOUT_SECONDS; unfinished ones are redelivered to another
+ * worker) and exits 0.
  * With METRICS_PORT set, it serves its Prometheus text at `GET /metrics` on that port.
  */
 import { configureAwsProcess, startAwsWorker } from '@iscoolgpt/shared/aws';
