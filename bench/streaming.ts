@@ -18,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, requireAwsConfig } from '@iscoolgpt/shared';
+import { loadConfig, requireAwsConfig, ANONYMOUS } from '@iscoolgpt/shared';
 import { buildAwsApiRuntime } from '@iscoolgpt/shared/aws';
 import { createParser } from 'eventsource-parser';
 import { pino } from 'pino';
@@ -166,7 +166,7 @@ export async function manyStreams() {
     for (const round of rounds) {
       const jobIds: string[] = [];
       await inParallel(round.streams, 16, async (i) => {
-        const { job } = await runtime.jobs.submit({ question: `Stream ${i}` });
+        const { job } = await runtime.jobs.submit({ question: `Stream ${i}` }, ANONYMOUS);
         jobIds.push(job.id);
       });
       const row = await measureStreams(

@@ -11,6 +11,9 @@
  * (and BENCH_BARE_NODE_OPTIONS); the profile is written when the server stops.
  */
 import { fileURLToPath } from 'node:url';
+import { DEMO_ACCOUNTS } from '../services/api/src/dev-identity/accounts.js';
+import { DEV_CLIENT_ID } from '../services/api/src/dev-identity/provider.js';
+import { signInWithPkce } from '../services/api/test/support/oidc-flow.js';
 import { load, type LoadResult } from './support/load.js';
 import { startNode } from './support/process.js';
 
@@ -34,7 +37,21 @@ export async function benchSyncAsk(): Promise<void> {
     ...nodeOptions('BENCH_ASK_NODE_OPTIONS'),
   });
   const json = { 'content-type': 'application/json' };
-  const results: { bare: LoadResult[]; ask: LoadResult[] } = { bare: [], ask: [] };
+  // A signed-in student's access token from the embedded server's development provider (RS256,
+  // verified by the api on every request: by signature once, then from its verified tokens).
+  const [student] = DEMO_ACCOUNTS;
+  const { accessToken } = await signInWithPkce({
+    issuer: `${embedded.url}/oidc`,
+    clientId: DEV_CLIENT_ID,
+    redirectUri: `${embedded.url}/`,
+    username: student!.username,
+    password: student!.password,
+  });
+  const results: { bare: LoadResult[]; ask: LoadResult[]; bearer: LoadResult[] } = {
+    bare: [],
+    ask: [],
+    bearer: [],
+  };
   try {
     for (let round = 0; round < ROUNDS; round++) {
       results.bare.push(
@@ -59,6 +76,17 @@ export async function benchSyncAsk(): Promise<void> {
           serverPid: embedded.child.pid,
         }),
       );
+      results.bearer.push(
+        await load({
+          url: `${embedded.url}/api/v1/ask`,
+          method: 'POST',
+          headers: { ...json, prefer: 'wait=10', authorization: `Bearer ${accessToken}` },
+          body: JSON.stringify({ question: 'Why is the sky blue?', subject: 'physics' }),
+          concurrency: CONCURRENCY,
+          durationMs: ROUND_MS,
+          serverPid: embedded.child.pid,
+        }),
+      );
     }
   } finally {
     await Promise.all([bare.stop(), embedded.stop()]);
@@ -66,10 +94,12 @@ export async function benchSyncAsk(): Promise<void> {
 
   const bareMedian = medianRound(results.bare);
   const askMedian = medianRound(results.ask);
-  const non200 = results.ask
+  const bearerMedian = medianRound(results.bearer);
+  const asks = [...results.ask, ...results.bearer];
+  const non200 = asks
     .flatMap((r) => Object.entries(r.statuses))
     .filter(([status]) => status !== '200');
-  if (non200.length > 0 || results.ask.some((r) => r.errors > 0)) {
+  if (non200.length > 0 || asks.some((r) => r.errors > 0)) {
     throw new Error(`sync ask answered something other than 200: ${JSON.stringify(non200)}`);
   }
   console.log(
@@ -78,6 +108,7 @@ export async function benchSyncAsk(): Promise<void> {
   console.table({
     'bare Fastify route': row(bareMedian),
     'POST /api/v1/ask (sync, embedded)': row(askMedian),
+    'the same ask with a Bearer token (a student)': row(bearerMedian),
   });
   const addedP50 = askMedian.p50Ms - bareMedian.p50Ms;
   const ratio = askMedian.perSecond / bareMedian.perSecond;
@@ -87,6 +118,12 @@ export async function benchSyncAsk(): Promise<void> {
   console.log(`added latency p99: ${(askMedian.p99Ms - bareMedian.p99Ms).toFixed(3)} ms`);
   console.log(
     `requests/s ratio ask/bare: ${ratio.toFixed(2)} (target >= 0.50: ${ratio >= 0.5 ? 'met' : 'NOT met'})`,
+  );
+  const bearerRatio = bearerMedian.perSecond / askMedian.perSecond;
+  console.log(
+    `with a verified Bearer token: ${bearerRatio.toFixed(2)} of the ask's requests/s without one, ` +
+      `p50 ${(bearerMedian.p50Ms - askMedian.p50Ms).toFixed(3)} ms added ` +
+      `(target: within 10 %, ratio >= 0.90: ${bearerRatio >= 0.9 ? 'met' : 'NOT met'})`,
   );
   if (askMedian.serverCpuUs !== undefined && bareMedian.serverCpuUs !== undefined) {
     console.log(

@@ -21,7 +21,7 @@ import {
   GetQueueAttributesCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
-import { loadConfig, requireAwsConfig } from '@iscoolgpt/shared';
+import { loadConfig, requireAwsConfig, ANONYMOUS } from '@iscoolgpt/shared';
 import { buildAwsApiRuntime, type AwsClients, type AwsResources } from '@iscoolgpt/shared/aws';
 import { pino } from 'pino';
 import { freePort } from '../test/support/host.js';
@@ -124,7 +124,7 @@ async function measureServices(env: Record<string, string>) {
   const config = loadConfig(env);
   const submitter = buildAwsApiRuntime(config, requireAwsConfig(config), pino({ level: 'silent' }));
   const backlog = new Backlog(() =>
-    submitter.jobs.submit({ question: `Question ${randomUUID()}` }),
+    submitter.jobs.submit({ question: `Question ${randomUUID()}` }, ANONYMOUS),
   );
   // Waiting before the worker starts, so that none of its slots waits for work.
   await backlog.fill(BACKLOG);

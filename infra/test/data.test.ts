@@ -13,7 +13,25 @@ describe('jobs table', () => {
     app.template.hasResourceProperties('AWS::DynamoDB::Table', {
       TableName: `test-${defaultResourceNames.table}`,
       KeySchema: [{ AttributeName: jobsTable.partitionKey, KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: jobsTable.partitionKey, AttributeType: 'S' }],
+      AttributeDefinitions: Match.arrayWith([
+        { AttributeName: jobsTable.partitionKey, AttributeType: 'S' },
+      ]),
+    });
+  });
+
+  it("finds a principal's conversations and keys by the owner index the adapter queries, never a scan", () => {
+    const { ownerIndex } = jobsTable;
+    app.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: ownerIndex.name,
+          KeySchema: [
+            { AttributeName: ownerIndex.partitionKey, KeyType: 'HASH' },
+            { AttributeName: ownerIndex.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
     });
   });
 

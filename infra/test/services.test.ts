@@ -9,6 +9,7 @@ import {
   MAX_SYNC_WAIT_SECONDS,
   WORKER_STOP_TIMEOUT_SECONDS,
 } from '../lib/config.js';
+import { jobsTable } from '../lib/shared-resources.js';
 import {
   WORKER_LIVENESS_FILE,
   WORKER_LIVENESS_MAX_AGE_SECONDS,
@@ -223,7 +224,7 @@ describe('api service', () => {
     expect(actions).not.toContain('sqs:DeleteMessage');
   });
 
-  it('may create, read, rate and erase jobs and conversations in the table, and nothing more (no query or scan)', () => {
+  it('may create, read, rate and erase jobs and conversations in the table, and query the owner index only (no scan)', () => {
     const statements = statementsOfRole(app.template, rolesOf(app.template, 'api').taskRole);
     const tableId = onlyResource(app.template, 'AWS::DynamoDB::Table').id;
     const onTable = statements.filter((s) =>
@@ -235,8 +236,13 @@ describe('api service', () => {
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
+      'dynamodb:Query',
       'dynamodb:UpdateItem',
     ]);
+    const queries = onTable.filter((s) => allowedActions([s]).includes('dynamodb:Query'));
+    expect(queries).toHaveLength(1);
+    expect(JSON.stringify(queries[0]!.Resource)).toContain(`/index/${jobsTable.ownerIndex.name}`);
+    expect(allowedActions(statements)).not.toContain('dynamodb:Scan');
   });
 
   it('can read no secret, with either of its roles', () => {

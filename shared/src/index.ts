@@ -24,6 +24,22 @@ export {
   type MetricsExposition,
 } from './adapters/metrics/prometheus.js';
 export { JobService, type ContextBudget, type JobServiceOptions } from './domain/job-service.js';
+export {
+  Conversations,
+  DEFAULT_CONVERSATIONS_PAGE,
+  DEFAULT_TURNS_PAGE,
+  MAX_PAGE,
+  type ConversationPage,
+  type ConversationsOptions,
+} from './domain/conversations.js';
+export { owns, titleOf, TITLE_LENGTH } from './domain/ownership.js';
+export {
+  conversationCursor,
+  conversationSortKey,
+  turnCursor,
+  type Page,
+  type PageOf,
+} from './domain/pages.js';
 export { fingerprint, newTurn, type JobLimits } from './domain/new-turn.js';
 export { Settler, type SettlerOptions } from './domain/settler.js';
 export {

@@ -8,9 +8,14 @@ import { createAwsSuite, type AwsSuite } from '../../test/support/aws-suite.js';
 import { DynamoJobStore } from '../src/adapters/aws/dynamo-job-store.js';
 import { MemoryJobStore } from '../src/adapters/memory/job-store.js';
 import type { ConversationRecord } from '../src/domain/conversation.js';
-import { IdempotencyConflictError, TurnInProgressError } from '../src/domain/errors.js';
+import {
+  IdempotencyConflictError,
+  InvalidCursorError,
+  TurnInProgressError,
+} from '../src/domain/errors.js';
 import type { JobRecord, Settlement } from '../src/domain/job.js';
 import { nextConversation } from '../src/domain/new-turn.js';
+import { ANONYMOUS } from '../src/domain/principal.js';
 import type { JobStore } from '../src/domain/ports.js';
 import { newJob } from './support/jobs.js';
 import { memoryDomain } from './support/memory-domain.js';
@@ -450,16 +455,19 @@ describe.each(stores)('JobStore contract: %s', (_name, open) => {
 
     it('numbers turns 1, 2, 3 through the job service, one accepted per turn however many race', async () => {
       const jobs = service();
-      const first = (await jobs.submit({ question: 'Turn one' })).job;
+      const first = (await jobs.submit({ question: 'Turn one' }, ANONYMOUS)).job;
       const turns = [first];
       for (const expected of [2, 3]) {
         await completeJob(turns.at(-1)!.id);
         const results = await Promise.allSettled(
           Array.from({ length: 4 }, (_, i) =>
-            jobs.submit({
-              question: `Turn ${expected} racer ${i}`,
-              conversationId: first.conversationId,
-            }),
+            jobs.submit(
+              {
+                question: `Turn ${expected} racer ${i}`,
+                conversationId: first.conversationId,
+              },
+              ANONYMOUS,
+            ),
           ),
         );
         const accepted = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.job] : []));
@@ -472,8 +480,8 @@ describe.each(stores)('JobStore contract: %s', (_name, open) => {
       }
 
       expect(turns.map((job) => job.turn)).toEqual([1, 2, 3]);
-      const read = await jobs.getConversation(first.conversationId);
-      expect(read?.turns.map((job) => job.id)).toEqual(turns.map((job) => job.id));
+      const read = await store.getConversation(first.conversationId);
+      expect(read?.jobIds).toEqual(turns.map((job) => job.id));
     });
 
     it('refuses a turn on a conversation it does not have', async () => {
@@ -515,25 +523,32 @@ describe.each(stores)('JobStore contract: %s', (_name, open) => {
     it('inherits subject, level, language and mode unless the ask sets them; what it sets sticks', async () => {
       const jobs = service();
       const first = (
-        await jobs.submit({
-          question: 'One',
-          subject: 'chemistry',
-          level: 'high school',
-          language: 'es',
-          mode: 'tutor',
-        })
+        await jobs.submit(
+          {
+            question: 'One',
+            subject: 'chemistry',
+            level: 'high school',
+            language: 'es',
+            mode: 'tutor',
+          },
+          ANONYMOUS,
+        )
       ).job;
       await completeJob(first.id);
-      const second = (await jobs.submit({ question: 'Two', conversationId: first.conversationId }))
-        .job;
+      const second = (
+        await jobs.submit({ question: 'Two', conversationId: first.conversationId }, ANONYMOUS)
+      ).job;
       await completeJob(second.id);
       const third = (
-        await jobs.submit({
-          question: 'Three',
-          conversationId: first.conversationId,
-          mode: 'quiz',
-          language: 'en',
-        })
+        await jobs.submit(
+          {
+            question: 'Three',
+            conversationId: first.conversationId,
+            mode: 'quiz',
+            language: 'en',
+          },
+          ANONYMOUS,
+        )
       ).job;
 
       expect(second).toMatchObject({
@@ -579,14 +594,15 @@ describe.each(stores)('JobStore contract: %s', (_name, open) => {
       let clock = Date.now();
       const clocked = subject.withClock(() => new Date(clock));
       const jobs = service(clocked, () => new Date(clock));
-      const first = (await jobs.submit({ question: 'One' })).job;
+      const first = (await jobs.submit({ question: 'One' }, ANONYMOUS)).job;
       await clocked.settle(first.id, answered, new Date(clock), {
         from: ['queued'],
         beforeDeadline: false,
       });
       clock += 3 * 24 * 3600 * SECOND;
-      const second = (await jobs.submit({ question: 'Two', conversationId: first.conversationId }))
-        .job;
+      const second = (
+        await jobs.submit({ question: 'Two', conversationId: first.conversationId }, ANONYMOUS)
+      ).job;
 
       // Past the first turn's TTL, within the second's: still there.
       clock += 5 * 24 * 3600 * SECOND;
@@ -613,6 +629,111 @@ describe.each(stores)('JobStore contract: %s', (_name, open) => {
       await store.setFeedback(job.id, down, at);
       expect((await store.get(job.id))?.feedback).toEqual(down);
       expect(await store.setFeedback(randomUUID(), up, at)).toEqual({ outcome: 'missing' });
+    });
+
+    describe('what a principal owns', () => {
+      const owner = () => `guest:${randomUUID()}`;
+      /** A conversation of `ownerId`'s whose latest turn was asked at `at`. */
+      const conversationAt = (ownerId: string, at: Date, turns = 1) =>
+        conversationOf(turns, store, { ownerId, createdAt: at.toISOString() });
+
+      it('lists the owner’s conversations only, most recently updated first, a page at a time', async () => {
+        const alice = owner();
+        const base = Date.now();
+        const oldest = await conversationAt(alice, new Date(base - 3 * SECOND));
+        const middle = await conversationAt(alice, new Date(base - 2 * SECOND), 2);
+        const newest = await conversationAt(alice, new Date(base - SECOND));
+        await conversationAt(owner(), new Date(base));
+
+        const first = await store.listConversations(alice, { limit: 2 });
+        expect(first.items.map((item) => item.id)).toEqual([
+          newest.conversation.id,
+          middle.conversation.id,
+        ]);
+        expect(first.items[1]).toMatchObject({
+          ownerId: alice,
+          lastTurn: 2,
+          title: 'Why is the sky blue?',
+        });
+        const second = await store.listConversations(alice, { limit: 2, cursor: first.next });
+        expect(second.items.map((item) => item.id)).toEqual([oldest.conversation.id]);
+        expect(second.next).toBeUndefined();
+        expect(await store.listConversations(owner(), { limit: 20 })).toEqual({
+          items: [],
+          next: undefined,
+        });
+        await expect(
+          store.listConversations(alice, { limit: 2, cursor: 'bm90LWEtY3Vyc29y' }),
+        ).rejects.toBeInstanceOf(InvalidCursorError);
+      });
+
+      it('erases everything of the owner: conversations, their jobs, Idempotency-Key records', async () => {
+        const alice = owner();
+        const bob = owner();
+        const { conversation, jobs } = await conversationAt(alice, new Date(), 2);
+        const claim = { scope: alice, key: `key-${randomUUID()}`, fingerprint: 'turn-3' };
+        const keyed = newJob({ ownerId: alice, conversationId: conversation.id, turn: 3 });
+        await store.startTurn(
+          keyed,
+          { conversation: turnOf(keyed, conversation), expectedLastTurn: 2 },
+          claim,
+        );
+        const kept = await conversationAt(bob, new Date());
+
+        const erased = await store.eraseOwner(alice);
+
+        expect(erased.map((item) => item.id)).toEqual([conversation.id]);
+        expect(await store.getConversation(conversation.id)).toBeUndefined();
+        for (const job of [...jobs, keyed]) expect(await store.get(job.id)).toBeUndefined();
+        expect(await store.findByIdempotencyKey(claim)).toBeUndefined();
+        expect((await store.listConversations(alice, { limit: 20 })).items).toEqual([]);
+        expect(await store.getConversation(kept.conversation.id)).toEqual(kept.conversation);
+        expect(await store.eraseOwner(alice)).toEqual([]);
+      });
+
+      it('hands everything of one owner to another, once', async () => {
+        const guestId = owner();
+        const user = `user:${randomUUID()}`;
+        const { conversation, jobs } = await conversationAt(guestId, new Date(), 2);
+        const claim = { scope: guestId, key: `key-${randomUUID()}`, fingerprint: 'turn-3' };
+        const keyed = newJob({ ownerId: guestId, conversationId: conversation.id, turn: 3 });
+        await store.startTurn(
+          keyed,
+          { conversation: turnOf(keyed, conversation), expectedLastTurn: 2 },
+          claim,
+        );
+
+        expect(await store.transferOwner(guestId, user)).toBe(1);
+        expect(await store.transferOwner(guestId, user)).toBe(0);
+
+        expect(
+          (await store.listConversations(user, { limit: 20 })).items.map((item) => item.id),
+        ).toEqual([conversation.id]);
+        expect((await store.listConversations(guestId, { limit: 20 })).items).toEqual([]);
+        expect(await store.getConversation(conversation.id)).toMatchObject({ ownerId: user });
+        for (const job of [...jobs, keyed])
+          expect(await store.get(job.id)).toMatchObject({ ownerId: user });
+        // The key's record went with them: erasing the user leaves nothing of the guest's asks.
+        await store.eraseOwner(user);
+        expect(await store.findByIdempotencyKey(claim)).toBeUndefined();
+      });
+
+      it('keeps the new owner of a job handed over while a worker held it', async () => {
+        const guestId = owner();
+        const user = `user:${randomUUID()}`;
+        const { jobs } = await conversationAt(guestId, new Date());
+        const job = jobs[0]!;
+        await store.claim(job.id, new Date(), inFuture(60 * SECOND));
+
+        await store.transferOwner(guestId, user);
+        const settled = await store.settle(job.id, answered, new Date(), {
+          from: ['running'],
+          beforeDeadline: true,
+        });
+
+        expect(settled).toMatchObject({ status: 'completed', ownerId: user });
+        expect(await store.get(job.id)).toMatchObject({ status: 'completed', ownerId: user });
+      });
     });
   });
 });

@@ -32,7 +32,13 @@ export async function openApiDocument(): Promise<OpenAPI3> {
   const logger = createLogger('silent', {});
   const runtime = buildEmbeddedRuntime(config, logger);
   const identity = createIdentity(config, { mode: 'embedded', rateLimiter: runtime.rateLimiter });
-  const app = await buildApp({ jobs: runtime.jobs, config, logger, identity });
+  const app = await buildApp({
+    jobs: runtime.jobs,
+    conversations: runtime.conversations,
+    config,
+    logger,
+    identity,
+  });
   try {
     await app.ready();
     return app.swagger() as unknown as OpenAPI3;

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
-import type { Config, JobService, Metrics, MetricsExposition } from '@iscoolgpt/shared';
+import type {
+  Config,
+  Conversations,
+  JobService,
+  Metrics,
+  MetricsExposition,
+} from '@iscoolgpt/shared';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AccessLog } from './http/access-log.js';
@@ -26,7 +32,7 @@ import cors from './plugins/external/cors.js';
 import swagger from './plugins/external/swagger.js';
 import webPage, { hasPage } from './plugins/external/web-page.js';
 import ask from './routes/api/v1/ask.js';
-import conversations from './routes/api/v1/conversations.js';
+import conversationRoutes from './routes/api/v1/conversations.js';
 import feedback from './routes/api/v1/feedback.js';
 import jobRoutes from './routes/api/v1/jobs.js';
 import me from './routes/api/v1/me.js';
@@ -39,6 +45,7 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface AppOptions {
   jobs: JobService;
+  conversations: Conversations;
   config: Pick<
     Config,
     | 'SYNC_WAIT_SECONDS'
@@ -66,6 +73,7 @@ export interface AppOptions {
 /** The HTTP layer, the same in embedded mode and in the API service: external plugins, ours, routes. */
 export async function buildApp({
   jobs,
+  conversations,
   config,
   logger,
   identity,
@@ -125,7 +133,7 @@ export async function buildApp({
   await app.register(cors, { allowedOrigins: config.CORS_ALLOWED_ORIGINS });
   await app.register(swagger, { providers: jobs.providers });
   await app.register(problemDetails);
-  await app.register(jobsPlugin, { jobs });
+  await app.register(jobsPlugin, { jobs, conversations });
   await app.register(metricsPlugin, { metrics });
 
   await app.register(health);
@@ -136,7 +144,7 @@ export async function buildApp({
     ...(eventStream && { eventStream }),
   });
   await app.register(jobRoutes, { prefix: '/api/v1', ...(eventStream && { eventStream }) });
-  await app.register(conversations, { prefix: '/api/v1' });
+  await app.register(conversationRoutes, { prefix: '/api/v1' });
   await app.register(feedback, { prefix: '/api/v1' });
   await app.register(sessions, { prefix: '/api/v1' });
   await app.register(me, { prefix: '/api/v1' });

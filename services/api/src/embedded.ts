@@ -28,6 +28,7 @@ const devProvider = config.AUTH_ISSUER
     });
 const app = await buildApp({
   jobs: runtime.jobs,
+  conversations: runtime.conversations,
   config,
   logger,
   metrics: runtime.metrics,

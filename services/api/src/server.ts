@@ -19,6 +19,7 @@ const identity = createIdentity(config, {
 });
 const app = await buildApp({
   jobs: runtime.jobs,
+  conversations: runtime.conversations,
   config,
   logger,
   metrics: runtime.metrics,

@@ -38,6 +38,7 @@ async function embedded(env: Record<string, string>) {
   );
   const app = await buildApp({
     jobs: runtime.jobs,
+    conversations: runtime.conversations,
     config,
     logger: logs.logger,
     identity: createIdentity(config, { mode: 'embedded', rateLimiter: runtime.rateLimiter }),

@@ -5,7 +5,7 @@
  * (ECS may stop it now), then takes jobs again.
  */
 import { performance } from 'node:perf_hooks';
-import { loadConfig, requireAwsConfig, type JobService } from '@iscoolgpt/shared';
+import { loadConfig, requireAwsConfig, type JobService, ANONYMOUS } from '@iscoolgpt/shared';
 import { buildAwsApiRuntime, startAwsWorker, type AwsWorker } from '@iscoolgpt/shared/aws';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAwsSuite, type AwsSuite } from '../../../test/support/aws-suite.js';
@@ -64,7 +64,7 @@ afterAll(async () => {
 
 describe('a worker under steady load', () => {
   it('releases its scale-in protection within the bound, with no job in hand, then takes jobs again', async () => {
-    for (let i = 0; i < 40; i++) await jobs.submit({ question: `Question ${i}?` });
+    for (let i = 0; i < 40; i++) await jobs.submit({ question: `Question ${i}?` }, ANONYMOUS);
 
     await vi.waitFor(
       () => expect(agentCalls.map((c) => c.enabled).slice(0, 3)).toEqual([true, false, true]),

@@ -8,7 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfig, requireAwsConfig, type JobService } from '@iscoolgpt/shared';
+import { loadConfig, requireAwsConfig, type JobService, ANONYMOUS } from '@iscoolgpt/shared';
 import {
   DynamoJobStore,
   buildAwsApiRuntime,
@@ -99,7 +99,8 @@ describe('a worker stopped during a rolling deploy while jobs keep arriving', ()
     const submitEvery100ms = async (count: number) => {
       for (let i = 0; i < count; i++) {
         ids.push(
-          (await jobs.submit({ question: `Rolling deploy question ${ids.length}?` })).job.id,
+          (await jobs.submit({ question: `Rolling deploy question ${ids.length}?` }, ANONYMOUS)).job
+            .id,
         );
         await sleep(100);
       }

@@ -9,7 +9,13 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfig, requireAwsConfig, type JobRecord, type JobService } from '@iscoolgpt/shared';
+import {
+  loadConfig,
+  requireAwsConfig,
+  type JobRecord,
+  type JobService,
+  ANONYMOUS,
+} from '@iscoolgpt/shared';
 import {
   DynamoJobStore,
   buildAwsApiRuntime,
@@ -81,7 +87,7 @@ afterAll(async () => {
 });
 
 async function ask(question = `What is ${randomUUID()}?`): Promise<string> {
-  const { job } = await jobs.submit({ question });
+  const { job } = await jobs.submit({ question }, ANONYMOUS);
   return job.id;
 }
 

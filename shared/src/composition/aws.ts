@@ -20,6 +20,7 @@ import {
 import { createLogger } from '../logger.js';
 import { JobProcessor } from '../domain/job-processor.js';
 import { JobService } from '../domain/job-service.js';
+import { Conversations } from '../domain/conversations.js';
 import { RedisEventChannel } from '../adapters/redis/redis-event-channel.js';
 import {
   commandClient,
@@ -36,9 +37,11 @@ import type { Answerer, Logger } from '../domain/ports.js';
 import { buildSettlements } from './settlements.js';
 import { buildAnswerer } from './answerer.js';
 import { contextBudget } from './context-budget.js';
+import { fittingHistory } from '../providers/prompt.js';
 
 export interface AwsApiRuntime {
   jobs: JobService;
+  conversations: Conversations;
   /** A limiter whose counts every api process shares (Redis). */
   rateLimiter(settings: RateLimitSettings): RateLimiter;
   /** What this process counts, served at `/metrics`. */
@@ -91,6 +94,7 @@ export function buildAwsApiRuntime(config: Config, aws: AwsConfig, logger: Logge
   watchConnection(limits, 'rate limits', describeRedisUrl(redis.url), logger, () => closing);
   return {
     jobs,
+    conversations: new Conversations({ store, jobs, logger }),
     rateLimiter: (settings) => redisRateLimiter(limits, settings),
     metrics,
     close: async () => {
@@ -171,6 +175,7 @@ export async function startAwsWorker(
     leaseSeconds: timings.leaseSeconds,
     contextMaxTokens: config.CONTEXT_MAX_TOKENS,
     metrics,
+    fitHistory: fittingHistory,
   });
   // Either poll loop turning (the dead-letter one keeps polling while the jobs one is paused)
   // keeps the container health check green.

@@ -13,13 +13,16 @@ import { MAX_EVENTS_PER_JOB } from '../domain/events.js';
 import { JobProcessor } from '../domain/job-processor.js';
 import { JobService } from '../domain/job-service.js';
 import { buildSettlements } from './settlements.js';
+import { Conversations } from '../domain/conversations.js';
 import type { Answerer, Logger } from '../domain/ports.js';
 import { jobsQueue } from '../adapters/aws/resources.js';
 import { buildAnswerer } from './answerer.js';
 import { contextBudget } from './context-budget.js';
+import { fittingHistory } from '../providers/prompt.js';
 
 export interface EmbeddedRuntime {
   jobs: JobService;
+  conversations: Conversations;
   /** A limiter counting in this process's memory. */
   rateLimiter(settings: RateLimitSettings): RateLimiter;
   store: MemoryJobStore;
@@ -57,6 +60,7 @@ export function buildEmbeddedRuntime(
     leaseSeconds: jobsQueue.visibilityTimeoutSeconds,
     contextMaxTokens: config.CONTEXT_MAX_TOKENS,
     metrics,
+    fitHistory: fittingHistory,
   });
   const queue = new MemoryJobQueue({
     concurrency: config.WORKER_CONCURRENCY,
@@ -80,6 +84,7 @@ export function buildEmbeddedRuntime(
   });
   return {
     jobs,
+    conversations: new Conversations({ store, jobs, logger }),
     rateLimiter: (settings) => new FlexibleRateLimiter(memoryRateLimiter(settings)),
     store,
     metrics,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { jobSchema, MODES, type Mode } from './job.js';
+import { principalSchema } from './principal.js';
 
 /**
  * A conversation is the thread its turns belong to: each turn is a job, and the conversation holds
@@ -8,6 +9,10 @@ import { jobSchema, MODES, type Mode } from './job.js';
  */
 export interface ConversationRecord {
   id: string;
+  /** The principal whose conversation it is (Principal.id): no one else may see or continue it. */
+  ownerId: string;
+  /** Its first question, cut at 80 characters: what a list of conversations shows. */
+  title: string;
   subject: string | null;
   level: string | null;
   language: string | null;
@@ -31,13 +36,23 @@ export type ConversationSettings = Pick<
 /** The conversation as `GET /api/v1/conversations/{id}` returns it. */
 export const conversationSchema = z.object({
   id: z.uuid(),
+  title: z.string().describe('its first question, cut at 80 characters'),
   subject: z.string().nullable(),
   level: z.string().nullable(),
   language: z.string().nullable(),
   mode: z.enum(MODES),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
-  turns: z.array(jobSchema).describe('its turns (jobs), in order'),
+  turns: z
+    .array(jobSchema)
+    .describe('its turns (jobs), in order: the latest `limit` (50 by default) before `cursor`'),
+  turnCount: z.number().int().nonnegative().describe('how many turns it has in all'),
+  next: z
+    .string()
+    .nullable()
+    .describe(
+      'the cursor of the earlier turns (pass it as `cursor`); null when these are the first',
+    ),
 });
 export type Conversation = z.infer<typeof conversationSchema>;
 
@@ -46,3 +61,43 @@ export interface HistoryTurn {
   question: string;
   answer: string;
 }
+
+/** One conversation in `GET /api/v1/conversations`. */
+export const conversationSummarySchema = z.object({
+  id: z.uuid(),
+  title: z.string().describe('its first question, cut at 80 characters'),
+  subject: z.string().nullable(),
+  mode: z.enum(MODES),
+  turns: z.number().int().positive().describe('how many turns it has'),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime().describe('when its latest turn was asked'),
+});
+export type ConversationSummary = z.infer<typeof conversationSummarySchema>;
+
+export function toConversationSummary(conversation: ConversationRecord): ConversationSummary {
+  return {
+    id: conversation.id,
+    title: conversation.title,
+    subject: conversation.subject,
+    mode: conversation.mode,
+    turns: conversation.lastTurn,
+    createdAt: conversation.createdAt,
+    updatedAt: conversation.updatedAt,
+  };
+}
+
+/** Everything a principal has, as `GET /api/v1/me/export` hands it over. */
+export const dataExportSchema = z
+  .object({
+    exportedAt: z.iso.datetime(),
+    user: principalSchema,
+    conversations: z
+      .array(
+        conversationSchema
+          .omit({ turnCount: true, next: true })
+          .extend({ turns: z.array(jobSchema).describe('every turn, in order') }),
+      )
+      .describe('every conversation, most recently updated first'),
+  })
+  .meta({ id: 'DataExport' });
+export type DataExport = z.infer<typeof dataExportSchema>;

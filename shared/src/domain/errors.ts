@@ -127,3 +127,19 @@ export class QuestionTooLongError extends Error {
     this.name = 'QuestionTooLongError';
   }
 }
+
+/** A page's cursor that no page of this list handed out. */
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('cursor is not one this list handed out (pass the `next` of the previous page as it is)');
+    this.name = 'InvalidCursorError';
+  }
+}
+
+/** Only a signed-in user may claim a guest's conversations. */
+export class ClaimNotAllowedError extends Error {
+  constructor() {
+    super("Only a signed-in user can claim a guest's conversations: sign in first");
+    this.name = 'ClaimNotAllowedError';
+  }
+}

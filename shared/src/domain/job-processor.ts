@@ -7,7 +7,7 @@ import { PENDING_STATUSES, type Job, type JobMessage, type Settlement } from './
 import type { Settler } from './settler.js';
 import type { SettlementWatch } from './settlement-watch.js';
 import { failure } from './transitions.js';
-import { turnRequest } from './turn-request.js';
+import { turnRequest, type HistoryFit } from './turn-request.js';
 import type { Answerer, JobStore, Logger } from './ports.js';
 
 export interface JobProcessorOptions {
@@ -30,6 +30,8 @@ export interface JobProcessorOptions {
   contextMaxTokens?: number;
   /** Counts the time to each job's first delta (settled jobs are counted by the settler). */
   metrics?: Metrics;
+  /** Which earlier turns fit it: only those (and the first that does not) are read from the store. */
+  fitHistory?: HistoryFit;
   now?: () => Date;
 }
 
@@ -101,7 +103,7 @@ export class JobProcessor {
     let outcome;
     try {
       outcome = await answerer.answer(
-        await turnRequest(store, job, this.options.contextMaxTokens),
+        await turnRequest(store, job, this.options.contextMaxTokens, this.options.fitHistory),
         job.requestedProvider,
         {
           signal: signal ? AbortSignal.any([signal, cancel.signal]) : cancel.signal,

@@ -1,6 +1,7 @@
 import type { ConversationRecord } from './conversation.js';
 import {
   ConversationNotFoundError,
+  IdempotencyConflictError,
   ProviderNotConfiguredError,
   QueueUnavailableError,
   QuestionTooLongError,
@@ -15,13 +16,14 @@ import {
   type ProviderName,
 } from './job.js';
 import { fingerprint, newTurn, type JobLimits } from './new-turn.js';
+import { owns } from './ownership.js';
+import type { Principal } from './principal.js';
 import type { Settler } from './settler.js';
 import type { SettlementWatch } from './settlement-watch.js';
 import { cancellation, failure } from './transitions.js';
 import type {
   AnswerRequest,
   FeedbackResult,
-  IdempotencyKey,
   EventChannel,
   JobQueue,
   JobStore,
@@ -54,7 +56,11 @@ export interface JobServiceOptions extends JobLimits {
   now?: () => Date;
 }
 
-/** The API side of a job's life: create and enqueue it, read it, wait for its outcome. */
+/**
+ * The API side of a job's life: create and enqueue it, read it, wait for its outcome. Every
+ * read and change is on behalf of a principal and answers for their own jobs and conversations
+ * only (ownership.ts): another's is, to them, one that does not exist.
+ */
 export class JobService {
   private readonly now: () => Date;
   private readonly settler: Settler;
@@ -80,34 +86,38 @@ export class JobService {
   }
 
   /**
-   * Creates and enqueues a job as the next turn of its conversation (a new one without
-   * `conversationId`), or returns the earlier job for a Idempotency-Key this caller already used with the same request. Throws
-   * ConversationNotFoundError, TurnInProgressError (the latest turn is pending, or another ask
-   * became the next turn first) and QuestionTooLongError.
+   * Creates and enqueues a job of `principal`'s as the next turn of their conversation (a new one
+   * without `conversationId`), or returns the earlier job for an Idempotency-Key they already
+   * used with the same request (keys are each principal's own). Throws
+   * ConversationNotFoundError (also for a conversation of someone else's), TurnInProgressError
+   * (the latest turn is pending, or another ask became the next turn first) and
+   * QuestionTooLongError.
    */
   async submit(
     request: AskRequest,
-    idempotencyKey?: IdempotencyKey,
+    principal: Principal,
+    idempotencyKey?: string,
   ): Promise<{ job: JobRecord; created: boolean }> {
     if (request.provider && !this.options.providers.includes(request.provider)) {
       throw new ProviderNotConfiguredError(request.provider, this.options.providers);
     }
     const { store } = this.options;
-    const idempotency = idempotencyKey
-      ? { ...idempotencyKey, fingerprint: fingerprint(request) }
-      : undefined;
+    const idempotency =
+      idempotencyKey === undefined
+        ? undefined
+        : { scope: principal.id, key: idempotencyKey, fingerprint: fingerprint(request) };
     // A replayed turn is answered before the one-turn-at-a-time rule: it is that very turn.
     const replayed = idempotency && (await store.findByIdempotencyKey(idempotency));
-    if (replayed) return { job: await this.settler.current(replayed), created: false };
+    if (replayed) return { job: await this.replay(replayed, principal), created: false };
     const conversation = request.conversationId
-      ? await this.openConversation(request.conversationId)
+      ? await this.openConversation(request.conversationId, principal)
       : undefined;
-    const turn = newTurn(request, conversation, this.now(), this.options);
+    const turn = newTurn(request, conversation, this.now(), this.options, principal.id);
     this.checkBudget(request, turn.job);
     const result = await store.startTurn(turn.job, turn.write, idempotency);
     switch (result.outcome) {
       case 'replayed':
-        return { job: await this.settler.current(result.job), created: false };
+        return { job: await this.replay(result.job, principal), created: false };
       case 'missing':
         throw new ConversationNotFoundError(turn.job.conversationId);
       case 'taken':
@@ -138,44 +148,25 @@ export class JobService {
     return { job, created: true };
   }
 
-  /** A conversation and its turns in order; undefined when there is no such conversation. */
-  async getConversation(
-    id: string,
-  ): Promise<{ conversation: ConversationRecord; turns: JobRecord[] } | undefined> {
-    const conversation = await this.options.store.getConversation(id);
-    if (!conversation) return undefined;
-    return { conversation, turns: await this.getMany(conversation.jobIds) };
-  }
-
-  /**
-   * Erases a conversation: its pending turn is cancelled first (its worker stops the provider
-   * call), then the conversation and every job of it are deleted and their events forgotten.
-   * False when there is no such conversation.
-   */
-  async deleteConversation(id: string): Promise<boolean> {
-    const conversation = await this.options.store.getConversation(id);
-    if (!conversation) return false;
-    const latest = conversation.jobIds.at(-1);
-    if (latest) await this.cancel(latest);
-    const deleted = await this.options.store.deleteConversation(id);
-    if (!deleted) return false;
+  /** Forgets deleted jobs' events (the channel is not the source of truth: on failure they expire). */
+  async forgetEvents(jobIds: readonly string[]): Promise<void> {
     await Promise.all(
-      deleted.jobIds.map((jobId) =>
+      jobIds.map((jobId) =>
         this.options.channel.forget(jobId).catch((error: unknown) => {
-          // The channel is not the source of truth: its copy expires on its own.
           this.options.logger.warn({ jobId, err: error }, 'events of a deleted job not forgotten');
         }),
       ),
     );
-    this.options.logger.info(
-      { conversationId: id, turns: deleted.jobIds.length },
-      'conversation deleted',
-    );
-    return true;
   }
 
-  /** Rates a completed job's answer (again: the new rating replaces the old one). */
-  async giveFeedback(id: string, request: FeedbackRequest): Promise<FeedbackResult> {
+  /** Rates one of the principal's completed jobs (again: the new rating replaces the old one). */
+  async giveFeedback(
+    id: string,
+    principal: Principal,
+    request: FeedbackRequest,
+  ): Promise<FeedbackResult> {
+    const job = await this.options.store.get(id);
+    if (!job || !owns(principal, job)) return { outcome: 'missing' };
     const now = this.now();
     const result = await this.options.store.setFeedback(
       id,
@@ -188,11 +179,11 @@ export class JobService {
     return result;
   }
 
-  private async openConversation(id: string): Promise<ConversationRecord> {
+  private async openConversation(id: string, principal: Principal): Promise<ConversationRecord> {
     const conversation = await this.options.store.getConversation(id);
-    if (!conversation) throw new ConversationNotFoundError(id);
+    if (!conversation || !owns(principal, conversation)) throw new ConversationNotFoundError(id);
     const latest = conversation.jobIds.at(-1);
-    const pending = latest && (await this.get(latest));
+    const pending = latest && (await this.get(latest, principal));
     if (pending && !isSettled(pending.status)) throw new TurnInProgressError(id, pending.id);
     return conversation;
   }
@@ -217,18 +208,21 @@ export class JobService {
     return this.settler.currentMany(ids);
   }
 
-  /** The job, with an overdue pending job settled as failed / deadline_exceeded. */
-  async get(id: string): Promise<JobRecord | undefined> {
+  /**
+   * One of the principal's jobs (undefined when they have no such job), with an overdue pending
+   * job settled as failed / deadline_exceeded.
+   */
+  async get(id: string, principal: Principal): Promise<JobRecord | undefined> {
     const job = await this.options.store.get(id);
-    return job && this.settler.current(job);
+    return job && owns(principal, job) ? this.settler.current(job) : undefined;
   }
 
   /**
-   * Cancels a pending job (its worker sees the `done` event and stops the provider call). A
-   * settled job is returned as it is; undefined when there is no such job.
+   * Cancels one of the principal's pending jobs (its worker sees the `done` event and stops the
+   * provider call). A settled job is returned as it is; undefined when they have no such job.
    */
-  async cancel(id: string): Promise<JobRecord | undefined> {
-    const job = await this.get(id);
+  async cancel(id: string, principal: Principal): Promise<JobRecord | undefined> {
+    const job = await this.get(id, principal);
     if (!job || isSettled(job.status)) return job;
     const cancelled = await this.settler.settle(id, cancellation(), {
       from: PENDING_STATUSES,
@@ -245,6 +239,16 @@ export class JobService {
    */
   async waitForOutcome(id: string, waitMs: number): Promise<JobRecord | undefined> {
     if (waitMs > 0) await this.options.settlements.until(id, waitMs);
-    return this.get(id);
+    const job = await this.options.store.get(id);
+    return job && this.settler.current(job);
+  }
+
+  /**
+   * A job an Idempotency-Key replays: the principal's own key names it, but it may have been
+   * handed to an account since (a claimed guest session); then it is no longer theirs to see.
+   */
+  private async replay(job: JobRecord, principal: Principal): Promise<JobRecord> {
+    if (!owns(principal, job)) throw new IdempotencyConflictError('');
+    return this.settler.current(job);
   }
 }

@@ -129,6 +129,8 @@ export type Job = z.infer<typeof jobSchema>;
 
 /** The job as stored: the public fields plus the bookkeeping the worker and store need. */
 export interface JobRecord extends Job {
+  /** The principal who asked (Principal.id): the only one who may see, rate or cancel it. */
+  ownerId: string;
   requestedProvider: ProviderName | null;
   requestedModel: string | null;
   /** After this instant a pending job reads `failed` / `deadline_exceeded`. */

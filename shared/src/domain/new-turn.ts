@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ConversationRecord, ConversationSettings } from './conversation.js';
 import { DEFAULT_MODE, type AskRequest, type JobRecord } from './job.js';
+import { titleOf } from './ownership.js';
 import type { TurnWrite } from './ports.js';
 
 /** How long a new job may stay pending, and how long the store keeps it. */
@@ -12,16 +13,17 @@ export interface JobLimits {
 }
 
 /**
- * A new turn, as pure data: the job an ask creates as the next turn of `conversation` (a new
- * conversation without one), and the write that makes it that turn.
+ * A new turn, as pure data: the job `ownerId` asks as the next turn of `conversation` (a new
+ * conversation without one, theirs), and the write that makes it that turn.
  */
 export function newTurn(
   request: AskRequest,
   conversation: ConversationRecord | undefined,
   now: Date,
   limits: JobLimits,
+  ownerId: string,
 ): { job: JobRecord; write: TurnWrite } {
-  const job = newJobRecord(request, conversation, now, limits);
+  const job = newJobRecord(request, conversation, now, limits, ownerId);
   return {
     job,
     write: {
@@ -50,10 +52,12 @@ export function newJobRecord(
   conversation: ConversationRecord | undefined,
   now: Date,
   limits: JobLimits,
+  ownerId: string,
 ): JobRecord {
   const at = now.toISOString();
   return {
     id: randomUUID(),
+    ownerId,
     status: 'queued',
     question: request.question,
     ...inheritSettings(conversation, request),
@@ -87,6 +91,8 @@ export function nextConversation(
   const at = now.toISOString();
   return {
     id: job.conversationId,
+    ownerId: job.ownerId,
+    title: conversation?.title ?? titleOf(job.question),
     subject: job.subject,
     level: job.level,
     language: job.language,

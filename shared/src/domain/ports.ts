@@ -17,6 +17,7 @@ import type {
 } from './job.js';
 import type { ProviderError } from './errors.js';
 import type { JobEvent, LoggedJobEvent } from './events.js';
+import type { Page, PageOf } from './pages.js';
 
 /**
  * An Idempotency-Key as the caller sent it, with the caller it belongs to. Keys are unique per
@@ -113,6 +114,21 @@ export interface JobStore {
   deleteConversation(id: string): Promise<ConversationRecord | undefined>;
   /** Sets (replaces) a completed job's feedback; any other job is left as it is. */
   setFeedback(id: string, feedback: Feedback, now: Date): Promise<FeedbackResult>;
+  /**
+   * The owner's live conversations, most recently updated first (conversationSortKey), from
+   * after the page's cursor; a cursor no page handed out throws InvalidCursorError.
+   */
+  listConversations(ownerId: string, page: Page): Promise<PageOf<ConversationRecord>>;
+  /**
+   * Erases everything the owner has: every conversation with all its jobs, and every
+   * Idempotency-Key record (they hold a hash of the question). The conversations erased.
+   */
+  eraseOwner(ownerId: string): Promise<ConversationRecord[]>;
+  /**
+   * Makes `to` the owner of everything `from` has (conversations, their jobs, Idempotency-Key
+   * records); how many conversations changed hands. Doing it again moves nothing more.
+   */
+  transferOwner(from: string, to: string): Promise<number>;
 }
 
 export interface JobQueue {

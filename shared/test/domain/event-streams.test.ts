@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { LoggedJobEvent } from '../../src/domain/events.js';
 import { MemoryEventChannel } from '../../src/adapters/memory/event-channel.js';
 import { EventStreams, NOTHING_AFTER } from '../../src/domain/event-streams.js';
+import { ANONYMOUS } from '../../src/domain/principal.js';
 import { memoryDomain } from '../support/memory-domain.js';
 
 function setUp() {
@@ -29,7 +30,7 @@ async function collect(iterable: AsyncIterable<LoggedJobEvent>): Promise<LoggedJ
 describe('EventStreams', () => {
   it('ends a followed stream with `done` from the store when the channel never announced it', async () => {
     const { store, channel, jobs, streams } = setUp();
-    const { job } = await jobs.submit({ question: 'Lost done?' });
+    const { job } = await jobs.submit({ question: 'Lost done?' }, ANONYMOUS);
     const opened = await streams.open(job, undefined, new AbortController().signal);
     if (typeof opened === 'symbol') throw new Error('expected a stream');
     const reading = collect(opened);
@@ -62,14 +63,16 @@ describe('EventStreams', () => {
     const { store, jobs, streams } = setUp();
     const client = new AbortController();
     const follow = async (job: { id: string }) => {
-      const record = await jobs.get(job.id);
+      const record = await jobs.get(job.id, ANONYMOUS);
       const opened = await streams.open(record!, undefined, client.signal);
       if (typeof opened === 'symbol') throw new Error('expected a stream');
       // Wrapped: an async function returning the promise itself would wait for the stream's end.
       return { events: collect(opened) };
     };
     const [first, second, third] = await Promise.all(
-      ['One?', 'Two?', 'Three?'].map(async (question) => (await jobs.submit({ question })).job),
+      ['One?', 'Two?', 'Three?'].map(
+        async (question) => (await jobs.submit({ question }, ANONYMOUS)).job,
+      ),
     );
     const readers = {
       first: [(await follow(first!)).events, (await follow(first!)).events],
@@ -100,7 +103,7 @@ describe('EventStreams', () => {
 
   it('stops following when the client goes away', async () => {
     const { jobs, streams } = setUp();
-    const { job } = await jobs.submit({ question: 'Anyone there?' });
+    const { job } = await jobs.submit({ question: 'Anyone there?' }, ANONYMOUS);
     const client = new AbortController();
     const opened = await streams.open(job, undefined, client.signal);
     if (typeof opened === 'symbol') throw new Error('expected a stream');
@@ -122,10 +125,10 @@ describe('EventStreams.open for a settled job, resumed', () => {
     });
     const domain = memoryDomain({ channel });
     const streams = new EventStreams(domain.jobs, domain.logger);
-    const { job } = await domain.jobs.submit({ question: 'Resume me?' });
+    const { job } = await domain.jobs.submit({ question: 'Resume me?' }, ANONYMOUS);
     const deltaId = await channel.publish(job.id, { type: 'delta', text: 'All of it.' });
-    await domain.jobs.cancel(job.id);
-    const settled = (await domain.jobs.get(job.id))!;
+    await domain.jobs.cancel(job.id, ANONYMOUS);
+    const settled = (await domain.jobs.get(job.id, ANONYMOUS))!;
     const doneId = (await channel.read(job.id, channel.origin)).at(-1)!.id;
     const open = async (lastEventId: string) => {
       const opened = await streams.open(settled, lastEventId, new AbortController().signal);

@@ -4,6 +4,7 @@
  * event ever reached the channel.
  */
 import { describe, expect, it } from 'vitest';
+import { ANONYMOUS } from '../../src/domain/principal.js';
 import { ProviderChain } from '../../src/providers/chain.js';
 import { OfflineProvider } from '../../src/providers/offline.js';
 import { memoryDomain } from '../support/memory-domain.js';
@@ -14,7 +15,7 @@ describe('JobProcessor', () => {
     const { store, channel, jobs, processor } = memoryDomain({ pace: { slowMs: 50 } });
     // A long answer: 60 s, word by word.
     const worker = processor(new ProviderChain([new OfflineProvider({ delayMs: 60_000 })]));
-    const { job } = await jobs.submit({ question: 'Will you stop?' });
+    const { job } = await jobs.submit({ question: 'Will you stop?' }, ANONYMOUS);
     const processing = worker.process({ jobId: job.id });
     // Under way: the worker announced the job running.
     for await (const event of channel.follow(job.id, channel.origin, AbortSignal.timeout(5000))) {

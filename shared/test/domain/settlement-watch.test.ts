@@ -11,6 +11,7 @@ import { DynamoJobStore } from '../../src/adapters/aws/dynamo-job-store.js';
 import { MemoryJobStore } from '../../src/adapters/memory/job-store.js';
 import { RedisEventChannel } from '../../src/adapters/redis/redis-event-channel.js';
 import { toPublicJob, type Job, type JobRecord } from '../../src/domain/job.js';
+import { ANONYMOUS } from '../../src/domain/principal.js';
 import type { JobStore } from '../../src/domain/ports.js';
 import type { HeardOn, SettlementPace } from '../../src/domain/settlement-watch.js';
 import { deadUrl } from '../support/fake-llm.js';
@@ -43,7 +44,8 @@ async function domainWith(
   const domain = memoryDomain({ ...options, pace });
   const reads = countReads(domain.store);
   const jobs: JobRecord[] = [];
-  for (let i = 0; i < count; i++) jobs.push((await domain.jobs.submit({ question: `Q${i}?` })).job);
+  for (let i = 0; i < count; i++)
+    jobs.push((await domain.jobs.submit({ question: `Q${i}?` }, ANONYMOUS)).job);
   /** The channel speaks about the job: a worker announced it running. */
   const announce = (job: JobRecord) =>
     domain.channel.publish(job.id, {

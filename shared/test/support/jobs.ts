@@ -1,8 +1,9 @@
 import type { JobRecord } from '../../src/domain/job.js';
 import { newJobRecord } from '../../src/domain/new-turn.js';
+import { ANONYMOUS } from '../../src/domain/principal.js';
 
 /**
- * A queued job as an ask creates it (the domain's own constructor: a 300 s deadline, a 7-day
+ * A queued job of the anonymous principal's as an ask creates it (the domain's own constructor: a 300 s deadline, a 7-day
  * TTL), the first turn of a new conversation, with `overrides` on top.
  */
 export function newJob(overrides: Partial<JobRecord> = {}): JobRecord {
@@ -11,6 +12,7 @@ export function newJob(overrides: Partial<JobRecord> = {}): JobRecord {
     undefined,
     new Date(),
     { deadlineSeconds: 300, ttlDays: 7 },
+    ANONYMOUS.id,
   );
   return { ...job, ...overrides };
 }

@@ -565,6 +565,87 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/conversations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List my conversations
+     * @description The conversations of the principal making the request, most recently updated first, a page at a time.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description how many conversations (1-100, default 20) */
+          limit?: number;
+          /** @description the `next` of the previous page, as it was given */
+          cursor?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Success */
+        200: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ConversationList'];
+          };
+        };
+        /** @description Problem */
+        400: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['ValidationProblem'];
+          };
+        };
+        /** @description Missing or invalid credentials */
+        401: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            /** @description `Bearer` when credentials are missing; `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750) */
+            'www-authenticate': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['UnauthorizedProblem'];
+          };
+        };
+        /** @description Any other error (405 with Allow, 408, 413, 415, 431, 500, 503, …), as problem+json */
+        default: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/conversations/{id}': {
     parameters: {
       query?: never;
@@ -574,11 +655,16 @@ export interface paths {
     };
     /**
      * Read a conversation
-     * @description Its settings (what the next turn inherits) and its turns, oldest first.
+     * @description Its settings (what the next turn inherits) and a page of its turns, oldest first: the latest `limit` (50 by default); `next` fetches the ones before them. 404 for a conversation that does not exist or is someone else's.
      */
     get: {
       parameters: {
-        query?: never;
+        query?: {
+          /** @description how many turns (1-100, default 50) */
+          limit?: number;
+          /** @description the `next` of the previous page, as it was given */
+          cursor?: string;
+        };
         header?: never;
         path: {
           /** @description the conversation id (a UUID, either case) */
@@ -926,6 +1012,102 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/sessions/claim': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Claim a guest's conversations
+     * @description A signed-in user takes over the conversations (and their turns) of a guest session whose token they hold: the page does it at sign-in, so nothing asked as a guest is lost. Idempotent. 400 `invalid_guest_token` for a token that is not a valid guest token; 403 for a principal that is not a signed-in user.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description the guest token (from POST /api/v1/sessions) whose conversations to take over */
+            guestToken: string;
+          };
+        };
+      };
+      responses: {
+        /** @description The guest’s conversations are now this user’s */
+        200: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ClaimResult'];
+          };
+        };
+        /** @description Problem */
+        400: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json':
+              | components['schemas']['ValidationProblem']
+              | components['schemas']['InvalidGuestTokenProblem'];
+          };
+        };
+        /** @description Missing or invalid credentials */
+        401: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            /** @description `Bearer` when credentials are missing; `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750) */
+            'www-authenticate': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['UnauthorizedProblem'];
+          };
+        };
+        /** @description Problem */
+        403: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['SignInRequiredProblem'];
+          };
+        };
+        /** @description Any other error (405 with Allow, 408, 413, 415, 431, 500, 503, …), as problem+json */
+        default: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/me': {
     parameters: {
       query?: never;
@@ -985,6 +1167,118 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    /**
+     * Delete my data
+     * @description Erases everything the principal making the request has: pending turns are cancelled first, then every conversation, job, Idempotency-Key record and event log is deleted. Every former id then answers 404 and the list is empty.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description erased */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Missing or invalid credentials */
+        401: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            /** @description `Bearer` when credentials are missing; `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750) */
+            'www-authenticate': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['UnauthorizedProblem'];
+          };
+        };
+        /** @description Any other error (405 with Allow, 408, 413, 415, 431, 500, 503, …), as problem+json */
+        default: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Download my data
+     * @description Every conversation of the principal making the request with every turn (question, answer, mode, feedback, timestamps), as a JSON file (`Content-Disposition: attachment`).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Everything this principal has */
+        200: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            /** @description `attachment; filename="iscoolgpt-data-<date>.json"` */
+            'content-disposition': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['DataExport'];
+          };
+        };
+        /** @description Missing or invalid credentials */
+        401: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            /** @description `Bearer` when credentials are missing; `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750) */
+            'www-authenticate': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['UnauthorizedProblem'];
+          };
+        };
+        /** @description Any other error (405 with Allow, 408, 413, 415, 431, 500, 503, …), as problem+json */
+        default: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1000,6 +1294,75 @@ export interface components {
       id: string;
       /** @enum {string} */
       kind: 'guest' | 'student' | 'teacher' | 'app' | 'anonymous';
+    };
+    DataExportInput: {
+      /** Format: date-time */
+      exportedAt: string;
+      user: components['schemas']['PrincipalInput'];
+      /** @description every conversation, most recently updated first */
+      conversations: {
+        /** Format: uuid */
+        id: string;
+        /** @description its first question, cut at 80 characters */
+        title: string;
+        subject: string | null;
+        level: string | null;
+        language: string | null;
+        /** @enum {string} */
+        mode: 'explain' | 'tutor' | 'quiz';
+        /** Format: date-time */
+        createdAt: string;
+        /** Format: date-time */
+        updatedAt: string;
+        /** @description every turn, in order */
+        turns: {
+          /** Format: uuid */
+          id: string;
+          /** @enum {string} */
+          status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+          question: string;
+          subject: string | null;
+          level: string | null;
+          language: string | null;
+          answer: string | null;
+          /** @description requested provider until answered, then who answered */
+          provider: string | null;
+          model: string | null;
+          usage: {
+            inputTokens: number;
+            outputTokens: number;
+          } | null;
+          /** @description provider calls made for this job, retries included */
+          attempts: number;
+          error: {
+            /** @description stable machine-readable code, e.g. provider_rate_limited */
+            code: string;
+            message: string;
+          } | null;
+          /** Format: date-time */
+          createdAt: string;
+          /** Format: date-time */
+          updatedAt: string;
+          completedAt: string | null;
+          /**
+           * Format: uuid
+           * @description the conversation this job is a turn of
+           */
+          conversationId: string;
+          /** @description 1-based position in its conversation */
+          turn: number;
+          /** @enum {string} */
+          mode: 'explain' | 'tutor' | 'quiz';
+          /** @description the student's rating of the answer, if any */
+          feedback: {
+            /** @enum {string} */
+            rating: 'up' | 'down';
+            comment: string | null;
+            /** Format: date-time */
+            givenAt: string;
+          } | null;
+        }[];
+      }[];
     };
     ProblemInput: {
       /** @description a URI reference naming the kind of problem */
@@ -1166,6 +1529,8 @@ export interface components {
     ConversationInput: {
       /** Format: uuid */
       id: string;
+      /** @description its first question, cut at 80 characters */
+      title: string;
       subject: string | null;
       level: string | null;
       language: string | null;
@@ -1175,14 +1540,137 @@ export interface components {
       createdAt: string;
       /** Format: date-time */
       updatedAt: string;
-      /** @description its turns (jobs), in order */
+      /** @description its turns (jobs), in order: the latest `limit` (50 by default) before `cursor` */
       turns: components['schemas']['JobInput'][];
+      /** @description how many turns it has in all */
+      turnCount: number;
+      /** @description the cursor of the earlier turns (pass it as `cursor`); null when these are the first */
+      next: string | null;
+    };
+    ConversationListInput: {
+      items: {
+        /** Format: uuid */
+        id: string;
+        /** @description its first question, cut at 80 characters */
+        title: string;
+        subject: string | null;
+        /** @enum {string} */
+        mode: 'explain' | 'tutor' | 'quiz';
+        /** @description how many turns it has */
+        turns: number;
+        /** Format: date-time */
+        createdAt: string;
+        /**
+         * Format: date-time
+         * @description when its latest turn was asked
+         */
+        updatedAt: string;
+      }[];
+      /** @description the cursor of the next page (pass it as `cursor`); null on the last page */
+      next: string | null;
+    };
+    InvalidGuestTokenProblemInput: {
+      /** @description a URI reference naming the kind of problem */
+      type: string;
+      title: string;
+      status: number;
+      detail: string;
+      instance?: string;
+      /** @constant */
+      code: 'invalid_guest_token';
+    } & {
+      [key: string]: unknown;
+    };
+    ClaimResultInput: {
+      /** @description conversations taken over now */
+      claimed: number;
+    };
+    SignInRequiredProblemInput: {
+      /** @description a URI reference naming the kind of problem */
+      type: string;
+      title: string;
+      status: number;
+      detail: string;
+      instance?: string;
+      /** @constant */
+      code: 'sign_in_required';
+    } & {
+      [key: string]: unknown;
     };
     Principal: {
       /** @description stable and namespaced: `guest:<uuid>`, `user:<sub>`, `app:<id>` or `anonymous` */
       id: string;
       /** @enum {string} */
       kind: 'guest' | 'student' | 'teacher' | 'app' | 'anonymous';
+    };
+    DataExport: {
+      /** Format: date-time */
+      exportedAt: string;
+      user: components['schemas']['Principal'];
+      /** @description every conversation, most recently updated first */
+      conversations: {
+        /** Format: uuid */
+        id: string;
+        /** @description its first question, cut at 80 characters */
+        title: string;
+        subject: string | null;
+        level: string | null;
+        language: string | null;
+        /** @enum {string} */
+        mode: 'explain' | 'tutor' | 'quiz';
+        /** Format: date-time */
+        createdAt: string;
+        /** Format: date-time */
+        updatedAt: string;
+        /** @description every turn, in order */
+        turns: {
+          /** Format: uuid */
+          id: string;
+          /** @enum {string} */
+          status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+          question: string;
+          subject: string | null;
+          level: string | null;
+          language: string | null;
+          answer: string | null;
+          /** @description requested provider until answered, then who answered */
+          provider: string | null;
+          model: string | null;
+          usage: {
+            inputTokens: number;
+            outputTokens: number;
+          } | null;
+          /** @description provider calls made for this job, retries included */
+          attempts: number;
+          error: {
+            /** @description stable machine-readable code, e.g. provider_rate_limited */
+            code: string;
+            message: string;
+          } | null;
+          /** Format: date-time */
+          createdAt: string;
+          /** Format: date-time */
+          updatedAt: string;
+          completedAt: string | null;
+          /**
+           * Format: uuid
+           * @description the conversation this job is a turn of
+           */
+          conversationId: string;
+          /** @description 1-based position in its conversation */
+          turn: number;
+          /** @enum {string} */
+          mode: 'explain' | 'tutor' | 'quiz';
+          /** @description the student's rating of the answer, if any */
+          feedback: {
+            /** @enum {string} */
+            rating: 'up' | 'down';
+            comment: string | null;
+            /** Format: date-time */
+            givenAt: string;
+          } | null;
+        }[];
+      }[];
     };
     Problem: {
       /** @description a URI reference naming the kind of problem */
@@ -1349,6 +1837,8 @@ export interface components {
     Conversation: {
       /** Format: uuid */
       id: string;
+      /** @description its first question, cut at 80 characters */
+      title: string;
       subject: string | null;
       level: string | null;
       language: string | null;
@@ -1358,8 +1848,62 @@ export interface components {
       createdAt: string;
       /** Format: date-time */
       updatedAt: string;
-      /** @description its turns (jobs), in order */
+      /** @description its turns (jobs), in order: the latest `limit` (50 by default) before `cursor` */
       turns: components['schemas']['Job'][];
+      /** @description how many turns it has in all */
+      turnCount: number;
+      /** @description the cursor of the earlier turns (pass it as `cursor`); null when these are the first */
+      next: string | null;
+    };
+    ConversationList: {
+      items: {
+        /** Format: uuid */
+        id: string;
+        /** @description its first question, cut at 80 characters */
+        title: string;
+        subject: string | null;
+        /** @enum {string} */
+        mode: 'explain' | 'tutor' | 'quiz';
+        /** @description how many turns it has */
+        turns: number;
+        /** Format: date-time */
+        createdAt: string;
+        /**
+         * Format: date-time
+         * @description when its latest turn was asked
+         */
+        updatedAt: string;
+      }[];
+      /** @description the cursor of the next page (pass it as `cursor`); null on the last page */
+      next: string | null;
+    };
+    InvalidGuestTokenProblem: {
+      /** @description a URI reference naming the kind of problem */
+      type: string;
+      title: string;
+      status: number;
+      detail: string;
+      instance?: string;
+      /** @constant */
+      code: 'invalid_guest_token';
+    } & {
+      [key: string]: unknown;
+    };
+    ClaimResult: {
+      /** @description conversations taken over now */
+      claimed: number;
+    };
+    SignInRequiredProblem: {
+      /** @description a URI reference naming the kind of problem */
+      type: string;
+      title: string;
+      status: number;
+      detail: string;
+      instance?: string;
+      /** @constant */
+      code: 'sign_in_required';
+    } & {
+      [key: string]: unknown;
     };
   };
   responses: never;
@@ -1395,6 +1939,23 @@ export const pathsApiV1JobsIdFeedbackPutRequestBodyContentApplicationJsonRatingV
 export const principalInputKindValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['PrincipalInput']['kind']
 > = ['guest', 'student', 'teacher', 'app', 'anonymous'];
+export const dataExportInputConversationsModeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['DataExportInput']['conversations']['mode']
+> = ['explain', 'tutor', 'quiz'];
+export const dataExportInputConversationsTurnsStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['DataExportInput']['conversations']['turns']['status']
+> = ['queued', 'running', 'completed', 'failed', 'cancelled'];
+export const dataExportInputConversationsTurnsModeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['DataExportInput']['conversations']['turns']['mode']
+> = ['explain', 'tutor', 'quiz'];
+export const dataExportInputConversationsTurnsFeedbackAnyOf0RatingValues: ReadonlyArray<
+  Extract<
+    FlattenedDeepRequired<components>['schemas']['DataExportInput']['conversations']['turns']['feedback'],
+    {
+      rating: unknown;
+    }
+  >['rating']
+> = ['up', 'down'];
 export const unprocessableProblemInputCodeValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['UnprocessableProblemInput']['code']
 > = ['provider_not_configured', 'idempotency_key_reused'];
@@ -1418,9 +1979,29 @@ export const jobInputFeedbackAnyOf0RatingValues: ReadonlyArray<
 export const conversationInputModeValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['ConversationInput']['mode']
 > = ['explain', 'tutor', 'quiz'];
+export const conversationListInputItemsModeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ConversationListInput']['items']['mode']
+> = ['explain', 'tutor', 'quiz'];
 export const principalKindValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['Principal']['kind']
 > = ['guest', 'student', 'teacher', 'app', 'anonymous'];
+export const dataExportConversationsModeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['DataExport']['conversations']['mode']
+> = ['explain', 'tutor', 'quiz'];
+export const dataExportConversationsTurnsStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['DataExport']['conversations']['turns']['status']
+> = ['queued', 'running', 'completed', 'failed', 'cancelled'];
+export const dataExportConversationsTurnsModeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['DataExport']['conversations']['turns']['mode']
+> = ['explain', 'tutor', 'quiz'];
+export const dataExportConversationsTurnsFeedbackAnyOf0RatingValues: ReadonlyArray<
+  Extract<
+    FlattenedDeepRequired<components>['schemas']['DataExport']['conversations']['turns']['feedback'],
+    {
+      rating: unknown;
+    }
+  >['rating']
+> = ['up', 'down'];
 export const unprocessableProblemCodeValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['UnprocessableProblem']['code']
 > = ['provider_not_configured', 'idempotency_key_reused'];
@@ -1443,6 +2024,9 @@ export const jobFeedbackAnyOf0RatingValues: ReadonlyArray<
 > = ['up', 'down'];
 export const conversationModeValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['Conversation']['mode']
+> = ['explain', 'tutor', 'quiz'];
+export const conversationListItemsModeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ConversationList']['items']['mode']
 > = ['explain', 'tutor', 'quiz'];
 export type operations = Record<string, never>;
 

@@ -1,6 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { defaultResourceNames, jobsTable } from '../../shared-resources.js';
 
@@ -10,7 +10,8 @@ export interface JobsTableProps {
 
 /**
  * One table for jobs (`job#<uuid>`), idempotency records (`idem#<key>`) and conversations
- * (`conv#<uuid>`), keyed and expired exactly as `npm run aws:bootstrap` creates it locally.
+ * (`conv#<uuid>`), with the owner index, keyed and expired exactly as `npm run aws:bootstrap`
+ * creates it locally.
  */
 export class JobsTable extends Construct {
   readonly table: dynamodb.Table;
@@ -31,6 +32,15 @@ export class JobsTable extends Construct {
       // (the rollback fails and the name stays taken), so the table relies on this policy.
       removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
+    // What each principal owns (their conversations by recency, their Idempotency-Key records),
+    // found by a query: listing, exporting and erasing a student's data never scans.
+    const { ownerIndex } = jobsTable;
+    this.table.addGlobalSecondaryIndex({
+      indexName: ownerIndex.name,
+      partitionKey: { name: ownerIndex.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: ownerIndex.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
   }
 
   /**
@@ -38,10 +48,16 @@ export class JobsTable extends Construct {
    * create, startTurn, get, getMany, waitUntilSettled, settle on expiry or cancel, setFeedback,
    * deleteConversation): conditional puts, also inside TransactWriteItems for idempotency
    * records, consistent gets and batch gets, the feedback update, and deletes of a conversation's
-   * items (a student erasing it, a turn that lost its race). No query or scan.
+   * items (a student erasing it, a turn that lost its race); queries of the owner index alone (a
+   * principal's conversations: list, export, erase, claim). No scan, no query of the table.
    */
   grantSubmitAndRead(grantee: iam.IGrantable): iam.Grant {
-    return this.table.grant(
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:Query'],
+      resourceArns: [`${this.table.tableArn}/index/${jobsTable.ownerIndex.name}`],
+    });
+    return this.grantOnItems(
       grantee,
       'dynamodb:GetItem',
       'dynamodb:BatchGetItem',
@@ -58,12 +74,20 @@ export class JobsTable extends Construct {
    * conditional puts of the outcome. No delete, query or scan.
    */
   grantProcess(grantee: iam.IGrantable): iam.Grant {
-    return this.table.grant(
+    return this.grantOnItems(
       grantee,
       'dynamodb:GetItem',
       'dynamodb:BatchGetItem',
       'dynamodb:UpdateItem',
       'dynamodb:PutItem',
     );
+  }
+
+  /**
+   * Item actions on the table itself. Not `table.grant`, which, on a table with an index, adds
+   * every index (`index/*`) to each grant: only the api queries, and one index.
+   */
+  private grantOnItems(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.table.tableArn] });
   }
 }

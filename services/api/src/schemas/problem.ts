@@ -83,6 +83,8 @@ export const problemTypes = {
   unauthenticated: '/problems/unauthenticated',
   invalidToken: '/problems/invalid-token',
   tooManyRequests: '/problems/too-many-requests',
+  forbidden: '/problems/forbidden',
+  invalidGuestToken: '/problems/invalid-guest-token',
 } as const;
 
 /**

@@ -47,6 +47,7 @@ export async function build(
   });
   const app = await buildApp({
     jobs: runtime.jobs,
+    conversations: runtime.conversations,
     config,
     logger: captured.logger,
     identity,

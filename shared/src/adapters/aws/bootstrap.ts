@@ -3,6 +3,7 @@ import {
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
   type DynamoDBClient,
@@ -124,13 +125,18 @@ async function ensureTable(dynamodb: DynamoDBClient, name: string): Promise<void
     await dynamodb.send(
       new CreateTableCommand({
         TableName: name,
-        AttributeDefinitions: [{ AttributeName: jobsTable.partitionKey, AttributeType: 'S' }],
+        AttributeDefinitions: [
+          { AttributeName: jobsTable.partitionKey, AttributeType: 'S' },
+          ...ownerIndexAttributes,
+        ],
         KeySchema: [{ AttributeName: jobsTable.partitionKey, KeyType: 'HASH' }],
+        GlobalSecondaryIndexes: [ownerIndex],
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
   }
   await waitUntilTableExists({ client: dynamodb, maxWaitTime: 60 }, { TableName: name });
+  await ensureOwnerIndex(dynamodb, name);
   const { TimeToLiveDescription } = await dynamodb.send(
     new DescribeTimeToLiveCommand({ TableName: name }),
   );
@@ -140,6 +146,33 @@ async function ensureTable(dynamodb: DynamoDBClient, name: string): Promise<void
     new UpdateTimeToLiveCommand({
       TableName: name,
       TimeToLiveSpecification: { AttributeName: jobsTable.ttlAttribute, Enabled: true },
+    }),
+  );
+}
+
+const { ownerIndex: owner } = jobsTable;
+const ownerIndexAttributes = [
+  { AttributeName: owner.partitionKey, AttributeType: 'S' as const },
+  { AttributeName: owner.sortKey, AttributeType: 'S' as const },
+];
+const ownerIndex = {
+  IndexName: owner.name,
+  KeySchema: [
+    { AttributeName: owner.partitionKey, KeyType: 'HASH' as const },
+    { AttributeName: owner.sortKey, KeyType: 'RANGE' as const },
+  ],
+  Projection: { ProjectionType: 'ALL' as const },
+};
+
+/** A table made before owners were recorded gets the owner index it now needs. */
+async function ensureOwnerIndex(dynamodb: DynamoDBClient, name: string): Promise<void> {
+  const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: name }));
+  if (Table?.GlobalSecondaryIndexes?.some((index) => index.IndexName === owner.name)) return;
+  await dynamodb.send(
+    new UpdateTableCommand({
+      TableName: name,
+      AttributeDefinitions: ownerIndexAttributes,
+      GlobalSecondaryIndexUpdates: [{ Create: ownerIndex }],
     }),
   );
 }

@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ConversationRecord } from '../../domain/conversation.js';
 import type { Feedback, JobRecord, Settlement } from '../../domain/job.js';
+import type { Page, PageOf } from '../../domain/pages.js';
 import type {
   ClaimResult,
   FeedbackResult,
@@ -14,6 +15,7 @@ import { batchWrite } from './dynamo/batches.js';
 import { ConversationItems } from './dynamo/conversation-items.js';
 import { IdempotencyRecords } from './dynamo/idempotency-records.js';
 import { JobItems } from './dynamo/job-items.js';
+import { OwnerItems } from './dynamo/owner-items.js';
 import { jobKey, type Table } from './dynamo/table.js';
 
 export interface DynamoJobStoreOptions {
@@ -25,12 +27,14 @@ export interface DynamoJobStoreOptions {
 /**
  * The production job store: one DynamoDB table holding three kinds of item, each in its own
  * module under `dynamo/`: jobs (`job#<id>`), Idempotency-Key records (`idem#<scope>#<key>`) and
- * conversations (`conv#<id>`). This class puts them together behind the JobStore port.
+ * conversations (`conv#<id>`), with what each principal owns found through the owner index
+ * (`dynamo/owner-items.ts`). This class puts them together behind the JobStore port.
  */
 export class DynamoJobStore implements JobStore {
   private readonly jobs: JobItems;
   private readonly keys: IdempotencyRecords;
   private readonly conversations: ConversationItems;
+  private readonly owners: OwnerItems;
   private readonly table: Table;
 
   constructor(options: DynamoJobStoreOptions) {
@@ -43,6 +47,7 @@ export class DynamoJobStore implements JobStore {
     this.jobs = new JobItems(this.table);
     this.keys = new IdempotencyRecords(this.table, this.jobs);
     this.conversations = new ConversationItems(this.table);
+    this.owners = new OwnerItems(this.table, this.conversations);
   }
 
   async create(
@@ -125,5 +130,19 @@ export class DynamoJobStore implements JobStore {
     const deleted = await this.conversations.delete(id);
     if (deleted) this.jobs.forgetClaims(deleted.jobIds);
     return deleted;
+  }
+
+  listConversations(ownerId: string, page: Page): Promise<PageOf<ConversationRecord>> {
+    return this.owners.listConversations(ownerId, page);
+  }
+
+  async eraseOwner(ownerId: string): Promise<ConversationRecord[]> {
+    const erased = await this.owners.erase(ownerId);
+    for (const conversation of erased) this.jobs.forgetClaims(conversation.jobIds);
+    return erased;
+  }
+
+  transferOwner(from: string, to: string): Promise<number> {
+    return this.owners.transfer(from, to);
   }
 }

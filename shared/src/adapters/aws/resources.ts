@@ -5,12 +5,20 @@
  */
 export const jobsTable = {
   /**
-   * Partition key: `job#<uuid>` for jobs, `idem#<scope>#<key>` for idempotency records,
+   * Partition key: `job#<uuid>` for jobs, `idem#<scope>#<key>` for idempotency records (the scope
+   * is the principal's id),
    * `conv#<uuid>` for conversations (settings, `lastTurn` and the ordered job ids of their turns).
    */
   partitionKey: 'pk',
   /** Epoch seconds after which DynamoDB TTL may delete the item (JOB_TTL_DAYS). */
   ttlAttribute: 'expiresAt',
+  /**
+   * What each principal owns, found without a scan: conversations (`ownerSort` `conv#<updatedAt>#<id>`,
+   * so a query lists them most recently updated first) and Idempotency-Key records
+   * (`idem#<key>`). Sparse: job items carry `ownerId` but no `ownerSort`, so they stay out (they
+   * are reached through their conversation). All attributes projected: a list needs no second read.
+   */
+  ownerIndex: { name: 'by-owner', partitionKey: 'ownerId', sortKey: 'ownerSort' },
 } as const;
 
 export const jobsQueue = {

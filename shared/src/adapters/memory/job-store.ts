@@ -12,6 +12,13 @@ import type {
   TurnWrite,
 } from '../../domain/ports.js';
 import { applySettlement, isOverdue, maySettle } from '../../domain/transitions.js';
+import {
+  conversationAfter,
+  conversationCursor,
+  conversationSortKey,
+  type Page,
+  type PageOf,
+} from '../../domain/pages.js';
 
 export interface MemoryJobStoreOptions {
   /** At most this many jobs are kept; the oldest settled ones make room for new ones. */
@@ -27,7 +34,10 @@ export interface MemoryJobStoreOptions {
 export class MemoryJobStore implements JobStore {
   // Map keeps insertion order: iteration goes oldest first.
   private readonly jobs = new Map<string, JobRecord>();
-  private readonly idempotency = new Map<string, { jobId: string; fingerprint: string }>();
+  private readonly idempotency = new Map<
+    string,
+    { jobId: string; fingerprint: string; ownerId: string }
+  >();
   private readonly keyByJob = new Map<string, string>();
   // Re-inserted on every turn, so iteration goes from the least recently continued.
   private readonly conversations = new Map<string, ConversationRecord>();
@@ -97,6 +107,58 @@ export class MemoryJobStore implements JobStore {
     return conversation;
   }
 
+  async listConversations(ownerId: string, page: Page): Promise<PageOf<ConversationRecord>> {
+    const after = page.cursor === undefined ? undefined : conversationAfter(page.cursor);
+    const nowSeconds = Math.floor(this.now().getTime() / 1000);
+    const theirs = [...this.conversations.values()]
+      .filter(
+        (conversation) =>
+          conversation.ownerId === ownerId &&
+          conversation.expiresAt > nowSeconds &&
+          (after === undefined || conversationSortKey(conversation) < after),
+      )
+      .sort((a, b) => (conversationSortKey(a) < conversationSortKey(b) ? 1 : -1));
+    const items = theirs.slice(0, page.limit);
+    const last = items.at(-1);
+    return {
+      items,
+      next: theirs.length > items.length && last ? conversationCursor(last) : undefined,
+    };
+  }
+
+  async eraseOwner(ownerId: string): Promise<ConversationRecord[]> {
+    const erased: ConversationRecord[] = [];
+    for (const conversation of [...this.conversations.values()]) {
+      if (conversation.ownerId !== ownerId) continue;
+      const deleted = await this.deleteConversation(conversation.id);
+      if (deleted) erased.push(deleted);
+    }
+    for (const job of [...this.jobs.values()]) if (job.ownerId === ownerId) this.forget(job.id);
+    for (const [key, record] of [...this.idempotency]) {
+      if (record.ownerId !== ownerId) continue;
+      this.idempotency.delete(key);
+      this.keyByJob.delete(record.jobId);
+    }
+    return erased;
+  }
+
+  async transferOwner(from: string, to: string): Promise<number> {
+    let moved = 0;
+    for (const conversation of this.conversations.values()) {
+      if (conversation.ownerId !== from) continue;
+      // Set on an existing key: the conversation keeps its place in the map's order.
+      this.conversations.set(conversation.id, { ...conversation, ownerId: to });
+      moved++;
+    }
+    for (const job of this.jobs.values()) {
+      if (job.ownerId === from) this.jobs.set(job.id, { ...job, ownerId: to });
+    }
+    for (const [key, record] of this.idempotency) {
+      if (record.ownerId === from) this.idempotency.set(key, { ...record, ownerId: to });
+    }
+    return moved;
+  }
+
   async setFeedback(id: string, feedback: Feedback, _now: Date): Promise<FeedbackResult> {
     const job = this.jobs.get(id);
     if (!job) return { outcome: 'missing' };
@@ -116,7 +178,12 @@ export class MemoryJobStore implements JobStore {
 
   private remember(claim: IdempotencyClaim, jobId: string): void {
     const recordKey = idempotencyRecordKey(claim);
-    this.idempotency.set(recordKey, { jobId, fingerprint: claim.fingerprint });
+    // The key's scope is its principal: the record is theirs (erased and handed over with them).
+    this.idempotency.set(recordKey, {
+      jobId,
+      fingerprint: claim.fingerprint,
+      ownerId: claim.scope,
+    });
     this.keyByJob.set(jobId, recordKey);
   }
 

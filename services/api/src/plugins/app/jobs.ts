@@ -1,4 +1,4 @@
-import { EventStreams, type JobService } from '@iscoolgpt/shared';
+import { EventStreams, type Conversations, type JobService } from '@iscoolgpt/shared';
 import fp from 'fastify-plugin';
 
 declare module 'fastify' {
@@ -7,6 +7,8 @@ declare module 'fastify' {
     jobs: JobService;
     /** Jobs' event streams: first connects, resumes and replays. */
     streams: EventStreams;
+    /** A principal's conversations: read, list, erase, export, claim. */
+    conversations: Conversations;
   }
   interface FastifyRequest {
     /** The job this request created or read: the access line carries it. */
@@ -14,9 +16,10 @@ declare module 'fastify' {
   }
 }
 
-export default fp<{ jobs: JobService }>(
-  async (fastify, { jobs }) => {
+export default fp<{ jobs: JobService; conversations: Conversations }>(
+  async (fastify, { jobs, conversations }) => {
     fastify.decorate('jobs', jobs);
+    fastify.decorate('conversations', conversations);
     fastify.decorate('streams', new EventStreams(jobs, fastify.log));
     fastify.decorateRequest('jobId', undefined);
   },

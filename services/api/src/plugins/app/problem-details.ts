@@ -1,5 +1,7 @@
 import {
+  ClaimNotAllowedError,
   ConversationNotFoundError,
+  InvalidCursorError,
   IdempotencyConflictError,
   ProviderNotConfiguredError,
   QuestionTooLongError,
@@ -176,6 +178,24 @@ function toProblem(error: FastifyError, request: FastifyRequest): Problem {
       detail: error.message,
       code: 'provider_not_configured',
       providers: [...error.available],
+    };
+  }
+  if (error instanceof InvalidCursorError) {
+    return {
+      type: problemTypes.validation,
+      title: 'Invalid request',
+      status: 400,
+      detail: `cursor: ${error.message}`,
+      errors: [{ in: 'querystring', field: 'cursor', message: error.message }],
+    };
+  }
+  if (error instanceof ClaimNotAllowedError) {
+    return {
+      type: problemTypes.forbidden,
+      title: 'Forbidden',
+      status: 403,
+      detail: error.message,
+      code: 'sign_in_required',
     };
   }
   if (error instanceof ConversationNotFoundError) {

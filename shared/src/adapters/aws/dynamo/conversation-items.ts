@@ -3,7 +3,8 @@ import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConversationRecord } from '../../../domain/conversation.js';
 import type { TurnWrite } from '../../../domain/ports.js';
 import { BATCH_WRITE_LIMIT, batchWrite } from './batches.js';
-import { conversationKey, jobKey, liveRecord, PK, withoutKey, type Table } from './table.js';
+import { conversationSortKey } from '../../../domain/pages.js';
+import { conversationKey, jobKey, OWNER_SORT, PK, withoutKey, type Table } from './table.js';
 
 /**
  * The conversation items (`conv#<id>`): a conversation's settings, its `lastTurn` and the ordered
@@ -21,12 +22,18 @@ export class ConversationItems {
         ConsistentRead: true,
       }),
     );
-    return liveRecord<ConversationRecord>(this.table, Item);
+    if (!Item) return undefined;
+    const conversation = record(Item);
+    return conversation.expiresAt > this.table.nowSeconds() ? conversation : undefined;
   }
 
-  /** The conversation's item as `write` leaves it, for a batch. */
+  /** The conversation's item as `write` leaves it, for a batch; in its owner's index by recency. */
   item(write: TurnWrite): Record<string, unknown> {
-    return { ...conversationKey(write.conversation.id), ...write.conversation };
+    return {
+      ...conversationKey(write.conversation.id),
+      ...write.conversation,
+      [OWNER_SORT]: conversationSortKey(write.conversation),
+    };
   }
 
   /**
@@ -40,14 +47,16 @@ export class ConversationItems {
         new PutCommand({
           TableName: this.table.name,
           Item: this.item(write),
+          // Over the state it was read in, owner included (a claim may have handed it over since).
           ConditionExpression: isNew
             ? 'attribute_not_exists(#pk)'
-            : 'attribute_exists(#pk) AND lastTurn = :expected AND expiresAt > :nowSeconds',
+            : 'attribute_exists(#pk) AND lastTurn = :expected AND expiresAt > :nowSeconds AND ownerId = :owner',
           ExpressionAttributeNames: { '#pk': PK },
           ...(!isNew && {
             ExpressionAttributeValues: {
               ':expected': write.expectedLastTurn,
               ':nowSeconds': this.table.nowSeconds(),
+              ':owner': write.conversation.ownerId,
             },
           }),
         }),
@@ -80,7 +89,7 @@ export class ConversationItems {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
     }
-    const deleted = withoutKey<ConversationRecord>(Attributes);
+    const deleted = record(Attributes);
     for (let start = 0; start < deleted.jobIds.length; start += BATCH_WRITE_LIMIT) {
       await batchWrite(
         this.table,
@@ -91,4 +100,10 @@ export class ConversationItems {
     }
     return deleted.expiresAt > this.table.nowSeconds() ? deleted : undefined;
   }
+}
+
+/** The conversation an item holds: without its keys (the table's and the owner index's). */
+export function record(item: Record<string, unknown> | undefined): ConversationRecord {
+  const { [OWNER_SORT]: _sort, ...conversation } = withoutKey<Record<string, unknown>>(item);
+  return conversation as unknown as ConversationRecord;
 }

@@ -8,7 +8,7 @@ import { IdempotencyConflictError } from '../../../domain/errors.js';
 import type { JobRecord } from '../../../domain/job.js';
 import type { IdempotencyClaim, IdempotencyKey } from '../../../domain/ports.js';
 import { WRITE_ATTEMPTS, type JobItems } from './job-items.js';
-import { idempotencyKey, PK, type Table } from './table.js';
+import { idempotencyKey, OWNER_SORT, PK, type Table } from './table.js';
 
 interface IdempotencyRecord {
   jobId: string;
@@ -98,6 +98,9 @@ export class IdempotencyRecords {
         jobId: job.id,
         fingerprint: claim.fingerprint,
         expiresAt: job.expiresAt,
+        // The key's scope is its principal: found (erased, handed over) through the owner index.
+        ownerId: claim.scope,
+        [OWNER_SORT]: `idem#${claim.key}`,
       },
       // DynamoDB deletes expired items up to days late: an expired record counts as absent.
       ConditionExpression:

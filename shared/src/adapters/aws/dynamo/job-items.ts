@@ -141,13 +141,17 @@ export class JobItems {
           new PutCommand({
             TableName: this.table.name,
             Item: { ...jobKey(id), ...settled },
+            // The owner too: a claim that handed the job over since must not be undone (a job
+            // stored before owners were recorded has none).
             ConditionExpression:
-              '#status = :status AND deliveries = :deliveries' +
+              '#status = :status AND deliveries = :deliveries AND ' +
+              (job.ownerId === undefined ? 'attribute_not_exists(ownerId)' : 'ownerId = :owner') +
               (options.beforeDeadline ? ' AND deadlineAt > :now' : ''),
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':status': job.status,
               ':deliveries': job.deliveries,
+              ...(job.ownerId !== undefined && { ':owner': job.ownerId }),
               ...(options.beforeDeadline && { ':now': now.toISOString() }),
             },
           }),

@@ -14,6 +14,8 @@ export interface Table {
 }
 
 export const PK = jobsTable.partitionKey;
+/** The owner index's sort key: only conversation and Idempotency-Key items carry one. */
+export const OWNER_SORT = jobsTable.ownerIndex.sortKey;
 
 export const jobKey = (id: string) => ({ [PK]: `job#${id}` });
 

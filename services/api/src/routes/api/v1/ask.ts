@@ -23,11 +23,8 @@ const ask: FastifyPluginAsyncZod<AskOptions> = async (
     // Read once: once validated, every `request.headers` is a fresh merged copy (Fastify).
     const { headers } = request;
     const key = headers['idempotency-key'];
-    const submitted = await fastify.jobs.submit(
-      request.body,
-      // Keys are the principal's own: two principals with the same key never share a job.
-      key === undefined ? undefined : { key, scope: request.principal.id },
-    );
+    // Keys are the principal's own: two principals with the same key never share a job.
+    const submitted = await fastify.jobs.submit(request.body, request.principal, key);
     // The access line carries it (a field, not a child logger: this is the hot path).
     request.jobId = submitted.job.id;
     if (!submitted.created) {

@@ -2,16 +2,30 @@ import { toPublicJob } from '@iscoolgpt/shared';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sendProblem } from '../../../plugins/app/problem-details.js';
-import { deleteConversationSchema, getConversationSchema } from '../../../schemas/conversations.js';
+import {
+  deleteConversationSchema,
+  getConversationSchema,
+  listConversationsSchema,
+} from '../../../schemas/conversations.js';
 import { problemTypes } from '../../../schemas/problem.js';
 
 const conversations: FastifyPluginAsyncZod = async (fastify) => {
+  fastify.get('/conversations', { schema: listConversationsSchema }, async (request) => {
+    const { items, next } = await fastify.conversations.list(request.principal, request.query);
+    return { items, next: next ?? null };
+  });
+
   fastify.get('/conversations/:id', { schema: getConversationSchema }, async (request, reply) => {
-    const found = await fastify.jobs.getConversation(request.params.id);
+    const found = await fastify.conversations.get(
+      request.params.id,
+      request.principal,
+      request.query,
+    );
     if (!found) return notFound(reply, request.params.id);
-    const { conversation, turns } = found;
+    const { conversation, turns, next } = found;
     return {
       id: conversation.id,
+      title: conversation.title,
       subject: conversation.subject,
       level: conversation.level,
       language: conversation.language,
@@ -19,6 +33,8 @@ const conversations: FastifyPluginAsyncZod = async (fastify) => {
       createdAt: conversation.createdAt,
       updatedAt: conversation.updatedAt,
       turns: turns.map(toPublicJob),
+      turnCount: conversation.jobIds.length,
+      next: next ?? null,
     };
   });
 
@@ -26,13 +42,14 @@ const conversations: FastifyPluginAsyncZod = async (fastify) => {
     '/conversations/:id',
     { schema: deleteConversationSchema },
     async (request, reply) => {
-      const deleted = await fastify.jobs.deleteConversation(request.params.id);
+      const deleted = await fastify.conversations.delete(request.params.id, request.principal);
       if (!deleted) return notFound(reply, request.params.id);
       return reply.code(204).send(null);
     },
   );
 };
 
+/** One answer for an unknown id and for someone else's: no hint that it exists. */
 function notFound(reply: FastifyReply, id: string) {
   return sendProblem(reply, {
     type: problemTypes.notFound,

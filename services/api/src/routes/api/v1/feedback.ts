@@ -3,21 +3,21 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sendProblem } from '../../../plugins/app/problem-details.js';
 import { putFeedbackSchema } from '../../../schemas/feedback.js';
 import { problemTypes } from '../../../schemas/problem.js';
+import { sendJobNotFound } from './jobs.js';
 
 const feedback: FastifyPluginAsyncZod = async (fastify) => {
   fastify.put('/jobs/:id/feedback', { schema: putFeedbackSchema }, async (request, reply) => {
     request.jobId = request.params.id;
-    const result = await fastify.jobs.giveFeedback(request.params.id, request.body);
+    const result = await fastify.jobs.giveFeedback(
+      request.params.id,
+      request.principal,
+      request.body,
+    );
     switch (result.outcome) {
       case 'given':
         return toPublicJob(result.job);
       case 'missing':
-        return sendProblem(reply, {
-          type: problemTypes.notFound,
-          title: 'Job not found',
-          status: 404,
-          detail: `No job with id ${request.params.id} (jobs are kept for a limited time)`,
-        });
+        return sendJobNotFound(reply, request.params.id);
       case 'not_completed':
         return sendProblem(reply, {
           type: problemTypes.jobNotCompleted,

@@ -6,6 +6,7 @@ import { sendProblem } from '../../../plugins/app/problem-details.js';
 import { cancelJobSchema, getJobEventsSchema, getJobSchema } from '../../../schemas/jobs.js';
 import { problemTypes } from '../../../schemas/problem.js';
 
+/** One answer for an unknown id and for someone else's: no hint that it exists. */
 export function sendJobNotFound(reply: FastifyReply, id: string) {
   return sendProblem(reply, {
     type: problemTypes.notFound,
@@ -21,7 +22,7 @@ const jobs: FastifyPluginAsyncZod<{ eventStream?: EventStreamOptions }> = async 
 ) => {
   fastify.get('/jobs/:id', { schema: getJobSchema }, async (request, reply) => {
     request.jobId = request.params.id;
-    const job = await fastify.jobs.get(request.params.id);
+    const job = await fastify.jobs.get(request.params.id, request.principal);
     if (!job) return sendJobNotFound(reply, request.params.id);
     return toPublicJob(job);
   });
@@ -29,7 +30,7 @@ const jobs: FastifyPluginAsyncZod<{ eventStream?: EventStreamOptions }> = async 
   fastify.get('/jobs/:id/events', { schema: getJobEventsSchema }, async (request, reply) => {
     const { id } = request.params;
     request.jobId = id;
-    const job = await fastify.jobs.get(id);
+    const job = await fastify.jobs.get(id, request.principal);
     if (!job) return sendJobNotFound(reply, id);
     const stop = new AbortController();
     const lastEventId = request.headers['last-event-id'] ?? request.query.after;
@@ -41,7 +42,7 @@ const jobs: FastifyPluginAsyncZod<{ eventStream?: EventStreamOptions }> = async 
 
   fastify.post('/jobs/:id/cancel', { schema: cancelJobSchema }, async (request, reply) => {
     request.jobId = request.params.id;
-    const job = await fastify.jobs.cancel(request.params.id);
+    const job = await fastify.jobs.cancel(request.params.id, request.principal);
     if (!job) return sendJobNotFound(reply, request.params.id);
     return toPublicJob(job);
   });

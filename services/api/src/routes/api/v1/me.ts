@@ -1,11 +1,25 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { getMeSchema } from '../../../schemas/auth.js';
+import { eraseSchema, exportSchema } from '../../../schemas/me.js';
 
-/** The principal a request acts as. */
+/** The principal a request acts as, and everything they have: download it, or erase it. */
 const me: FastifyPluginAsyncZod = async (fastify) => {
   fastify.get('/me', { schema: getMeSchema }, async (request) => {
     const { id, kind } = request.principal;
     return { id, kind };
+  });
+
+  fastify.get('/me/export', { schema: exportSchema }, async (request, reply) => {
+    const data = await fastify.conversations.export(request.principal);
+    request.log.info({ conversations: data.conversations.length }, 'data exported');
+    const date = data.exportedAt.slice(0, 10);
+    reply.header('content-disposition', `attachment; filename="iscoolgpt-data-${date}.json"`);
+    return data;
+  });
+
+  fastify.delete('/me', { schema: eraseSchema }, async (request, reply) => {
+    await fastify.conversations.erase(request.principal);
+    return reply.code(204).send(null);
   });
 };
 

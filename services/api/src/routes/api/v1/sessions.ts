@@ -1,9 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sendProblem } from '../../../plugins/app/problem-details.js';
+import { InvalidTokenError } from '../../../auth/errors.js';
 import { createSessionSchema } from '../../../schemas/auth.js';
+import { claimSchema } from '../../../schemas/me.js';
 import { problemTypes } from '../../../schemas/problem.js';
 
-/** Guest sessions: a token for someone who has not signed in, limited per client address. */
+/**
+ * Guest sessions: a token for someone who has not signed in, limited per client address; and
+ * their claim by an account at sign-in.
+ */
 const sessions: FastifyPluginAsyncZod = async (fastify) => {
   fastify.post(
     '/sessions',
@@ -33,6 +38,23 @@ const sessions: FastifyPluginAsyncZod = async (fastify) => {
         });
     },
   );
+
+  fastify.post('/sessions/claim', { schema: claimSchema }, async (request, reply) => {
+    let guest;
+    try {
+      guest = (await fastify.identity.guests.verify(request.body.guestToken)).principal;
+    } catch (error) {
+      if (!(error instanceof InvalidTokenError)) throw error;
+      return sendProblem(reply, {
+        type: problemTypes.invalidGuestToken,
+        title: 'Invalid guest token',
+        status: 400,
+        detail: 'guestToken is not a valid guest token of this service (or it expired)',
+        code: 'invalid_guest_token',
+      });
+    }
+    return { claimed: await fastify.conversations.claim(request.principal, guest) };
+  });
 };
 
 export default sessions;
