@@ -142,11 +142,16 @@ export async function startOnHost(log: (line: string) => void): Promise<Localsta
       // the whole group is gone already
     }
   };
-  // Should the runner exit without stopping it, the process group goes with it.
   const killGroup = () => signalGroup('SIGKILL');
-  process.once('exit', killGroup);
+  // Should the runner exit without stopping it (an uncaught error, a signal), the process group
+  // and its files go with it.
+  const onExit = () => {
+    killGroup();
+    rmSync(root, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
   const stop = async () => {
-    process.off('exit', killGroup);
+    process.off('exit', onExit);
     if (child.exitCode === null && child.signalCode === null) {
       signalGroup('SIGTERM');
       const timer = setTimeout(killGroup, 10_000);
