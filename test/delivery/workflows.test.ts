@@ -117,21 +117,25 @@ describe('ci.yml', () => {
     }
   });
 
-  it('runs the integration tests against LocalStack pinned to the tag the test setup uses, and Valkey', () => {
+  it('keeps DynamoDB on moto: no LocalStack service (its DynamoDB is DynamoDB Local) and no endpoint that sends DynamoDB there', () => {
     const services = Object.values(ci.jobs).flatMap((job) => Object.values(job.services ?? {}));
     // The Valkey a developer runs (localstack.yml) is the one CI tests against.
     const compose = parse(readFileSync(join(repoRoot, 'localstack.yml'), 'utf8')) as {
       services: Record<string, { image: string }>;
     };
-    expect(services.map((s) => s.image)).toEqual([
-      LOCALSTACK_IMAGE,
-      compose.services.valkey?.image,
-    ]);
-    const testStep = steps(ci).find((s) => s.run === 'npm test') as Step & {
+    expect(services.map((s) => s.image)).toEqual([compose.services.valkey?.image]);
+    expect(services.map((s) => s.image)).not.toContain(LOCALSTACK_IMAGE);
+    const testSteps = steps(ci).filter(
+      (s) => s.run?.startsWith('npm test') || s.run?.startsWith('npm run test:'),
+    ) as (Step & {
       env?: Record<string, string>;
-    };
-    expect(testStep.env?.AWS_ENDPOINT_URL).toBe('http://localhost:4566');
-    expect(testStep.env?.REDIS_URL).toBe('redis://localhost:6379');
+    })[];
+    expect(testSteps.map((s) => s.run)).toEqual(['npm test', 'npm run test:localstack']);
+    for (const step of testSteps) {
+      expect(step.env?.AWS_ENDPOINT_URL).toBeUndefined();
+      expect(step.env?.AWS_ENDPOINT_URL_DYNAMODB).toBeUndefined();
+      expect(step.env?.REDIS_URL).toBe('redis://localhost:6379');
+    }
   });
 });
 
