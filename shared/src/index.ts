@@ -73,6 +73,12 @@ export {
   type KeyedJob,
 } from './domain/answer-key.js';
 export { PROMPT_VERSION } from './providers/prompt-version.js';
+export {
+  CachedAnswers,
+  type CacheOutcome,
+  type CachedAnswersOptions,
+  type ReusedAnswer,
+} from './domain/cached-answers.js';
 export { LiveQueue } from './adapters/live-queue.js';
 export {
   FlexibleRateLimiter,

@@ -202,6 +202,24 @@ describe.each(subjects)('AnswerCache contract: %s', (name, start) => {
       expect(jobs).toContain(holders[0]);
     });
 
+    it('is taken over from a job that ended without an answer, and from no other', async () => {
+      const key = entry().key;
+      const [ended, first, second] = [randomUUID(), randomUUID(), randomUUID()];
+      await cache.lead(key, ended, 30_000);
+
+      expect(await cache.lead(key, first, 30_000, randomUUID())).toBe(ended);
+      const takers = await Promise.all([
+        cache.lead(key, first, 30_000, ended),
+        cache.lead(key, second, 30_000, ended),
+      ]);
+
+      // One takes it over; the other is told who did.
+      expect(takers[0]).toBe(takers[1]);
+      expect([first, second]).toContain(takers[0]);
+      await cache.release(key, ended);
+      expect(await cache.lead(key, randomUUID(), 30_000)).toBe(takers[0]);
+    });
+
     it('is released only by the job holding it', async () => {
       const key = entry().key;
       const [leader, other] = [randomUUID(), randomUUID()];

@@ -78,6 +78,9 @@ export async function createAwsSuite(queueSettings: QueueSettingOverrides = {}):
       // The offline demo provider answers at once (its default pace is ~30 words/s): these
       // suites test the AWS path; one that wants a slow answer sets its own delay.
       OFFLINE_PROVIDER_DELAY_MS: '0',
+      // The model's path: the answer cache is off (suites share the run's Redis, and a question
+      // one suite asked must not be answered from the cache in another); its suite turns it on.
+      ANSWER_CACHE: 'off',
       ...TEST_IDENTITY_ENV,
     },
     messagesOn: async (queueUrl) => {

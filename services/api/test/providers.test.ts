@@ -29,7 +29,8 @@ afterEach(async () => {
 });
 
 async function embedded(env: Record<string, string>) {
-  const config = loadConfig({ LOG_LEVEL: 'debug', ...env });
+  // The providers' path: the answer cache is off, so every ask reaches them.
+  const config = loadConfig({ LOG_LEVEL: 'debug', ANSWER_CACHE: 'off', ...env });
   const logs = captureLogs('debug');
   const runtime = buildEmbeddedRuntime(
     config,

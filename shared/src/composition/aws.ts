@@ -9,6 +9,7 @@ import { LivenessFile } from '../adapters/liveness-file.js';
 import { PrometheusMetrics } from '../adapters/metrics/prometheus.js';
 import {
   availableProviders,
+  providersWithKeys,
   ConfigError,
   loadConfig,
   requireAwsConfig,
@@ -21,7 +22,8 @@ import { createLogger } from '../logger.js';
 import { JobProcessor } from '../domain/job-processor.js';
 import { JobService } from '../domain/job-service.js';
 import { Conversations } from '../domain/conversations.js';
-import { RedisEventChannel } from '../adapters/redis/redis-event-channel.js';
+import { buildCachedAnswers } from './answer-cache.js';
+import { buildRedisEventChannel, redisAnswerCache } from './redis.js';
 import {
   commandClient,
   DEFAULT_REDIS_TIMEOUTS,
@@ -31,7 +33,6 @@ import {
 import { redisRateLimiter } from '../adapters/redis/rate-limiter.js';
 import type { RateLimitSettings } from '../adapters/rate-limiter.js';
 import type { RateLimiter } from '../domain/rate-limit.js';
-import { MAX_EVENTS_PER_JOB } from '../domain/events.js';
 import type { JobMessage } from '../domain/job.js';
 import type { Answerer, Logger } from '../domain/ports.js';
 import { buildSettlements } from './settlements.js';
@@ -49,25 +50,6 @@ export interface AwsApiRuntime {
   close(): Promise<void>;
 }
 
-/**
- * The event channel both services share: Redis (REDIS_URL), so that what the worker publishes
- * reaches followers in every API process. Throws ConfigError when REDIS_URL is missing.
- */
-export function buildRedisEventChannel(
-  config: Config,
-  logger: Logger,
-  mode: 'api' | 'worker',
-): RedisEventChannel {
-  const redis = requireRedisConfig(config);
-  return new RedisEventChannel({
-    ...redis,
-    ttlSeconds: config.JOB_EVENTS_TTL_SECONDS,
-    maxEventsPerJob: MAX_EVENTS_PER_JOB,
-    logger,
-    connectionName: `iscoolgpt-${mode}`,
-  });
-}
-
 /** The API service's domain over DynamoDB, SQS and the Redis event channel. */
 export function buildAwsApiRuntime(config: Config, aws: AwsConfig, logger: Logger): AwsApiRuntime {
   const channel = buildRedisEventChannel(config, logger, 'api');
@@ -76,6 +58,15 @@ export function buildAwsApiRuntime(config: Config, aws: AwsConfig, logger: Logge
   const store = new DynamoJobStore({ client: clients.documents, tableName: aws.tableName });
   const metrics = new PrometheusMetrics();
   const { settler, settlements } = buildSettlements(store, channel, config, logger, {}, metrics);
+  const providers = availableProviders(config);
+  const answers = buildCachedAnswers(config, {
+    cache: redisAnswerCache(config, channel),
+    providers,
+    settler,
+    settlements,
+    logger,
+    metrics,
+  });
   const jobs = new JobService({
     store,
     queue: new SqsJobQueue(clients.sqs, aws.queueUrl),
@@ -86,7 +77,8 @@ export function buildAwsApiRuntime(config: Config, aws: AwsConfig, logger: Logge
     deadlineSeconds: config.JOB_DEADLINE_SECONDS,
     ttlDays: config.JOB_TTL_DAYS,
     contextBudget: contextBudget(config),
-    providers: availableProviders(config),
+    providers,
+    ...(answers && { answers }),
   });
   const redis = requireRedisConfig(config);
   const limits = commandClient(redis, DEFAULT_REDIS_TIMEOUTS, 'iscoolgpt-api-limits');
@@ -167,15 +159,24 @@ export async function startAwsWorker(
   await channel.connected().catch(() => {});
   const store = new DynamoJobStore({ client: clients.documents, tableName: aws.tableName });
   const metrics = new PrometheusMetrics();
+  const settled = buildSettlements(store, channel, config, logger, {}, metrics);
+  const answers = buildCachedAnswers(config, {
+    cache: redisAnswerCache(config, channel),
+    providers: providersWithKeys(config),
+    ...settled,
+    logger,
+    metrics,
+  });
   const processor = new JobProcessor({
     store,
     answerer,
     logger,
-    ...buildSettlements(store, channel, config, logger, {}, metrics),
+    ...settled,
     leaseSeconds: timings.leaseSeconds,
     contextMaxTokens: config.CONTEXT_MAX_TOKENS,
     metrics,
     fitHistory: fittingHistory,
+    ...(answers && { answers }),
   });
   // Either poll loop turning (the dead-letter one keeps polling while the jobs one is paused)
   // keeps the container health check green.

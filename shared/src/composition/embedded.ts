@@ -12,6 +12,8 @@ import type { RateLimiter } from '../domain/rate-limit.js';
 import { MAX_EVENTS_PER_JOB } from '../domain/events.js';
 import { JobProcessor } from '../domain/job-processor.js';
 import { JobService } from '../domain/job-service.js';
+import { MemoryAnswerCache } from '../adapters/memory/answer-cache.js';
+import { buildCachedAnswers } from './answer-cache.js';
 import { buildSettlements } from './settlements.js';
 import { Conversations } from '../domain/conversations.js';
 import type { Answerer, Logger } from '../domain/ports.js';
@@ -51,6 +53,20 @@ export function buildEmbeddedRuntime(
   const metrics = new PrometheusMetrics();
   // One settler and one watch for the api and the worker: a job's end is watched once.
   const { settler, settlements } = buildSettlements(store, channel, config, logger, {}, metrics);
+  // The worker in this process calls exactly these (buildAnswerer's rule).
+  const providers = providersWithKeys(config);
+  const answers = buildCachedAnswers(config, {
+    cache: new MemoryAnswerCache({
+      maxEntries: config.ANSWER_CACHE_MAX_ENTRIES,
+      ttlSeconds: config.ANSWER_CACHE_TTL_SECONDS,
+      onEvict: () => metrics.answerCacheEviction(),
+    }),
+    providers,
+    settler,
+    settlements,
+    logger,
+    metrics,
+  });
   const processor = new JobProcessor({
     store,
     answerer,
@@ -61,6 +77,7 @@ export function buildEmbeddedRuntime(
     contextMaxTokens: config.CONTEXT_MAX_TOKENS,
     metrics,
     fitHistory: fittingHistory,
+    ...(answers && { answers }),
   });
   const queue = new MemoryJobQueue({
     concurrency: config.WORKER_CONCURRENCY,
@@ -79,8 +96,8 @@ export function buildEmbeddedRuntime(
     deadlineSeconds: config.JOB_DEADLINE_SECONDS,
     ttlDays: config.JOB_TTL_DAYS,
     contextBudget: contextBudget(config),
-    // The worker in this process calls exactly these (buildAnswerer's rule).
-    providers: providersWithKeys(config),
+    providers,
+    ...(answers && { answers }),
   });
   return {
     jobs,

@@ -82,6 +82,7 @@ export class Conversations {
     if (!conversation || !owns(principal, conversation)) return undefined;
     const latest = conversation.jobIds.at(-1);
     if (latest) await this.options.jobs.cancel(latest, principal);
+    await this.options.jobs.forgetCachedAnswer(conversation);
     const deleted = await this.options.store.deleteConversation(id);
     if (!deleted) return undefined;
     await this.options.jobs.forgetEvents(deleted.jobIds);

@@ -3,7 +3,14 @@ import { RESET_REASONS } from './events.js';
 import { DeltaPacer } from './delta-pacer.js';
 import type { EventPublisher } from './event-publisher.js';
 import { NO_METRICS, secondsSinceCreated, type Metrics } from './metrics.js';
-import { PENDING_STATUSES, type Job, type JobMessage, type Settlement } from './job.js';
+import {
+  PENDING_STATUSES,
+  type Job,
+  type JobMessage,
+  type JobRecord,
+  type Settlement,
+} from './job.js';
+import type { CachedAnswers, ReusedAnswer } from './cached-answers.js';
 import type { Settler } from './settler.js';
 import type { SettlementWatch } from './settlement-watch.js';
 import { failure } from './transitions.js';
@@ -32,6 +39,11 @@ export interface JobProcessorOptions {
   metrics?: Metrics;
   /** Which earlier turns fit it: only those (and the first that does not) are read from the store. */
   fitHistory?: HistoryFit;
+  /**
+   * The answer cache (ANSWER_CACHE=on): a first question kept since it was asked, or asked at
+   * the same time by another job, is answered without a call, and completed answers are kept.
+   */
+  answers?: CachedAnswers;
   now?: () => Date;
 }
 
@@ -55,7 +67,7 @@ export class JobProcessor {
   }
 
   async process(message: JobMessage, signal?: AbortSignal): Promise<ProcessOutcome> {
-    const { store, answerer } = this.options;
+    const { store } = this.options;
     const logger = this.options.logger.child({ jobId: message.jobId });
     const now = this.now();
     const claim = await store.claim(
@@ -93,6 +105,27 @@ export class JobProcessor {
       // An earlier delivery may have streamed part of an answer before its worker died.
       await this.publisher.publish(job.id, { type: 'reset', reason: RESET_REASONS.redelivered });
     }
+    const { answers } = this.options;
+    // An identical job in flight is waited for at most as long as a worker may hold a job.
+    const plan = await answers?.plan(job, this.options.leaseSeconds * 1000);
+    if (plan?.reuse) return this.reuse(job, plan.reuse, logger);
+    let stored: JobRecord | undefined;
+    try {
+      let outcome: ProcessOutcome;
+      ({ outcome, stored } = await this.call(job, logger, signal));
+      return outcome;
+    } finally {
+      await answers?.keep(job, stored, plan?.leading ?? false);
+    }
+  }
+
+  /** Asks the providers for a claimed job and settles it with their outcome. */
+  private async call(
+    job: JobRecord,
+    logger: Logger,
+    signal: AbortSignal | undefined,
+  ): Promise<{ outcome: ProcessOutcome; stored?: JobRecord }> {
+    const { store, answerer } = this.options;
     // Aborted with the job as someone else settled it.
     const cancel = new AbortController();
     const unwatch = this.options.settlements.watch(job.id, (settled) => cancel.abort(settled));
@@ -132,7 +165,7 @@ export class JobProcessor {
         { status, attempts: outcome.attempts },
         'job settled elsewhere; provider call stopped',
       );
-      return status === 'cancelled' ? 'cancelled' : 'late';
+      return { outcome: status === 'cancelled' ? 'cancelled' : 'late' };
     }
     await deltas.flush();
     const settlement: Settlement = outcome.ok
@@ -157,7 +190,7 @@ export class JobProcessor {
     });
     if (!stored) {
       logger.warn({}, 'outcome arrived after the job was settled or overdue; discarded');
-      return 'late';
+      return { outcome: 'late' };
     }
     logger.info(
       {
@@ -168,7 +201,22 @@ export class JobProcessor {
       },
       'job settled',
     );
-    return stored.status === 'completed' ? 'completed' : 'failed';
+    return { outcome: stored.status === 'completed' ? 'completed' : 'failed', stored };
+  }
+
+  /** Completes a claimed job from an answer the cache kept or an identical job was given. */
+  private async reuse(
+    job: JobRecord,
+    answer: ReusedAnswer,
+    logger: Logger,
+  ): Promise<ProcessOutcome> {
+    const stored = await this.options.answers!.complete(job, answer, ['running']);
+    if (!stored) {
+      logger.warn({}, 'reused answer arrived after the job was settled or overdue; discarded');
+      return 'late';
+    }
+    logger.info({ status: stored.status, provider: stored.provider, cached: true }, 'job settled');
+    return 'completed';
   }
 
   /** Called for a message that could not be processed after every delivery (the dead-letter path). */

@@ -1,3 +1,4 @@
+import type { CachedAnswers, CacheOutcome } from './cached-answers.js';
 import type { ConversationRecord } from './conversation.js';
 import {
   ConversationNotFoundError,
@@ -53,6 +54,8 @@ export interface JobServiceOptions extends JobLimits {
   contextBudget?: ContextBudget;
   /** The providers the workers can use: a request naming another is refused before it is stored. */
   providers: readonly ProviderName[];
+  /** The answer cache (ANSWER_CACHE=on): first questions answered from kept answers. */
+  answers?: CachedAnswers;
   now?: () => Date;
 }
 
@@ -97,7 +100,9 @@ export class JobService {
     request: AskRequest,
     principal: Principal,
     idempotencyKey?: string,
-  ): Promise<{ job: JobRecord; created: boolean }> {
+    /** `refresh`: the ask said `Cache-Control: no-cache` (skip the cache, replace its entry). */
+    { refresh = false }: { refresh?: boolean } = {},
+  ): Promise<{ job: JobRecord; created: boolean; cache: CacheOutcome }> {
     if (request.provider && !this.options.providers.includes(request.provider)) {
       throw new ProviderNotConfiguredError(request.provider, this.options.providers);
     }
@@ -108,16 +113,24 @@ export class JobService {
         : { scope: principal.id, key: idempotencyKey, fingerprint: fingerprint(request) };
     // A replayed turn is answered before the one-turn-at-a-time rule: it is that very turn.
     const replayed = idempotency && (await store.findByIdempotencyKey(idempotency));
-    if (replayed) return { job: await this.replay(replayed, principal), created: false };
+    if (replayed) {
+      return { job: await this.replay(replayed, principal), created: false, cache: 'replay' };
+    }
     const conversation = request.conversationId
       ? await this.openConversation(request.conversationId, principal)
       : undefined;
     const turn = newTurn(request, conversation, this.now(), this.options, principal.id);
     this.checkBudget(request, turn.job);
-    const result = await store.startTurn(turn.job, turn.write, idempotency);
+    const { answers } = this.options;
+    // The cache's lookup runs beside the store's write: a miss costs no time of its own.
+    const ask = answers?.prepare(turn.job, refresh);
+    const [result, found] = await Promise.all([
+      store.startTurn(ask?.job ?? turn.job, turn.write, idempotency),
+      ask?.found ?? { outcome: 'off' as const },
+    ]);
     switch (result.outcome) {
       case 'replayed':
-        return { job: await this.replay(result.job, principal), created: false };
+        return { job: await this.replay(result.job, principal), created: false, cache: 'replay' };
       case 'missing':
         throw new ConversationNotFoundError(turn.job.conversationId);
       case 'taken':
@@ -134,6 +147,8 @@ export class JobService {
       { jobId: job.id, conversationId: job.conversationId, turn: job.turn },
       'job created',
     );
+    const hit = await answers?.answer(job, found);
+    if (hit) return { job: hit, created: true, cache: 'hit' };
     try {
       await this.options.queue.send({ jobId: job.id });
     } catch (error) {
@@ -145,7 +160,20 @@ export class JobService {
       );
       throw new QueueUnavailableError(error);
     }
-    return { job, created: true };
+    // A hit that could not be settled went to the model: a miss.
+    return { job, created: true, cache: found.outcome === 'hit' ? 'miss' : found.outcome };
+  }
+
+  /**
+   * Evicts the kept answer a conversation's first turn came from or went into (the only turn the
+   * cache serves): called before the conversation is erased, so that nothing of it is served again.
+   */
+  async forgetCachedAnswer(conversation: ConversationRecord): Promise<void> {
+    const { answers } = this.options;
+    const firstId = conversation.jobIds[0];
+    if (!answers || !firstId) return;
+    const first = await this.options.store.get(firstId);
+    if (first) await answers.forget(first);
   }
 
   /** Forgets deleted jobs' events (the channel is not the source of truth: on failure they expire). */
@@ -175,6 +203,8 @@ export class JobService {
     );
     if (result.outcome === 'given') {
       this.options.logger.info({ jobId: id, rating: request.rating }, 'feedback given');
+      // A down-rated answer is no longer served to anyone.
+      if (request.rating === 'down') await this.options.answers?.forget(result.job);
     }
     return result;
   }

@@ -110,7 +110,18 @@ export const jobSchema = z.object({
   answer: z.string().nullable(),
   provider: z.string().nullable().describe('requested provider until answered, then who answered'),
   model: z.string().nullable(),
-  usage: usageSchema.nullable(),
+  usage: usageSchema
+    .nullable()
+    .describe("what this job's provider calls used (nothing for an answer reused from the cache)"),
+  cached: z
+    .boolean()
+    .describe(
+      'the answer was reused, not asked of the model: the answer cache had it, or an identical ' +
+        'first question in flight at the same time asked for it',
+    ),
+  cachedUsage: usageSchema
+    .nullable()
+    .describe('for a reused answer, what the call that wrote it used (null otherwise)'),
   attempts: z
     .number()
     .int()
@@ -141,6 +152,13 @@ export interface JobRecord extends Job {
   expiresAt: number;
   /** How many times a worker has taken the job (redeliveries after a crash count). */
   deliveries: number;
+  /**
+   * The answer cache's key for the job's answer (domain/answer-key.ts): set when the job may be
+   * answered from the cache and its answer kept there; null (or absent) otherwise.
+   */
+  cacheKey?: string | null;
+  /** The ask said `Cache-Control: no-cache`: ask the model, whatever the cache holds, and replace it. */
+  cacheRefresh?: boolean;
 }
 
 export function toPublicJob(record: JobRecord): Job {
@@ -155,6 +173,9 @@ export function toPublicJob(record: JobRecord): Job {
     provider: record.provider,
     model: record.model,
     usage: record.usage,
+    // Jobs stored before the answer cache read as asked of the model.
+    cached: record.cached ?? false,
+    cachedUsage: record.cachedUsage ?? null,
     attempts: record.attempts,
     error: record.error,
     createdAt: record.createdAt,
@@ -177,6 +198,11 @@ export type Settlement =
       model: string;
       usage: Usage;
       attempts: number;
+      /**
+       * The answer was reused (the cache, or an identical ask in flight): what the call that
+       * wrote it used. `usage` is then this job's own, nothing.
+       */
+      cachedUsage?: Usage;
     }
   | {
       status: 'failed' | 'cancelled';

@@ -65,6 +65,8 @@ export function newJobRecord(
     provider: request.provider ?? null,
     model: request.model ?? null,
     usage: null,
+    cached: false,
+    cachedUsage: null,
     attempts: 0,
     error: null,
     createdAt: at,

@@ -290,10 +290,11 @@ export interface AnswerCache {
   /** Removes the entry under `key` if it holds this very answer; whether one was removed. */
   evict(key: string, answer: string): Promise<boolean>;
   /**
-   * Marks `key` in flight for `jobId` for `ttlMs`, unless another job's mark is there: returns
-   * the job holding the mark (`jobId` itself when the mark is, or already was, its own).
+   * Marks `key` in flight for `jobId` for `ttlMs`, unless another job's mark is there (a mark of
+   * `replacing`, a job seen to end without an answer, is taken over): returns the job holding
+   * the mark (`jobId` itself when the mark is, or already was, its own).
    */
-  lead(key: string, jobId: string, ttlMs: number): Promise<string>;
+  lead(key: string, jobId: string, ttlMs: number, replacing?: string): Promise<string>;
   /** Removes the in-flight mark of `key` if `jobId` holds it. */
   release(key: string, jobId: string): Promise<void>;
 }

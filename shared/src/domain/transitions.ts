@@ -44,6 +44,8 @@ export function applySettlement(job: JobRecord, settlement: Settlement, now: Dat
       provider: settlement.provider,
       model: settlement.model,
       usage: settlement.usage,
+      cached: settlement.cachedUsage !== undefined,
+      cachedUsage: settlement.cachedUsage ?? null,
       error: null,
     };
   }

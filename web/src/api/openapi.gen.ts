@@ -70,7 +70,7 @@ export interface paths {
     put?: never;
     /**
      * Ask a question
-     * @description Creates a job. Answers 200 with the completed job if it finishes within the wait budget (Prefer: wait=N, default SYNC_WAIT_SECONDS), 202 with the pending job and a Location to poll otherwise (or at once with Prefer: respond-async), 502 if the job failed within the wait, 409 if it was cancelled while the request waited. With `Accept: text/event-stream` the answer streams in the same response (200): the job's event stream, as `GET /api/v1/jobs/{id}/events` sends it, whose first event is the job with its id. With `conversationId` the job is the next turn of that conversation (404 if unknown; 409 with `code: turn_in_progress`, `conversationId` and the pending `jobId` while its latest turn is pending) and inherits its subject, level, language and mode unless the ask sets them; without it, the ask starts a new conversation. 422 when the question alone does not fit CONTEXT_MAX_TOKENS.
+     * @description Creates a job. Answers 200 with the completed job if it finishes within the wait budget (Prefer: wait=N, default SYNC_WAIT_SECONDS), 202 with the pending job and a Location to poll otherwise (or at once with Prefer: respond-async), 502 if the job failed within the wait, 409 if it was cancelled while the request waited. With `Accept: text/event-stream` the answer streams in the same response (200): the job's event stream, as `GET /api/v1/jobs/{id}/events` sends it, whose first event is the job with its id. With `conversationId` the job is the next turn of that conversation (404 if unknown; 409 with `code: turn_in_progress`, `conversationId` and the pending `jobId` while its latest turn is pending) and inherits its subject, level, language and mode unless the ask sets them; without it, the ask starts a new conversation. 422 when the question alone does not fit CONTEXT_MAX_TOKENS. A first question in explain mode may be answered from the answer cache (`Cache-Status: iscoolgpt; hit`, the job `cached: true`, nothing used and the original usage in `cachedUsage`), at once and like any job, its stream included.
      */
     post: {
       parameters: {
@@ -78,6 +78,8 @@ export interface paths {
         header?: {
           /** @description RFC 7240: `wait=N` (seconds, capped at 25) or `respond-async` */
           prefer?: string;
+          /** @description RFC 9111: `no-cache` skips the answer cache: the model is asked and its answer replaces the kept one */
+          'cache-control'?: string;
           /** @description replaying the same key with the same body returns the same job */
           'idempotency-key'?: string;
         };
@@ -120,6 +122,8 @@ export interface paths {
             'x-request-id': string;
             /** @description RFC 7240: the preferences of `Prefer` the server honoured (`respond-async`, `wait=N` in whole seconds); absent when none was sent or none was honoured */
             'preference-applied'?: string;
+            /** @description RFC 9211: what the answer cache (`iscoolgpt`) did for the ask. `iscoolgpt; hit` (answered from a kept answer, the job `cached`), `iscoolgpt; fwd=miss` (none kept: the model is asked and its answer kept; `detail=unavailable` when the cache did not answer in time), `iscoolgpt; fwd=request` (`Cache-Control: no-cache`: the model is asked and its answer replaces the kept one), `iscoolgpt; fwd=bypass` (not a first question in explain mode, refused before any job existed, `detail=replay` for an Idempotency-Key replay, `detail=off` with ANSWER_CACHE=off) */
+            'cache-status': string;
             [name: string]: unknown;
           };
           content: {
@@ -146,17 +150,21 @@ export interface paths {
             'retry-after': string;
             /** @description RFC 7240: the preferences of `Prefer` the server honoured (`respond-async`, `wait=N` in whole seconds); absent when none was sent or none was honoured */
             'preference-applied'?: string;
+            /** @description RFC 9211: what the answer cache (`iscoolgpt`) did for the ask. `iscoolgpt; hit` (answered from a kept answer, the job `cached`), `iscoolgpt; fwd=miss` (none kept: the model is asked and its answer kept; `detail=unavailable` when the cache did not answer in time), `iscoolgpt; fwd=request` (`Cache-Control: no-cache`: the model is asked and its answer replaces the kept one), `iscoolgpt; fwd=bypass` (not a first question in explain mode, refused before any job existed, `detail=replay` for an Idempotency-Key replay, `detail=off` with ANSWER_CACHE=off) */
+            'cache-status': string;
             [name: string]: unknown;
           };
           content: {
             'application/json': components['schemas']['Job'];
           };
         };
-        /** @description Problem */
+        /** @description The request is not a valid ask */
         400: {
           headers: {
             /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
             'x-request-id': string;
+            /** @description RFC 9211: what the answer cache (`iscoolgpt`) did for the ask. `iscoolgpt; hit` (answered from a kept answer, the job `cached`), `iscoolgpt; fwd=miss` (none kept: the model is asked and its answer kept; `detail=unavailable` when the cache did not answer in time), `iscoolgpt; fwd=request` (`Cache-Control: no-cache`: the model is asked and its answer replaces the kept one), `iscoolgpt; fwd=bypass` (not a first question in explain mode, refused before any job existed, `detail=replay` for an Idempotency-Key replay, `detail=off` with ANSWER_CACHE=off) */
+            'cache-status': string;
             [name: string]: unknown;
           };
           content: {
@@ -176,66 +184,78 @@ export interface paths {
             'application/problem+json': components['schemas']['UnauthorizedProblem'];
           };
         };
-        /** @description Problem */
+        /** @description No such conversation */
         404: {
           headers: {
             /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
             'x-request-id': string;
+            /** @description RFC 9211: what the answer cache (`iscoolgpt`) did for the ask. `iscoolgpt; hit` (answered from a kept answer, the job `cached`), `iscoolgpt; fwd=miss` (none kept: the model is asked and its answer kept; `detail=unavailable` when the cache did not answer in time), `iscoolgpt; fwd=request` (`Cache-Control: no-cache`: the model is asked and its answer replaces the kept one), `iscoolgpt; fwd=bypass` (not a first question in explain mode, refused before any job existed, `detail=replay` for an Idempotency-Key replay, `detail=off` with ANSWER_CACHE=off) */
+            'cache-status': string;
             [name: string]: unknown;
           };
           content: {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Problem */
+        /** @description The job was cancelled, or a turn is in progress */
         409: {
           headers: {
             /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
             'x-request-id': string;
+            /** @description RFC 9211: what the answer cache (`iscoolgpt`) did for the ask. `iscoolgpt; hit` (answered from a kept answer, the job `cached`), `iscoolgpt; fwd=miss` (none kept: the model is asked and its answer kept; `detail=unavailable` when the cache did not answer in time), `iscoolgpt; fwd=request` (`Cache-Control: no-cache`: the model is asked and its answer replaces the kept one), `iscoolgpt; fwd=bypass` (not a first question in explain mode, refused before any job existed, `detail=replay` for an Idempotency-Key replay, `detail=off` with ANSWER_CACHE=off) */
+            'cache-status': string;
             [name: string]: unknown;
           };
           content: {
             'application/problem+json': components['schemas']['JobFailedProblem'];
           };
         };
-        /** @description Problem */
+        /** @description The body is too large */
         413: {
           headers: {
             /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
             'x-request-id': string;
+            /** @description RFC 9211: what the answer cache (`iscoolgpt`) did for the ask. `iscoolgpt; hit` (answered from a kept answer, the job `cached`), `iscoolgpt; fwd=miss` (none kept: the model is asked and its answer kept; `detail=unavailable` when the cache did not answer in time), `iscoolgpt; fwd=request` (`Cache-Control: no-cache`: the model is asked and its answer replaces the kept one), `iscoolgpt; fwd=bypass` (not a first question in explain mode, refused before any job existed, `detail=replay` for an Idempotency-Key replay, `detail=off` with ANSWER_CACHE=off) */
+            'cache-status': string;
             [name: string]: unknown;
           };
           content: {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Problem */
+        /** @description The body is not UTF-8 JSON */
         415: {
           headers: {
             /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
             'x-request-id': string;
+            /** @description RFC 9211: what the answer cache (`iscoolgpt`) did for the ask. `iscoolgpt; hit` (answered from a kept answer, the job `cached`), `iscoolgpt; fwd=miss` (none kept: the model is asked and its answer kept; `detail=unavailable` when the cache did not answer in time), `iscoolgpt; fwd=request` (`Cache-Control: no-cache`: the model is asked and its answer replaces the kept one), `iscoolgpt; fwd=bypass` (not a first question in explain mode, refused before any job existed, `detail=replay` for an Idempotency-Key replay, `detail=off` with ANSWER_CACHE=off) */
+            'cache-status': string;
             [name: string]: unknown;
           };
           content: {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
-        /** @description Problem */
+        /** @description The ask cannot be answered as it is */
         422: {
           headers: {
             /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
             'x-request-id': string;
+            /** @description RFC 9211: what the answer cache (`iscoolgpt`) did for the ask. `iscoolgpt; hit` (answered from a kept answer, the job `cached`), `iscoolgpt; fwd=miss` (none kept: the model is asked and its answer kept; `detail=unavailable` when the cache did not answer in time), `iscoolgpt; fwd=request` (`Cache-Control: no-cache`: the model is asked and its answer replaces the kept one), `iscoolgpt; fwd=bypass` (not a first question in explain mode, refused before any job existed, `detail=replay` for an Idempotency-Key replay, `detail=off` with ANSWER_CACHE=off) */
+            'cache-status': string;
             [name: string]: unknown;
           };
           content: {
             'application/problem+json': components['schemas']['UnprocessableProblem'];
           };
         };
-        /** @description Problem */
+        /** @description The job failed */
         502: {
           headers: {
             /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
             'x-request-id': string;
+            /** @description RFC 9211: what the answer cache (`iscoolgpt`) did for the ask. `iscoolgpt; hit` (answered from a kept answer, the job `cached`), `iscoolgpt; fwd=miss` (none kept: the model is asked and its answer kept; `detail=unavailable` when the cache did not answer in time), `iscoolgpt; fwd=request` (`Cache-Control: no-cache`: the model is asked and its answer replaces the kept one), `iscoolgpt; fwd=bypass` (not a first question in explain mode, refused before any job existed, `detail=replay` for an Idempotency-Key replay, `detail=off` with ANSWER_CACHE=off) */
+            'cache-status': string;
             [name: string]: unknown;
           };
           content: {
@@ -249,6 +269,8 @@ export interface paths {
             'x-request-id': string;
             /** @description Seconds to wait before polling again (or before retrying a 503) */
             'retry-after': string;
+            /** @description RFC 9211: what the answer cache (`iscoolgpt`) did for the ask. `iscoolgpt; hit` (answered from a kept answer, the job `cached`), `iscoolgpt; fwd=miss` (none kept: the model is asked and its answer kept; `detail=unavailable` when the cache did not answer in time), `iscoolgpt; fwd=request` (`Cache-Control: no-cache`: the model is asked and its answer replaces the kept one), `iscoolgpt; fwd=bypass` (not a first question in explain mode, refused before any job existed, `detail=replay` for an Idempotency-Key replay, `detail=off` with ANSWER_CACHE=off) */
+            'cache-status': string;
             [name: string]: unknown;
           };
           content: {
@@ -1328,7 +1350,15 @@ export interface components {
           /** @description requested provider until answered, then who answered */
           provider: string | null;
           model: string | null;
+          /** @description what this job's provider calls used (nothing for an answer reused from the cache) */
           usage: {
+            inputTokens: number;
+            outputTokens: number;
+          } | null;
+          /** @description the answer was reused, not asked of the model: the answer cache had it, or an identical first question in flight at the same time asked for it */
+          cached: boolean;
+          /** @description for a reused answer, what the call that wrote it used (null otherwise) */
+          cachedUsage: {
             inputTokens: number;
             outputTokens: number;
           } | null;
@@ -1492,7 +1522,15 @@ export interface components {
       /** @description requested provider until answered, then who answered */
       provider: string | null;
       model: string | null;
+      /** @description what this job's provider calls used (nothing for an answer reused from the cache) */
       usage: {
+        inputTokens: number;
+        outputTokens: number;
+      } | null;
+      /** @description the answer was reused, not asked of the model: the answer cache had it, or an identical first question in flight at the same time asked for it */
+      cached: boolean;
+      /** @description for a reused answer, what the call that wrote it used (null otherwise) */
+      cachedUsage: {
         inputTokens: number;
         outputTokens: number;
       } | null;
@@ -1636,7 +1674,15 @@ export interface components {
           /** @description requested provider until answered, then who answered */
           provider: string | null;
           model: string | null;
+          /** @description what this job's provider calls used (nothing for an answer reused from the cache) */
           usage: {
+            inputTokens: number;
+            outputTokens: number;
+          } | null;
+          /** @description the answer was reused, not asked of the model: the answer cache had it, or an identical first question in flight at the same time asked for it */
+          cached: boolean;
+          /** @description for a reused answer, what the call that wrote it used (null otherwise) */
+          cachedUsage: {
             inputTokens: number;
             outputTokens: number;
           } | null;
@@ -1800,7 +1846,15 @@ export interface components {
       /** @description requested provider until answered, then who answered */
       provider: string | null;
       model: string | null;
+      /** @description what this job's provider calls used (nothing for an answer reused from the cache) */
       usage: {
+        inputTokens: number;
+        outputTokens: number;
+      } | null;
+      /** @description the answer was reused, not asked of the model: the answer cache had it, or an identical first question in flight at the same time asked for it */
+      cached: boolean;
+      /** @description for a reused answer, what the call that wrote it used (null otherwise) */
+      cachedUsage: {
         inputTokens: number;
         outputTokens: number;
       } | null;

@@ -60,7 +60,9 @@ export function browserSuite(env: Record<string, string>): BrowserSuite {
     pageDir = mkdtempSync(join(tmpdir(), 'iscoolgpt-page-'));
     await buildPage(pageDir);
     [server, browser] = await Promise.all([
-      startServer({ LOG_LEVEL: 'warn', WEB_DIST_DIR: pageDir, ...env }),
+      // The answer cache is off: these suites time the offline answer to try streaming and
+      // Stop, and an answer reused from the cache would arrive at once.
+      startServer({ LOG_LEVEL: 'warn', WEB_DIST_DIR: pageDir, ANSWER_CACHE: 'off', ...env }),
       launchChromium(),
     ]);
     mkdirSync(SCREENSHOT_DIR, { recursive: true });

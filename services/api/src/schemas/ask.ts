@@ -16,6 +16,13 @@ export const askHeadersSchema = z.looseObject({
     .string()
     .optional()
     .describe('RFC 7240: `wait=N` (seconds, capped at 25) or `respond-async`'),
+  'cache-control': z
+    .string()
+    .optional()
+    .describe(
+      'RFC 9111: `no-cache` skips the answer cache: the model is asked and its answer replaces ' +
+        'the kept one',
+    ),
   'idempotency-key': z
     .string()
     .min(1)
@@ -24,6 +31,11 @@ export const askHeadersSchema = z.looseObject({
     .optional()
     .describe('replaying the same key with the same body returns the same job'),
 });
+
+/** Every ask's response says what the answer cache did. */
+const cacheStatus = { 'cache-status': headerDocs.cacheStatus };
+const problem = (schema: z.ZodType, description: string) =>
+  problemResponse(schema, description, cacheStatus);
 
 export const askSchema = {
   summary: 'Ask a question',
@@ -38,7 +50,9 @@ export const askSchema = {
     'with `code: turn_in_progress`, `conversationId` and the pending `jobId` while its latest ' +
     'turn is pending) and inherits its subject, level, language and mode unless the ask sets ' +
     'them; without it, the ask starts a new conversation. 422 when the question alone does not ' +
-    'fit CONTEXT_MAX_TOKENS.',
+    'fit CONTEXT_MAX_TOKENS. A first question in explain mode may be answered from the answer ' +
+    'cache (`Cache-Status: iscoolgpt; hit`, the job `cached: true`, nothing used and the ' +
+    'original usage in `cachedUsage`), at once and like any job, its stream included.',
   tags: ['ask'],
   body: askRequestSchema,
   headers: askHeadersSchema,
@@ -49,23 +63,25 @@ export const askSchema = {
         'application/json': { schema: jobResponseSchema },
         'text/event-stream': { schema: eventStreamSchema },
       },
-      headers: { 'preference-applied': headerDocs.preferenceApplied },
+      headers: { 'preference-applied': headerDocs.preferenceApplied, ...cacheStatus },
     },
     202: jsonResponse(jobResponseSchema, 'The job, still pending: poll its Location', {
       location: headerDocs.location,
       'retry-after': headerDocs.retryAfter,
       'preference-applied': headerDocs.preferenceApplied,
+      ...cacheStatus,
     }),
-    400: validationProblemSchema,
-    413: problemSchema,
-    404: problemSchema,
-    415: problemSchema,
+    400: problem(validationProblemSchema, 'The request is not a valid ask'),
+    413: problem(problemSchema, 'The body is too large'),
+    404: problem(problemSchema, 'No such conversation'),
+    415: problem(problemSchema, 'The body is not UTF-8 JSON'),
     // `code: cancelled` (the job was cancelled while the request waited) or `turn_in_progress`.
-    409: jobFailedProblemSchema,
-    422: unprocessableProblemSchema,
-    502: jobFailedProblemSchema,
+    409: problem(jobFailedProblemSchema, 'The job was cancelled, or a turn is in progress'),
+    422: problem(unprocessableProblemSchema, 'The ask cannot be answered as it is'),
+    502: problem(jobFailedProblemSchema, 'The job failed'),
     503: problemResponse(problemSchema, 'The service cannot take the job now: retry later', {
       'retry-after': headerDocs.retryAfter,
+      ...cacheStatus,
     }),
   },
 };

@@ -42,6 +42,18 @@ export const headerDocs = {
       '`wait=N` in whole seconds); absent when none was sent or none was honoured',
     schema: { type: 'string' },
   },
+  cacheStatus: {
+    description:
+      'RFC 9211: what the answer cache (`iscoolgpt`) did for the ask. `iscoolgpt; hit` (answered ' +
+      'from a kept answer, the job `cached`), `iscoolgpt; fwd=miss` (none kept: the model is ' +
+      'asked and its answer kept; `detail=unavailable` when the cache did not answer in time), ' +
+      '`iscoolgpt; fwd=request` (`Cache-Control: no-cache`: the model is asked and its answer ' +
+      'replaces the kept one), `iscoolgpt; fwd=bypass` (not a first question in explain mode, ' +
+      'refused before any job existed, `detail=replay` for an Idempotency-Key replay, ' +
+      '`detail=off` with ANSWER_CACHE=off)',
+    required: true,
+    schema: { type: 'string' },
+  },
   allow: {
     description: 'The methods the path supports',
     required: true,

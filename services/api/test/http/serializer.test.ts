@@ -15,6 +15,8 @@ const base: Job = {
   provider: null,
   model: null,
   usage: null,
+  cached: false,
+  cachedUsage: null,
   attempts: 0,
   error: null,
   createdAt: '2026-11-26T06:00:00.000Z',
@@ -46,6 +48,20 @@ describe('response serializer', () => {
       },
     ],
     [
+      'a job answered from the cache',
+      {
+        ...base,
+        status: 'completed',
+        answer: 'Rayleigh scattering.',
+        provider: 'openai',
+        model: 'gpt-4o-mini',
+        usage: { inputTokens: 0, outputTokens: 0 },
+        cached: true,
+        cachedUsage: { inputTokens: 12, outputTokens: 240 },
+        completedAt: '2026-11-26T06:00:00.010Z',
+      },
+    ],
+    [
       'a failed job',
       {
         ...base,
@@ -61,7 +77,12 @@ describe('response serializer', () => {
   });
 
   it('drops fields the public job does not have', () => {
-    const record = { ...base, deadlineAt: '2026-11-26T06:10:00.000Z', leaseUntil: null };
+    const record = {
+      ...base,
+      deadlineAt: '2026-11-26T06:10:00.000Z',
+      leaseUntil: null,
+      cacheKey: 'a'.repeat(64),
+    };
     expect(Object.keys(JSON.parse(serialize(record)))).toEqual(Object.keys(base));
   });
 });

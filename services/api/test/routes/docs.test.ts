@@ -22,7 +22,10 @@ interface Operation {
 }
 const document = (await app.inject({ method: 'GET', url: '/docs/json' })).json() as {
   paths: Record<string, Record<string, Operation & { security?: unknown[] }>>;
-  components: { securitySchemes?: Record<string, unknown> };
+  components: {
+    securitySchemes?: Record<string, unknown>;
+    schemas?: Record<string, unknown>;
+  };
 };
 const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
   Object.entries(methods).map(
@@ -70,6 +73,21 @@ describe('the OpenAPI document (/docs/json) tells clients what the server sends'
     expect(ask['202']!.headers!['preference-applied']!.required).toBeUndefined();
     expect(ask['200']!.headers).toHaveProperty('preference-applied');
     expect(ask['503']!.headers).toHaveProperty('retry-after');
+  });
+
+  it('documents Cache-Status (RFC 9211) on every response of an ask, and its Cache-Control', () => {
+    const ask = document.paths['/api/v1/ask']!.post!;
+    for (const status of ['200', '202', '400', '404', '409', '422', '502', '503']) {
+      const { headers } = ask.responses[status]!;
+      expect(headers?.['cache-status'], status).toMatchObject({ required: true });
+    }
+    expect(JSON.stringify(ask)).toContain('cache-control');
+  });
+
+  it("documents the answer cache's fields of a job", () => {
+    const job = JSON.stringify(document.components.schemas?.Job);
+    expect(job).toMatch(/"cached"/);
+    expect(job).toMatch(/"cachedUsage"/);
   });
 
   it('describes the trimming of strings, and refuses blank ones in the schema itself', () => {

@@ -35,7 +35,14 @@ export async function build(
 ): Promise<TestApp> {
   // The offline demo provider answers at once here (its default pace is ~30 words/s): these
   // tests measure the API's path, not the demo's pace; a test that wants a slow answer says so.
-  const config = loadConfig({ LOG_LEVEL: 'info', OFFLINE_PROVIDER_DELAY_MS: '0', ...env });
+  // They measure the model's path too: the answer cache is off (on by default in `npm start`),
+  // so that asking a question twice asks the model twice; the cache's own tests turn it on.
+  const config = loadConfig({
+    LOG_LEVEL: 'info',
+    OFFLINE_PROVIDER_DELAY_MS: '0',
+    ANSWER_CACHE: 'off',
+    ...env,
+  });
   // The production logger options (redaction included), writing to memory instead of stdout.
   const captured = captureLogs('info');
   const runtime = buildEmbeddedRuntime(config, captured.logger);

@@ -20,6 +20,8 @@ export interface RecordedReceive {
  */
 export class SqsRecorder {
   readonly receives: RecordedReceive[] = [];
+  /** Every call's action (`SendMessage`, `ReceiveMessage`, …), in the order they arrived. */
+  readonly actions: string[] = [];
   /** ReceiveMessage calls waiting on SQS right now (long polls under way). */
   openReceives = 0;
 
@@ -60,7 +62,9 @@ export class SqsRecorder {
         headers.set(name, Array.isArray(value) ? value.join(', ') : value);
       }
     }
-    const receiving = req.headers['x-amz-target'] === 'AmazonSQS.ReceiveMessage';
+    const target = String(req.headers['x-amz-target'] ?? '');
+    this.actions.push(target.replace(/^AmazonSQS\./, ''));
+    const receiving = target === 'AmazonSQS.ReceiveMessage';
     if (receiving) this.openReceives += 1;
     let response: Response;
     let answer: Buffer;

@@ -8,6 +8,8 @@ export interface MemoryAnswerCacheOptions {
   ttlSeconds: number;
   /** The clock entries and marks age by (tests move it); performance.now() otherwise. */
   now?: () => number;
+  /** Called when an entry is dropped before its time to make room (the size bound). */
+  onEvict?: () => void;
 }
 
 /**
@@ -26,6 +28,11 @@ export class MemoryAnswerCache implements AnswerCache {
       max: options.maxEntries,
       ttl: options.ttlSeconds * 1000,
       ...clock,
+      ...(options.onEvict && {
+        dispose: (_entry, _key, reason) => {
+          if (reason === 'evict') options.onEvict?.();
+        },
+      }),
     });
     this.marks = new LRUCache({ max: options.maxEntries, ttl: 60_000, ...clock });
   }
@@ -45,9 +52,9 @@ export class MemoryAnswerCache implements AnswerCache {
     return this.entries.delete(key);
   }
 
-  async lead(key: string, jobId: string, ttlMs: number): Promise<string> {
+  async lead(key: string, jobId: string, ttlMs: number, replacing?: string): Promise<string> {
     const holder = this.marks.get(key);
-    if (holder !== undefined && holder !== jobId) return holder;
+    if (holder !== undefined && holder !== jobId && holder !== replacing) return holder;
     this.marks.set(key, jobId, { ttl: Math.max(1, Math.ceil(ttlMs)) });
     return jobId;
   }

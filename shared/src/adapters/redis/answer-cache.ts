@@ -21,18 +21,17 @@ return 0
 `;
 
 /**
- * Sets the in-flight mark unless another job holds it, and answers who holds it. Redis 6.2 has
- * no SET … NX GET, hence a script; a job that already holds the mark (a redelivery) renews it.
+ * Sets the in-flight mark unless another job holds it, and answers who holds it. A job that
+ * already holds the mark (a redelivery) renews it; the mark of ARGV[3] (a job that ended without
+ * an answer) is taken over. Redis 6.2 has no SET … NX GET, hence a script.
  */
 const LEAD_SCRIPT = `
-if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-  return ARGV[1]
-end
 local holder = redis.call('GET', KEYS[1])
-if holder == ARGV[1] then
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+if holder and holder ~= ARGV[1] and holder ~= ARGV[3] then
+  return holder
 end
-return holder
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return ARGV[1]
 `;
 
 /** Removes the mark only if the job still holds it (a lapsed mark may be another job's now). */
@@ -55,7 +54,12 @@ declare module 'ioredis' {
       ttlSeconds: number,
     ): Result<number, Context>;
     evictCachedAnswer(key: string, answer: string): Result<number, Context>;
-    leadAnswer(key: string, jobId: string, ttlMs: number): Result<string, Context>;
+    leadAnswer(
+      key: string,
+      jobId: string,
+      ttlMs: number,
+      replacing: string,
+    ): Result<string, Context>;
     releaseAnswer(key: string, jobId: string): Result<number, Context>;
   }
 }
@@ -121,8 +125,8 @@ export class RedisAnswerCache implements AnswerCache {
     return (await this.client.evictCachedAnswer(entryKey(key), answer)) > 0;
   }
 
-  async lead(key: string, jobId: string, ttlMs: number): Promise<string> {
-    return this.client.leadAnswer(flightKey(key), jobId, Math.max(1, Math.ceil(ttlMs)));
+  async lead(key: string, jobId: string, ttlMs: number, replacing = ''): Promise<string> {
+    return this.client.leadAnswer(flightKey(key), jobId, Math.max(1, Math.ceil(ttlMs)), replacing);
   }
 
   async release(key: string, jobId: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { isSettled, toPublicJob, type JobRecord } from '@iscoolgpt/shared';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { CACHE_STATUS, NOT_LOOKED_UP, wantsFreshAnswer } from '../../../http/cache-status.js';
 import { resolveWait } from '../../../http/prefer.js';
 import { sendEventStream, wantsEventStream, type EventStreamOptions } from '../../../http/sse.js';
 import { sendProblem } from '../../../plugins/app/problem-details.js';
@@ -19,21 +20,31 @@ const ask: FastifyPluginAsyncZod<AskOptions> = async (
   fastify,
   { defaultWaitSeconds, eventStream },
 ) => {
-  fastify.post('/ask', { schema: askSchema }, async (request, reply) => {
+  // Every ask's response says what the answer cache did; one refused early, that it did nothing.
+  const cacheStatus = async (_request: unknown, reply: FastifyReply, payload: unknown) => {
+    if (!reply.hasHeader('cache-status')) reply.header('cache-status', NOT_LOOKED_UP);
+    return payload;
+  };
+  fastify.post('/ask', { schema: askSchema, onSend: cacheStatus }, async (request, reply) => {
     // Read once: once validated, every `request.headers` is a fresh merged copy (Fastify).
     const { headers } = request;
     const key = headers['idempotency-key'];
     // Keys are the principal's own: two principals with the same key never share a job.
-    const submitted = await fastify.jobs.submit(request.body, request.principal, key);
+    const submitted = await fastify.jobs.submit(request.body, request.principal, key, {
+      refresh: wantsFreshAnswer(headers['cache-control']),
+    });
     // The access line carries it (a field, not a child logger: this is the hot path).
     request.jobId = submitted.job.id;
+    reply.header('cache-status', CACHE_STATUS[submitted.cache]);
     if (!submitted.created) {
       request.log.info({ jobId: submitted.job.id }, 'idempotent replay of an earlier ask');
     }
     if (wantsEventStream(headers)) {
       // The job's stream, in this response: its first event is the job with its id.
       const stop = new AbortController();
-      const events = await fastify.streams.open(submitted.job, undefined, stop.signal);
+      // A hit is settled already: its stream is its whole log (`job`, `delta`, `done`).
+      const from = submitted.cache === 'hit' ? fastify.jobs.channel.origin : undefined;
+      const events = await fastify.streams.open(submitted.job, from, stop.signal);
       if (typeof events !== 'symbol') return sendEventStream(reply, events, stop, eventStream);
     }
     const wait = resolveWait(headers.prefer, defaultWaitSeconds);

@@ -18,6 +18,8 @@ describe('GET /api/v1/jobs/:id', () => {
       [
         'answer',
         'attempts',
+        'cached',
+        'cachedUsage',
         'completedAt',
         'conversationId',
         'createdAt',
