@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark of the project, one after another in one run, so the figures
  * printed side by side were measured on the same machine under the same load.
  */
+import { benchAnswerCache } from './answer-cache.js';
 import { benchStreaming } from './streaming.js';
 import { benchSyncAsk } from './sync-ask.js';
 import { benchWebBundle } from './web-bundle.js';
@@ -16,6 +17,10 @@ const sections: { name: string; run: () => Promise<void> }[] = [
   {
     name: 'streaming: time to first delta, and many SSE clients on one api process',
     run: benchStreaming,
+  },
+  {
+    name: 'answer cache: a replayed workload of first questions, hits beside misses, embedded and the AWS path',
+    run: benchAnswerCache,
   },
   { name: 'study page bundle (web/dist)', run: benchWebBundle },
 ];

@@ -47,6 +47,8 @@ const publisherEntry = fileURLToPath(new URL('./support/publisher-process.ts', i
 function startEmbedded(upstreamUrl: string) {
   return startNode(embeddedEntry, {
     LOG_LEVEL: 'warn',
+    // The model's path: every delta comes from the fake provider (questions differ anyway).
+    ANSWER_CACHE: 'off',
     OPENAI_API_KEY: 'sk-bench-not-a-real-key',
     OPENAI_BASE_URL: `${upstreamUrl}/v1`,
   });
@@ -65,7 +67,7 @@ export async function benchStreaming(): Promise<void> {
     upstream.reset();
     const aws = await timeToFirstDeltaOnAwsPath(upstream);
     console.log(
-      `time to first delta: ${FIRST_DELTA_ASKS} asks one after another (first text chunk written by the fake provider → first delta parsed by the SSE client)`,
+      `time to first delta: ${FIRST_DELTA_ASKS} asks one after another (first text chunk written by the fake provider → first delta parsed by the SSE client; answer cache off)`,
     );
     console.table({
       'embedded (one process, in-memory channel)': firstDeltaRow(embedded, 2),

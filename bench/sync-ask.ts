@@ -3,7 +3,8 @@
  * process, measured by the same closed-loop generator at the same concurrency, in alternating
  * rounds so machine noise hits both alike. The ask runs in embedded mode with the offline
  * provider answering instantly (OFFLINE_PROVIDER_DELAY_MS=0), every feature on and the model path
- * measured (each ask a new job: no cache, no replay), so the difference is our own overhead
+ * measured (each ask a new job: ANSWER_CACHE=off, since every ask is the same question, and no
+ * replay), so the difference is our own overhead
  * (validation, job store, queue, worker, wait, serialization, logging).
  *
  * To profile either server, give it Node options:
@@ -34,6 +35,9 @@ export async function benchSyncAsk(): Promise<void> {
     WORKER_CONCURRENCY: String(CONCURRENCY),
     // The offline provider answers at once (not at its default ~30 words/s demo pace).
     OFFLINE_PROVIDER_DELAY_MS: '0',
+    // The model's path: every ask here is the same question, which the answer cache would answer
+    // after the first (`npm run bench -- cache` measures that).
+    ANSWER_CACHE: 'off',
     ...nodeOptions('BENCH_ASK_NODE_OPTIONS'),
   });
   const json = { 'content-type': 'application/json' };
@@ -103,7 +107,8 @@ export async function benchSyncAsk(): Promise<void> {
     throw new Error(`sync ask answered something other than 200: ${JSON.stringify(non200)}`);
   }
   console.log(
-    `concurrency ${CONCURRENCY}, ${ROUNDS} alternating rounds of ${ROUND_MS / 1000} s each; median round shown`,
+    `concurrency ${CONCURRENCY}, ${ROUNDS} alternating rounds of ${ROUND_MS / 1000} s each; median round shown; ` +
+      'answer cache off (every ask a new job and a model call)',
   );
   console.table({
     'bare Fastify route': row(bareMedian),

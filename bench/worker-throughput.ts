@@ -71,7 +71,8 @@ export async function benchWorkerThroughput(): Promise<void> {
       `end-to-end latency minus L after ${SYNC_CONCURRENCY} warm-up asks per api, ${SOLO_ASKS} asks one ` +
       `at a time, ${SYNC_ASKS} asks ${SYNC_CONCURRENCY} at a time; each makes ${CALLS_PER_SYNC_ASK} ` +
       'calls in a row on its path (put job + conversation, send, receive, claim, settle, read). ' +
-      `Ceilings: ${CEILING_CONCURRENCY} concurrent small calls for ${CEILING_MS / 1000} s.`,
+      `Ceilings: ${CEILING_CONCURRENCY} concurrent small calls for ${CEILING_MS / 1000} s. ` +
+      'Answer cache off: every job a model call.',
   );
   const rows = Object.keys(Object.values(columns)[0] ?? {});
   console.table(

@@ -66,6 +66,9 @@ export async function startAwsPath(route: LocalAwsRoute = 'auto'): Promise<AwsPa
       // The offline provider answers at once unless a bench sets its latency (not at its default
       // ~30 words/s demo pace).
       OFFLINE_PROVIDER_DELAY_MS: '0',
+      // The model's path, as the benches before the answer cache measured it; the cache's own
+      // bench turns it on.
+      ANSWER_CACHE: 'off',
       // The benches ask without credentials, as the anonymous principal (no token to verify).
       GUEST_TOKEN_SECRET: 'bench-guest-token-secret-0123456789abcdef',
       ALLOW_ANONYMOUS: 'true',
