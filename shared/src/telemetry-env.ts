@@ -24,4 +24,10 @@ export const telemetryEnv = {
       .pipe(z.number().max(65535, 'must be a port number'))
       .optional(),
   ),
+  /**
+   * Where spans go (OTLP over HTTP; `/v1/traces` is added), e.g. the ADOT collector sidecar at
+   * http://127.0.0.1:4318. Unset: the OpenTelemetry SDK is not started at all.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: unsetWhenEmpty.pipe(z.url().optional()),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/protobuf', 'http/json']).default('http/protobuf'),
 };

@@ -46,10 +46,12 @@ const missingModule = /ERR_MODULE_NOT_FOUND|Cannot find (module|package)/;
 const staging = mkdtempSync(join(tmpdir(), 'iscoolgpt-prod-install-'));
 const children: ChildProcess[] = [];
 
+// Two production trees of tens of thousands of files each (most of them the OpenTelemetry SDK): on a
+// busy machine removing them takes minutes.
 afterAll(() => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   rmSync(staging, { recursive: true, force: true });
-});
+}, 300_000);
 
 function run(command: string, cwd: string, env: Record<string, string>) {
   const result = spawnSync('/bin/sh', ['-c', command], {

@@ -1,10 +1,13 @@
 /**
  * Metrics and traces of the two production processes (`start:api`, `start:worker`) as real
  * processes against local AWS (moto or LocalStack), a Redis server and a fake OpenAI server: the
- * worker's METRICS_PORT listener and the api's /metrics hold what happened.
+ * worker's METRICS_PORT listener and the api's /metrics hold what happened, and both processes
+ * export their spans over OTLP (http/json) to a receiver in this test.
  */
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Job } from '@iscoolgpt/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { OtlpReceiver, type ReceivedSpan } from '../../shared/test/support/otlp-receiver.js';
 import { FakeLlmServer, openaiWire } from '../../shared/test/support/fake-llm.js';
 import { readScrape } from '../../shared/test/support/prometheus.js';
 import { createAwsSuite, type AwsSuite } from '../support/aws-suite.js';
@@ -19,12 +22,22 @@ let api: ServiceProcess;
 let worker: ServiceProcess;
 let apiUrl: string;
 let workerMetricsUrl: string;
+let otlp: OtlpReceiver;
 
 beforeAll(async () => {
   suite = await createAwsSuite({ visibilityTimeoutSeconds: 5 });
   redis = await startRedisServer();
   fake = await FakeLlmServer.start();
-  const env = { ...suite.env, REDIS_URL: `redis://127.0.0.1:${redis.port}`, LOG_LEVEL: 'info' };
+  otlp = await OtlpReceiver.start();
+  const env = {
+    ...suite.env,
+    REDIS_URL: `redis://127.0.0.1:${redis.port}`,
+    LOG_LEVEL: 'info',
+    OTEL_EXPORTER_OTLP_ENDPOINT: otlp.endpoint,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    // The SDK's own batching setting: export within a fifth of a second, not five.
+    OTEL_BSP_SCHEDULE_DELAY: '200',
+  };
   const [apiPort, metricsPort] = [await freePort(), await freePort()];
   apiUrl = `http://127.0.0.1:${apiPort}`;
   workerMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
@@ -49,6 +62,7 @@ afterAll(async () => {
   await Promise.all([api?.exited, worker?.exited]);
   await redis?.stop();
   await fake?.close();
+  await otlp?.close();
   await suite?.cleanup();
 });
 
@@ -121,5 +135,97 @@ describe('metrics of the two processes', () => {
   it('the worker’s listener answers nothing but /metrics', async () => {
     const response = await fetch(workerMetricsUrl.replace('/metrics', '/jobs'));
     expect(response.status).toBe(404);
+  });
+});
+
+describe('traces of one ask across the two processes', () => {
+  it('are one trace from the incoming traceparent to the provider’s HTTP call, with GenAI attributes and no student text', async () => {
+    const secret = randomUUID();
+    const question = `Why is the sky blue, ${secret}?`;
+    const answer = `Rayleigh scattering, ${randomUUID()}.`;
+    fake.otherwise(
+      openaiWire.completion(answer, { usage: { prompt_tokens: 25, completion_tokens: 6 } }),
+    );
+    const traceId = randomBytes(16).toString('hex');
+    const callerSpanId = randomBytes(8).toString('hex');
+
+    const response = await fetch(`${apiUrl}/api/v1/ask`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        prefer: 'wait=20',
+        traceparent: `00-${traceId}-${callerSpanId}-01`,
+      },
+      body: JSON.stringify({ question, model: 'gpt-4o-mini' }),
+    });
+    const job = (await response.json()) as Job;
+    expect(job.status).toBe('completed');
+
+    const spans = await vi.waitFor(
+      () => {
+        const inTrace = otlp.spans.filter((span) => span.traceId === traceId);
+        const names = inTrace.map((span) => `${span.service} ${span.name}`);
+        expect(names).toContain('iscoolgpt-worker process job');
+        expect(names).toContain('iscoolgpt-api POST');
+        return inTrace;
+      },
+      { timeout: 15_000, interval: 200 },
+    );
+    const byId = new Map(spans.map((span) => [span.spanId, span]));
+    const parent = (span: ReceivedSpan) => byId.get(span.parentSpanId ?? '');
+    const one = (match: (span: ReceivedSpan) => boolean, what: string) => {
+      const found = spans.filter(match);
+      expect(found, what).toHaveLength(1);
+      return found[0]!;
+    };
+
+    // The api's request span continues the caller's trace and says which job it made.
+    const request = one(
+      (span) => span.service === 'iscoolgpt-api' && span.kind === 2,
+      'api request',
+    );
+    expect(request.parentSpanId).toBe(callerSpanId);
+    expect(request.attributes).toMatchObject({
+      'iscoolgpt.job.id': job.id,
+      'iscoolgpt.mode': 'explain',
+    });
+    // The message to the worker is sent under it, and processed under the send.
+    const send = one((span) => span.kind === 4, 'SQS send');
+    expect(send.service).toBe('iscoolgpt-api');
+    const received = one((span) => span.kind === 5, 'SQS process');
+    expect(received.service).toBe('iscoolgpt-worker');
+    expect(parent(received)).toBe(send);
+    // The worker's job span and its GenAI call, down to the provider's HTTP request.
+    const processed = one((span) => span.name === 'process job', 'job span');
+    expect(parent(processed)).toBe(received);
+    const genAi = {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': 'gpt-4o-mini',
+      'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
+      'gen_ai.usage.input_tokens': 25,
+      'gen_ai.usage.output_tokens': 6,
+    };
+    expect(processed.attributes).toMatchObject({
+      'iscoolgpt.job.id': job.id,
+      'iscoolgpt.mode': 'explain',
+      'iscoolgpt.job.outcome': 'completed',
+      ...genAi,
+    });
+    const chat = one((span) => span.name === 'chat gpt-4o-mini', 'GenAI span');
+    expect(chat.kind).toBe(3);
+    expect(parent(chat)).toBe(processed);
+    expect(chat.attributes).toMatchObject(genAi);
+    const providerCall = one(
+      (span) => String(span.attributes['url.full']).startsWith(`${fake.url}/v1/chat/completions`),
+      'provider HTTP call',
+    );
+    expect(parent(providerCall)).toBe(chat);
+    // The fake provider saw the trace too: W3C trace context on the provider request.
+    expect(fake.requests.at(-1)?.headers.traceparent).toContain(traceId);
+    // No question or answer text anywhere in what was exported.
+    const exported = otlp.bodies.join('\n');
+    expect(exported).not.toContain(secret);
+    expect(exported).not.toContain('Rayleigh');
   });
 });

@@ -3,6 +3,7 @@
  * answers with zero setup. The same domain code paths as the two production services.
  */
 import { buildEmbeddedRuntime, createLogger, loadConfig } from '@iscoolgpt/shared';
+import { startTracing } from '@iscoolgpt/shared/tracing';
 import { buildApp } from './app.js';
 import { createIdentity } from './auth/identity.js';
 import {
@@ -17,6 +18,7 @@ import { WEB_ROOT } from './web-root.js';
 
 const config = loadConfig();
 const logger = createLogger(config.LOG_LEVEL, { service: 'iscoolgpt', mode: 'embedded' });
+const tracing = await startTracing(config, 'embedded', logger);
 const runtime = buildEmbeddedRuntime(config, logger);
 const webRoot = config.WEB_DIST_DIR ?? WEB_ROOT;
 // Sign-in without any cloud: a development OpenID provider at /oidc, unless AUTH_ISSUER names one.
@@ -42,7 +44,12 @@ const app = await buildApp({
   webRoot,
 });
 runtime.start();
-await serve(app, config, { onClose: () => runtime.stop() });
+await serve(app, config, {
+  onClose: async () => {
+    await runtime.stop();
+    await tracing?.shutdown();
+  },
+});
 const url = localUrl(app);
 logger.info(
   { page: url, docs: `${url}docs` },

@@ -7,6 +7,7 @@
  * With METRICS_PORT set, it serves its Prometheus text at `GET /metrics` on that port.
  */
 import { configureAwsProcess, startAwsWorker } from '@iscoolgpt/shared/aws';
+import { startTracing } from '@iscoolgpt/shared/tracing';
 import closeWithGrace from 'close-with-grace';
 import { listenForMetrics } from './metrics-listener.js';
 
@@ -17,6 +18,7 @@ const { config, aws, logger } = configureAwsProcess('worker', [
   'JOBS_TABLE_NAME',
 ]);
 
+const tracing = await startTracing(config, 'worker', logger);
 const worker = await startAwsWorker(config, aws, logger).catch((error: unknown) => {
   logger.fatal({ err: error }, 'cannot start: the jobs queue or table is not reachable');
   process.exit(1);
@@ -41,5 +43,7 @@ closeWithGrace(
     else logger.info({ signal }, 'shutting down: no new jobs; finishing the jobs in hand');
     await worker.stop();
     await metrics?.close();
+    // Last: the jobs in hand ended their spans on the way out.
+    await tracing?.shutdown();
   },
 );

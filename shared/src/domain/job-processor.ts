@@ -2,7 +2,9 @@ import { JobBusyError } from './errors.js';
 import { RESET_REASONS } from './events.js';
 import { DeltaPacer } from './delta-pacer.js';
 import type { EventPublisher } from './event-publisher.js';
+import type { Span } from '@opentelemetry/api';
 import { NO_METRICS, secondsSinceCreated, type Metrics } from './metrics.js';
+import { genAiAttributes, inSpan, JOB_ID, JOB_MODE, markFailed } from './tracing.js';
 import {
   PENDING_STATUSES,
   type Job,
@@ -66,7 +68,20 @@ export class JobProcessor {
     this.publisher = options.settler.publisher;
   }
 
-  async process(message: JobMessage, signal?: AbortSignal): Promise<ProcessOutcome> {
+  /** Processes one delivery of a job message, in a span of its own (`process job`). */
+  process(message: JobMessage, signal?: AbortSignal): Promise<ProcessOutcome> {
+    return inSpan('process job', { attributes: { [JOB_ID]: message.jobId } }, async (span) => {
+      const outcome = await this.processInSpan(message, span, signal);
+      span.setAttribute('iscoolgpt.job.outcome', outcome);
+      return outcome;
+    });
+  }
+
+  private async processInSpan(
+    message: JobMessage,
+    span: Span,
+    signal?: AbortSignal,
+  ): Promise<ProcessOutcome> {
     const { store } = this.options;
     const logger = this.options.logger.child({ jobId: message.jobId });
     const now = this.now();
@@ -99,6 +114,7 @@ export class JobProcessor {
     }
 
     const job = claim.job;
+    span.setAttribute(JOB_MODE, job.mode);
     logger.debug({ delivery: job.deliveries }, 'job started');
     await this.publisher.status(job);
     if (job.deliveries > 1) {
@@ -113,6 +129,7 @@ export class JobProcessor {
     try {
       let outcome: ProcessOutcome;
       ({ outcome, stored } = await this.call(job, logger, signal));
+      if (stored) describeAnswer(span, stored);
       return outcome;
     } finally {
       await answers?.keep(job, stored, plan?.leading ?? false);
@@ -229,4 +246,19 @@ export class JobProcessor {
     );
     logger.error({ settled: Boolean(stored) }, 'job dead-lettered');
   }
+}
+
+/** The answer's GenAI attributes on the job's span (and a failed job's error code). */
+function describeAnswer(span: Span, job: JobRecord): void {
+  if (job.provider) {
+    span.setAttributes(
+      genAiAttributes({
+        provider: job.provider,
+        requestModel: job.requestedModel,
+        responseModel: job.model,
+        usage: job.usage,
+      }),
+    );
+  }
+  if (job.error) markFailed(span, job.error.code);
 }

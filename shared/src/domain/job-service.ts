@@ -20,6 +20,7 @@ import { fingerprint, newTurn, type JobLimits } from './new-turn.js';
 import { owns } from './ownership.js';
 import type { Principal } from './principal.js';
 import type { Settler } from './settler.js';
+import { JOB_ID, JOB_MODE, tagActiveSpan } from './tracing.js';
 import type { SettlementWatch } from './settlement-watch.js';
 import { cancellation, failure } from './transitions.js';
 import type {
@@ -143,6 +144,8 @@ export class JobService {
         break;
     }
     const { job } = result;
+    // The ask's request span says which job it made (the worker's spans hang under it).
+    tagActiveSpan({ [JOB_ID]: job.id, [JOB_MODE]: job.mode });
     this.options.logger.debug(
       { jobId: job.id, conversationId: job.conversationId, turn: job.turn },
       'job created',

@@ -7,6 +7,7 @@ import type {
   Answerer,
   CallContext,
 } from '../domain/ports.js';
+import { askProvider } from './provider-span.js';
 
 /** One provider, asked under the retry policy: the answer or the final error, and the calls made. */
 export type ProviderCall = (
@@ -18,7 +19,7 @@ export type ProviderCall = (
 /** Asks a provider once; the retry policy replaces it where retries are configured. */
 export const callOnce: ProviderCall = async (provider, request, context) => {
   try {
-    const answer = await provider.answer(request, {
+    const answer = await askProvider(provider, request, {
       signal: context?.signal,
       onDelta: context?.onDelta,
     });

@@ -9,6 +9,7 @@ import type {
   Logger,
 } from '../domain/ports.js';
 import { asProviderError, type ProviderCall } from './chain.js';
+import { askProvider } from './provider-span.js';
 
 export interface RetryPolicyOptions {
   /** Calls to one provider for one job, the first included (LLM_MAX_ATTEMPTS). */
@@ -113,7 +114,7 @@ async function callWithTimeout(
   const signal = context?.signal;
   const timer = AbortSignal.timeout(timeoutMs);
   try {
-    return await provider.answer(request, {
+    return await askProvider(provider, request, {
       signal: signal ? AbortSignal.any([signal, timer]) : timer,
       onDelta: context?.onDelta,
     });

@@ -1,8 +1,11 @@
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import { context } from '@opentelemetry/api';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Consumer } from 'sqs-consumer';
 import { jobMessageSchema, type JobMessage } from '../../domain/job.js';
 import type { JobSource, Logger, MessageHandler } from '../../domain/ports.js';
+import { inSpan } from '../../domain/tracing.js';
+import { messagingSpan, TRACE_CONTEXT_ATTRIBUTES, traceContextOf } from './sqs-trace-context.js';
 
 export interface SqsJobSourceOptions {
   sqs: SQSClient;
@@ -66,6 +69,7 @@ export class SqsJobSource implements JobSource {
         heartbeatInterval: this.options.heartbeatSeconds,
         waitTimeSeconds: this.options.waitTimeSeconds,
         messageSystemAttributeNames: ['ApproximateReceiveCount'],
+        messageAttributeNames: TRACE_CONTEXT_ATTRIBUTES,
         strictReturn: true,
         handleMessage: (message) => this.handle(message, handler),
         terminateVisibilityTimeout: ([message]) => this.redeliveryDelay(message),
@@ -134,7 +138,11 @@ export class SqsJobSource implements JobSource {
       }, this.options.heartbeatSeconds * 1000);
     this.inHand += 1;
     try {
-      await handler(message);
+      // In the ask's trace when the message carries its context.
+      const { name, options } = messagingSpan('process', this.options.queueUrl);
+      await context.with(traceContextOf(raw.MessageAttributes), () =>
+        inSpan(name, options, () => handler(message)),
+      );
       return raw;
     } catch (error) {
       logger.warn({ err: error, receives }, 'job message not handled; it will be delivered again');
