@@ -39,6 +39,9 @@ beforeAll(async () => {
     ...suite.env,
     REDIS_URL: redis.url,
     ANSWER_CACHE: 'on',
+    // These tests show what happens, not how fast: on a loaded machine a lookup must not turn
+    // into a miss by its timeout (the hung-Redis test waits for it).
+    ANSWER_CACHE_TIMEOUT_MS: '1500',
     LOG_LEVEL: 'info',
   };
   const worker = track(
@@ -237,6 +240,22 @@ describe('on the AWS path', () => {
 
     expect(again.cacheStatus).toBe('iscoolgpt; hit');
     expect(fake.requests).toHaveLength(1);
+  });
+
+  it('with Redis hung (it takes connections and answers nothing), asks are answered by the model', async () => {
+    const question = fresh();
+    await ask(apis[0]!, { question });
+    redis.pause();
+    try {
+      const asked = await ask(apis[0]!, { question });
+
+      expect(asked.status).toBe(200);
+      expect(asked.job).toMatchObject({ status: 'completed', cached: false, answer: ANSWER });
+      expect(asked.cacheStatus).toBe('iscoolgpt; fwd=miss; detail=unavailable');
+      expect(fake.requests).toHaveLength(2);
+    } finally {
+      redis.resume();
+    }
   });
 
   it('with Redis stopped, asks are answered by the model', async () => {

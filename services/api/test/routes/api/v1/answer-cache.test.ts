@@ -24,6 +24,8 @@ beforeEach(() => {
 });
 const { app } = await build({
   ANSWER_CACHE: 'on',
+  // What happens, not how fast: a loaded machine must not turn a lookup into a miss.
+  ANSWER_CACHE_TIMEOUT_MS: '1500',
   OPENAI_API_KEY: 'sk-test-answer-cache-0123456789',
   OPENAI_BASE_URL: `${upstream.url}/v1`,
   LLM_MAX_ATTEMPTS: '1',
