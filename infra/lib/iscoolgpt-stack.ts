@@ -17,6 +17,7 @@ import { ServiceAlarms } from './constructs/observability/alarms.js';
 import { ServiceDashboard } from './constructs/observability/dashboard.js';
 import { ApiService } from './constructs/services/api-service.js';
 import { ServicesCluster } from './constructs/services/cluster.js';
+import { StudentIdentity } from './constructs/identity/student-identity.js';
 import { PROVIDER_SECRETS, type ProviderName } from './constructs/secrets/provider-keys-secret.js';
 import { WorkerService } from './constructs/services/worker-service.js';
 import { StudyPage } from './constructs/web/study-page.js';
@@ -40,6 +41,7 @@ export class IsCoolGptStack extends Stack {
   readonly workerService: WorkerService;
   readonly gateway: RestApiGateway;
   readonly studyPage: StudyPage;
+  readonly identity: StudentIdentity;
   readonly executionLogs: ApiGatewayExecutionLogs;
   readonly alarms: ServiceAlarms;
   readonly dashboard: ServiceDashboard;
@@ -129,6 +131,12 @@ export class IsCoolGptStack extends Stack {
       quotaPerDay: config.web.quotaPerDay,
       webAclArn: config.web.webAclArn,
     });
+    // Sign-in for students and teachers, returning to the page; the api trusts it.
+    this.identity = new StudentIdentity(this, 'Identity', {
+      envName: config.envName,
+      pageUrl: `https://${this.studyPage.distribution.distributionDomainName}`,
+    });
+    this.identity.configureApi(this.apiService.taskDefinition);
     // The account's API Gateway logging role is IsCoolGpt-Account's; the execution logs are ours.
     this.executionLogs = new ApiGatewayExecutionLogs(this, 'ExecutionLogs', {
       api: this.gateway.api,

@@ -245,12 +245,19 @@ describe('api service', () => {
     expect(allowedActions(statements)).not.toContain('dynamodb:Scan');
   });
 
-  it('can read no secret, with either of its roles', () => {
+  it('can read the guest-token key alone (at task start), and no provider key, with either of its roles', () => {
     const { taskRole, executionRole } = rolesOf(app.template, 'api');
-    for (const role of [taskRole, executionRole]) {
-      const actions = allowedActions(statementsOfRole(app.template, role));
-      expect(actions.filter((a) => a.startsWith('secretsmanager:'))).toEqual([]);
-    }
+    const secretReads = (role: string) =>
+      statementsOfRole(app.template, role).filter((s) =>
+        allowedActions([s]).some((a) => a.startsWith('secretsmanager:')),
+      );
+    expect(secretReads(taskRole)).toEqual([]);
+    const reads = secretReads(executionRole);
+    expect(reads).toHaveLength(1);
+    const guestKey = onlyResource(app.template, 'AWS::SecretsManager::Secret', {
+      Properties: { Name: 'iscoolgpt/test/guest-token-secret' },
+    }).id;
+    expect(reads[0]!.Resource).toEqual({ Ref: guestKey });
   });
 });
 
