@@ -32,7 +32,7 @@ describe('sign-in for students and teachers (Cognito)', () => {
 
   it('keeps the accounts when the stack goes (students’ data)', () => {
     const pool = onlyResource(app.template, 'AWS::Cognito::UserPool');
-    expect(pool.resource.DeletionPolicy).toBe('Retain');
+    expect(pool.resource.DeletionPolicy).toBe('RetainExceptOnCreate');
     expect(pool.resource.Properties.DeletionProtection).toBe('ACTIVE');
   });
 

@@ -73,6 +73,8 @@ export const NO_IDLE_CHARGE_PREFIXES = [
   'AWS::ApplicationAutoScaling::',
   'AWS::CDK::Metadata',
   'AWS::CloudFront::',
+  // Billed per monthly active user (Essentials: the first 10,000 free): nothing while idle.
+  'AWS::Cognito::',
   'AWS::DynamoDB::Table',
   // EventBridge rules on AWS service events (ECS) are free.
   'AWS::Events::Rule',

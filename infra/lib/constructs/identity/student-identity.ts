@@ -49,7 +49,7 @@ export class StudentIdentity extends Construct {
       mfaSecondFactor: { sms: false, otp: true },
       deletionProtection: true,
       // Accounts are students' data: deleting the stack must not delete them.
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     for (const group of USER_GROUPS) {
       new cognito.CfnUserPoolGroup(this, `Group-${group}`, {
@@ -92,7 +92,7 @@ export class StudentIdentity extends Construct {
       description:
         'IsCoolGPT: the key guest sessions are signed with (GUEST_TOKEN_SECRET), read by the api',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     acknowledge(this.guestTokenSecret, {
       id: 'AwsSolutions-SMG4',
