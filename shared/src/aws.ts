@@ -32,7 +32,6 @@ export { redisRateLimiter } from './adapters/redis/rate-limiter.js';
 export { DEFAULT_REDIS_TIMEOUTS, type RedisTimeouts } from './adapters/redis/connection.js';
 export {
   buildAwsApiRuntime,
-  configureAwsProcess,
   startAwsWorker,
   workerTimings,
   type AwsApiRuntime,
@@ -40,3 +39,4 @@ export {
   type WorkerTimings,
 } from './composition/aws.js';
 export { buildRedisEventChannel } from './composition/redis.js';
+export { configureAwsProcess } from './composition/aws-process.js';

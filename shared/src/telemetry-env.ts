@@ -25,6 +25,11 @@ export const telemetryEnv = {
       .optional(),
   ),
   /**
+   * The production services also write their metrics as CloudWatch embedded metric format to
+   * stdout, under this namespace (the stack sets `IsCoolGPT/<env>`); none when unset.
+   */
+  CLOUDWATCH_METRICS_NAMESPACE: unsetWhenEmpty,
+  /**
    * Where spans go (OTLP over HTTP; `/v1/traces` is added), e.g. the ADOT collector sidecar at
    * http://127.0.0.1:4318. Unset: the OpenTelemetry SDK is not started at all.
    */

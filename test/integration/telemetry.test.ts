@@ -13,7 +13,7 @@ import { readScrape } from '../../shared/test/support/prometheus.js';
 import { createAwsSuite, type AwsSuite } from '../support/aws-suite.js';
 import { freePort } from '../support/host.js';
 import { startRedisServer, type RedisServer } from '../support/local-redis.js';
-import { startService, type ServiceProcess } from '../support/service-process.js';
+import { startService, type LogLine, type ServiceProcess } from '../support/service-process.js';
 
 let suite: AwsSuite;
 let redis: RedisServer;
@@ -37,6 +37,7 @@ beforeAll(async () => {
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
     // The SDK's own batching setting: export within a fifth of a second, not five.
     OTEL_BSP_SCHEDULE_DELAY: '200',
+    CLOUDWATCH_METRICS_NAMESPACE: 'IsCoolGPT/test',
   };
   const [apiPort, metricsPort] = [await freePort(), await freePort()];
   apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -227,5 +228,48 @@ describe('traces of one ask across the two processes', () => {
     const exported = otlp.bodies.join('\n');
     expect(exported).not.toContain(secret);
     expect(exported).not.toContain('Rayleigh');
+  });
+});
+
+/** The sum of a metric's values over the embedded-metric-format lines whose properties match. */
+function emfSum(lines: LogLine[], name: string, properties: Record<string, string> = {}): number {
+  return lines
+    .filter((line) => {
+      const aws = line._aws as { CloudWatchMetrics: { Namespace: string }[] } | undefined;
+      return (
+        aws?.CloudWatchMetrics.some((set) => set.Namespace === 'IsCoolGPT/test') &&
+        Object.entries(properties).every(([key, value]) => line[key] === value)
+      );
+    })
+    .flatMap((line) => [line[name] ?? []].flat() as number[])
+    .reduce((total, value) => total + value, 0);
+}
+
+// Last: it stops the worker, which writes out what CloudWatch has not received yet.
+describe('CloudWatch embedded metric format (CLOUDWATCH_METRICS_NAMESPACE)', () => {
+  it('the worker’s stdout carries the jobs it settled, failed ones by error code, for CloudWatch', async () => {
+    worker.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+
+    const lines = worker.logs.filter((line) => line._aws);
+    // Two answered and one refused for its key (metrics), one answered (traces).
+    expect(emfSum(lines, 'JobsSettled')).toBe(4);
+    expect(emfSum(lines, 'JobsFailed', { ErrorCode: 'provider_auth' })).toBe(1);
+    const failedByCode = lines.find((line) => line.ErrorCode === 'provider_auth')!;
+    expect(failedByCode._aws).toMatchObject({
+      CloudWatchMetrics: [
+        {
+          Namespace: 'IsCoolGPT/test',
+          Dimensions: [[], ['ErrorCode']],
+          Metrics: [{ Name: 'JobsFailed', Unit: 'Count' }],
+        },
+      ],
+    });
+    expect(emfSum(lines, 'InputTokens')).toBeGreaterThanOrEqual(20 + 21 + 25);
+    expect(
+      lines.some(
+        (line) => Array.isArray(line.TimeToFirstDelta) || typeof line.TimeToFirstDelta === 'number',
+      ),
+    ).toBe(true);
   });
 });

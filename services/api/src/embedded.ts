@@ -34,7 +34,7 @@ const app = await buildApp({
   config,
   logger,
   metrics: runtime.metrics,
-  metricsExposition: runtime.metrics,
+  metricsExposition: runtime.exposition,
   identity: createIdentity(config, {
     mode: 'embedded',
     rateLimiter: runtime.rateLimiter,

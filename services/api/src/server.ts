@@ -26,7 +26,7 @@ const app = await buildApp({
   config,
   logger,
   metrics: runtime.metrics,
-  metricsExposition: runtime.metrics,
+  metricsExposition: runtime.exposition,
   identity,
   webRoot: config.WEB_DIST_DIR ?? WEB_ROOT,
 });

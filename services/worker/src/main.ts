@@ -27,7 +27,7 @@ const metrics =
   config.METRICS_PORT === undefined
     ? undefined
     : await listenForMetrics(
-        worker.metrics,
+        worker.exposition,
         { port: config.METRICS_PORT, host: config.HOST },
         logger,
       );

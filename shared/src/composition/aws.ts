@@ -6,19 +6,16 @@ import { SqsJobQueue } from '../adapters/aws/sqs-job-queue.js';
 import { SqsJobSource } from '../adapters/aws/sqs-job-source.js';
 import { TaskProtection, type TaskProtectionOptions } from '../adapters/aws/task-protection.js';
 import { LivenessFile } from '../adapters/liveness-file.js';
-import { PrometheusMetrics } from '../adapters/metrics/prometheus.js';
+import type { MetricsExposition } from '../adapters/metrics/prometheus.js';
+import type { Metrics } from '../domain/metrics.js';
+import { processMetrics } from './process-metrics.js';
 import {
   availableProviders,
   providersWithKeys,
-  ConfigError,
-  loadConfig,
-  requireAwsConfig,
-  requireGuestTokenSecret,
   requireRedisConfig,
   type AwsConfig,
   type Config,
 } from '../config.js';
-import { createLogger } from '../logger.js';
 import { JobProcessor } from '../domain/job-processor.js';
 import { JobService } from '../domain/job-service.js';
 import { Conversations } from '../domain/conversations.js';
@@ -45,8 +42,10 @@ export interface AwsApiRuntime {
   conversations: Conversations;
   /** A limiter whose counts every api process shares (Redis). */
   rateLimiter(settings: RateLimitSettings): RateLimiter;
-  /** What this process counts, served at `/metrics`. */
-  metrics: PrometheusMetrics;
+  /** What this process counts (Prometheus, and CloudWatch when configured). */
+  metrics: Metrics;
+  /** Its Prometheus text, served at `/metrics`. */
+  exposition: MetricsExposition;
   close(): Promise<void>;
 }
 
@@ -56,7 +55,7 @@ export function buildAwsApiRuntime(config: Config, aws: AwsConfig, logger: Logge
   // Every waiting client holds a read now and then, every ask a write and a send.
   const clients = createAwsClients({ ...aws, maxSockets: 256 });
   const store = new DynamoJobStore({ client: clients.documents, tableName: aws.tableName });
-  const metrics = new PrometheusMetrics();
+  const { metrics, exposition, close: closeMetrics } = processMetrics(config, logger);
   const { settler, settlements } = buildSettlements(store, channel, config, logger, {}, metrics);
   const providers = availableProviders(config);
   const answers = buildCachedAnswers(config, {
@@ -89,11 +88,13 @@ export function buildAwsApiRuntime(config: Config, aws: AwsConfig, logger: Logge
     conversations: new Conversations({ store, jobs, logger }),
     rateLimiter: (settings) => redisRateLimiter(limits, settings),
     metrics,
+    exposition,
     close: async () => {
       closing = true;
       await channel.close();
       limits.disconnect();
       clients.destroy();
+      await closeMetrics();
     },
   };
 }
@@ -123,8 +124,10 @@ export function workerTimings(queue: QueueTimings): WorkerTimings {
 
 export interface AwsWorker {
   timings: WorkerTimings;
-  /** What this worker counts (its METRICS_PORT listener serves it). */
-  metrics: PrometheusMetrics;
+  /** What this worker counts (Prometheus, and CloudWatch when configured). */
+  metrics: Metrics;
+  /** Its Prometheus text (the METRICS_PORT listener serves it). */
+  exposition: MetricsExposition;
   /** Stops taking messages, waits (at most SHUTDOWN_TIMEOUT_SECONDS) for jobs in hand, closes. */
   stop(): Promise<void>;
 }
@@ -158,7 +161,7 @@ export async function startAwsWorker(
   // Not required: jobs are answered and stored without the channel (it only streams them).
   await channel.connected().catch(() => {});
   const store = new DynamoJobStore({ client: clients.documents, tableName: aws.tableName });
-  const metrics = new PrometheusMetrics();
+  const { metrics, exposition, close: closeMetrics } = processMetrics(config, logger);
   const settled = buildSettlements(store, channel, config, logger, {}, metrics);
   const answers = buildCachedAnswers(config, {
     cache: redisAnswerCache(config, channel),
@@ -237,6 +240,7 @@ export async function startAwsWorker(
   return {
     timings,
     metrics,
+    exposition,
     stop: async () => {
       // Protection is dropped once the jobs in hand are done; a yield under way does not resume.
       await Promise.all([
@@ -245,48 +249,10 @@ export async function startAwsWorker(
         protection?.close(timeoutMs),
       ]);
       clients.destroy();
-      // Last: the jobs in hand published their final events on the way out.
+      // Last: the jobs in hand published their final events and were counted on the way out.
       await channel.close();
+      await closeMetrics();
       logger.info({}, 'worker stopped');
     },
   };
-}
-
-/**
- * Start-up of a production process: the parsed config, its AWS settings and its logger. A
- * missing or invalid variable is logged, named, and the process exits 1 before doing anything.
- */
-export function configureAwsProcess(
-  mode: 'api' | 'worker',
-  needed?: Parameters<typeof requireAwsConfig>[1],
-): { config: Config; aws: AwsConfig; logger: ReturnType<typeof createLogger> } {
-  let config: Config | undefined;
-  try {
-    config = loadConfig();
-    const loaded = config;
-    // Name every missing variable at once, not one per attempt to start.
-    const problems: string[] = [];
-    for (const check of [
-      () => requireAwsConfig(loaded, needed),
-      () => requireRedisConfig(loaded),
-      ...(mode === 'api' ? [() => requireGuestTokenSecret(loaded)] : []),
-    ]) {
-      try {
-        check();
-      } catch (error) {
-        if (!(error instanceof ConfigError)) throw error;
-        problems.push(error.message);
-      }
-    }
-    if (problems.length > 0) throw new ConfigError(problems.join(' '));
-    const aws = requireAwsConfig(config, needed);
-    return { config, aws, logger: createLogger(config.LOG_LEVEL, { service: 'iscoolgpt', mode }) };
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    createLogger(config?.LOG_LEVEL ?? 'info', { service: 'iscoolgpt', mode }).fatal(
-      {},
-      `cannot start: ${error.message}`,
-    );
-    process.exit(1);
-  }
 }

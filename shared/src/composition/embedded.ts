@@ -6,7 +6,7 @@ import {
   memoryRateLimiter,
   type RateLimitSettings,
 } from '../adapters/rate-limiter.js';
-import { PrometheusMetrics } from '../adapters/metrics/prometheus.js';
+import { PrometheusMetrics, type MetricsExposition } from '../adapters/metrics/prometheus.js';
 import { providersWithKeys, type Config } from '../config.js';
 import type { RateLimiter } from '../domain/rate-limit.js';
 import { MAX_EVENTS_PER_JOB } from '../domain/events.js';
@@ -28,8 +28,10 @@ export interface EmbeddedRuntime {
   /** A limiter counting in this process's memory. */
   rateLimiter(settings: RateLimitSettings): RateLimiter;
   store: MemoryJobStore;
-  /** What this process counts (api and worker alike), served at `/metrics`. */
+  /** What this process counts (api and worker alike). */
   metrics: PrometheusMetrics;
+  /** Its Prometheus text, served at `/metrics`. */
+  exposition: MetricsExposition;
   /** Starts the in-process worker. */
   start(): void;
   /** Stops taking jobs and waits (bounded) for the ones in hand. */
@@ -105,6 +107,7 @@ export function buildEmbeddedRuntime(
     rateLimiter: (settings) => new FlexibleRateLimiter(memoryRateLimiter(settings)),
     store,
     metrics,
+    exposition: metrics,
     start: () => queue.start((message) => processor.process(message)),
     stop: async () => {
       await queue.stop(config.SHUTDOWN_TIMEOUT_SECONDS * 1000);

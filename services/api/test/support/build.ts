@@ -59,7 +59,7 @@ export async function build(
     logger: captured.logger,
     identity,
     metrics: runtime.metrics,
-    metricsExposition: runtime.metrics,
+    metricsExposition: runtime.exposition,
     ...options,
   });
   runtime.start();
