@@ -316,6 +316,34 @@ describe.each(stores)('JobStore contract: %s', (_name, open) => {
       expect(settled?.attempts).toBe(5);
     });
 
+    it('keeps a cancelled job’s partial answer once, and no other job’s', async () => {
+      const cancelled = await created();
+      const at = new Date();
+      const cancel: Settlement = {
+        status: 'cancelled',
+        error: { code: 'cancelled', message: 'Cancelled by the client' },
+        attempts: 0,
+      };
+      await store.settle(cancelled.id, cancel, at, { from: ['queued'], beforeDeadline: false });
+
+      expect(await store.keepPartialAnswer(cancelled.id, 'The sky is blue bec', at)).toMatchObject({
+        status: 'cancelled',
+        answer: null,
+        partialAnswer: 'The sky is blue bec',
+      });
+      // Once: a second write (a redelivered message's worker) changes nothing.
+      expect(await store.keepPartialAnswer(cancelled.id, 'other text', at)).toBeUndefined();
+      expect((await store.get(cancelled.id))?.partialAnswer).toBe('The sky is blue bec');
+
+      const pending = await created();
+      expect(await store.keepPartialAnswer(pending.id, 'text', at)).toBeUndefined();
+      expect((await store.get(pending.id))?.partialAnswer).toBeNull();
+      const completed = await created();
+      await store.settle(completed.id, answered, at, { from: ['queued'], beforeDeadline: false });
+      expect(await store.keepPartialAnswer(completed.id, 'text', at)).toBeUndefined();
+      expect(await store.keepPartialAnswer(randomUUID(), 'text', at)).toBeUndefined();
+    });
+
     it('keeps the requested provider on a failure that names none', async () => {
       const job = await created({ provider: 'huggingface', requestedProvider: 'huggingface' });
 

@@ -470,9 +470,23 @@ describe('streaming on the AWS path: worker → Redis → api → SSE', () => {
     expect(call.abortedAt! - cancelledAt).toBeLessThan(2000);
     const job = (await (await fetch(`${apiUrl}/api/v1/jobs/${id}`)).json()) as Job;
     expect(job).toMatchObject({ status: 'cancelled', answer: null, error: { code: 'cancelled' } });
-    // The worker wrote nothing after the cancel.
+    // The worker wrote no answer after the cancel, only the text it had streamed, which is what
+    // the client was sent (DynamoDB through the API).
+    const sent = streamedText(stream.events);
+    expect(sent).toMatch(/^word0 /);
+    await vi.waitFor(
+      async () => {
+        const read = (await (await fetch(`${apiUrl}/api/v1/jobs/${id}`)).json()) as Job;
+        expect(read).toMatchObject({ status: 'cancelled', answer: null, partialAnswer: sent });
+      },
+      { timeout: 5_000, interval: 100 },
+    );
     await sleep(500);
-    expect(await store.get(id)).toMatchObject({ status: 'cancelled', answer: null });
+    expect(await store.get(id)).toMatchObject({
+      status: 'cancelled',
+      answer: null,
+      partialAnswer: sent,
+    });
   });
 });
 

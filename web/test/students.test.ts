@@ -5,7 +5,7 @@
  * accessible names come from the page's own message catalogs.
  */
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { en, ptBR, type Messages } from '../src/i18n/messages.js';
 import {
   ask,
@@ -92,6 +92,48 @@ describe.each(PROFILES)('on a $name ($locale)', ({ name, width, height, locale, 
     await expect.poll(() => page.getByRole('article').count()).toBe(2);
     expect(await questionBox(page).inputValue()).toBe('');
     await settled(page.getByRole('article').last());
+  }, 60_000);
+
+  it('Stop, then reload: the text written before the stop stays, marked stopped, and again when the conversation is reopened', async () => {
+    const page = await openPage();
+    await ask(page, 'Explain how vaccines work', t.yourQuestion);
+    const answer = page.getByRole('article').last();
+    await streamedAtLeast(answer, 80);
+    await page.getByRole('button', { name: t.stop, exact: true }).click();
+    await settled(answer);
+    const seen = await answer.locator('.markdown').innerText();
+    // The API keeps what was streamed before the cancel (the worker writes it as it stops).
+    const job = await vi.waitFor(
+      async () => {
+        const read = await jobOf(answer);
+        expect(read.partialAnswer).toBeTruthy();
+        return read;
+      },
+      { timeout: 5000, interval: 100 },
+    );
+    expect(job).toMatchObject({ status: 'cancelled', answer: null });
+
+    const shown = async () => {
+      const reread = page.getByRole('article').last();
+      await expect.poll(() => reread.count()).toBe(1);
+      expect(await reread.innerText()).toContain(t.stopped);
+      const text = await reread.locator('.markdown').innerText();
+      // What the student saw, and at most the few words that were on their way at the stop.
+      expect(text.startsWith(seen.trimEnd())).toBe(true);
+      expect(text.length).toBeLessThan(seen.length + 200);
+    };
+    await page.reload();
+    await shown();
+    await screenshot(page, `${name}-stop-reload`);
+
+    await page.getByRole('button', { name: t.newConversation }).click();
+    expect(await page.getByRole('article').count()).toBe(0);
+    await (
+      await conversations(page)
+    )
+      .getByRole('button', { name: 'Explain how vaccines work', exact: true })
+      .click();
+    await shown();
   }, 60_000);
 
   it('each answer carries its language; one status region says writing, then answer ready, while the transcript is not live', async () => {

@@ -12,6 +12,7 @@ const DELTA_BURST = 2;
  * out at once (time to first word matters most, and a provider writing 20 pieces a second with
  * jitter is not held back to a fixed beat). Pieces that arrive faster are joined into one event.
  * Events leave in order. A restart publishes `reset` only when text was already published.
+ * It remembers the text it published since the last reset: what a cancelled job keeps.
  */
 export class DeltaPacer {
   private buffer = '';
@@ -22,6 +23,8 @@ export class DeltaPacer {
   private published = false;
   private closed = false;
   private tail: Promise<unknown> = Promise.resolve();
+  /** The text of the deltas published since the last reset. */
+  private streamed = '';
 
   constructor(
     private readonly publisher: EventPublisher,
@@ -74,6 +77,12 @@ export class DeltaPacer {
     this.buffer = '';
   }
 
+  /** The text published so far (since the last reset), once the event under way has left. */
+  async streamedText(): Promise<string> {
+    await this.tail;
+    return this.streamed;
+  }
+
   private refill(): void {
     const now = performance.now();
     this.tokens = Math.min(
@@ -94,9 +103,12 @@ export class DeltaPacer {
   }
 
   private enqueue(event: JobEvent): void {
-    this.tail = this.tail.then(() =>
-      this.closed ? undefined : this.publisher.publish(this.jobId, event),
-    );
+    this.tail = this.tail.then(() => (this.closed ? undefined : this.publish(event)));
+  }
+
+  private async publish(event: JobEvent): Promise<void> {
+    await this.publisher.publish(this.jobId, event);
+    this.streamed = event.type === 'delta' ? this.streamed + event.text : '';
   }
 
   private cancelTimer(): void {

@@ -175,14 +175,16 @@ export class JobProcessor {
       unwatch();
     }
     if (cancel.signal.aborted) {
-      // Settled by someone else (and announced): nothing more is written.
+      // Settled by someone else (and announced): nothing more is published.
       deltas.discard();
       const { status } = cancel.signal.reason as Job;
       logger.info(
         { status, attempts: outcome.attempts },
         'job settled elsewhere; provider call stopped',
       );
-      return { outcome: status === 'cancelled' ? 'cancelled' : 'late' };
+      if (status !== 'cancelled') return { outcome: 'late' };
+      await this.keepPartialAnswer(job.id, await deltas.streamedText(), logger);
+      return { outcome: 'cancelled' };
     }
     await deltas.flush();
     const settlement: Settlement = outcome.ok
@@ -234,6 +236,19 @@ export class JobProcessor {
     }
     logger.info({ status: stored.status, provider: stored.provider, cached: true }, 'job settled');
     return 'completed';
+  }
+
+  /**
+   * A cancelled job keeps the text it streamed before the cancel (`partialAnswer`), so the student
+   * still has it after a reload. Best effort: the job is cancelled either way.
+   */
+  private async keepPartialAnswer(id: string, text: string, logger: Logger): Promise<void> {
+    if (!text) return;
+    try {
+      await this.options.store.keepPartialAnswer(id, text, this.now());
+    } catch (error) {
+      logger.warn({ err: error }, 'the partial answer of a cancelled job could not be kept');
+    }
   }
 
   /** Called for a message that could not be processed after every delivery (the dead-letter path). */

@@ -108,6 +108,13 @@ export const jobSchema = z.object({
   level: z.string().nullable(),
   language: z.string().nullable(),
   answer: z.string().nullable(),
+  partialAnswer: z
+    .string()
+    .nullable()
+    .describe(
+      'a cancelled job: the text streamed before the cancel (its `answer` stays null); ' +
+        'null otherwise, and null while the worker has not yet written it',
+    ),
   provider: z.string().nullable().describe('requested provider until answered, then who answered'),
   model: z.string().nullable(),
   usage: usageSchema
@@ -170,6 +177,8 @@ export function toPublicJob(record: JobRecord): Job {
     level: record.level,
     language: record.language,
     answer: record.answer,
+    // Jobs stored before partial answers were kept have none.
+    partialAnswer: record.partialAnswer ?? null,
     provider: record.provider,
     model: record.model,
     usage: record.usage,

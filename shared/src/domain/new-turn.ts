@@ -62,6 +62,7 @@ export function newJobRecord(
     question: request.question,
     ...inheritSettings(conversation, request),
     answer: null,
+    partialAnswer: null,
     provider: request.provider ?? null,
     model: request.model ?? null,
     usage: null,

@@ -129,6 +129,11 @@ export interface JobStore {
    * records); how many conversations changed hands. Doing it again moves nothing more.
    */
   transferOwner(from: string, to: string): Promise<number>;
+  /**
+   * Keeps the text a cancelled job streamed before its cancel, once: only a `cancelled` job
+   * without one takes it (undefined for any other, or one already kept).
+   */
+  keepPartialAnswer(id: string, text: string, now: Date): Promise<JobRecord | undefined>;
 }
 
 export interface JobQueue {

@@ -74,5 +74,19 @@ describe('DeltaPacer', () => {
 
     const events = await channel.read('job-1', channel.origin);
     expect(events.map((event) => event.type === 'delta' && event.text)).toEqual(['one ']);
+    // What a cancelled job keeps: the text that went out, not what was still buffered.
+    expect(await stream.streamedText()).toBe('one ');
+  });
+
+  it('remembers the text published since the last reset', async () => {
+    const { stream } = setUp();
+    stream.write('old ');
+    await stream.flush();
+    stream.restart('retry');
+    stream.write('new ');
+    await stream.flush();
+    stream.write('text');
+    await stream.flush();
+    expect(await stream.streamedText()).toBe('new text');
   });
 });

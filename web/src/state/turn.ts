@@ -65,13 +65,14 @@ export function newTurn(body: AskBody): Turn {
 /**
  * A job's fields as a turn's. `text` is what the page already shows: a job without an answer
  * (pending, failed, stopped) keeps it, since a pending job's stream replays its text from the
- * first event and a settled one's text is what was streamed before it ended.
+ * first event and a settled one's text is what was streamed before it ended. A stopped job read
+ * afresh (a reload, a reopened conversation) shows the text the API kept from before the stop.
  */
 export function fromJob(job: Job, text = ''): Partial<Turn> {
   return {
     jobId: job.id,
     phase: phaseOf(job.status),
-    text: job.answer ?? text,
+    text: job.answer ?? (text || job.partialAnswer) ?? '',
     error: job.error && { code: job.error.code },
     provider: job.provider,
     rating: job.feedback?.rating ?? null,

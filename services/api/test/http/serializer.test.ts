@@ -12,6 +12,7 @@ const base: Job = {
   level: null,
   language: null,
   answer: null,
+  partialAnswer: null,
   provider: null,
   model: null,
   usage: null,
@@ -69,6 +70,16 @@ describe('response serializer', () => {
         attempts: 3,
         error: { code: 'rate_limited', message: 'The provider kept refusing' },
         completedAt: '2026-11-26T06:00:09.000Z',
+      },
+    ],
+    [
+      'a cancelled job with the text streamed before the cancel',
+      {
+        ...base,
+        status: 'cancelled',
+        partialAnswer: 'Rayleigh scattering: “short” wave',
+        error: { code: 'cancelled', message: 'Cancelled by the client' },
+        completedAt: '2026-11-26T06:00:04.000Z',
       },
     ],
   ])('writes %s exactly as JSON.stringify would', (_name, job) => {

@@ -89,6 +89,10 @@ export class DynamoJobStore implements JobStore {
     return this.jobs.setFeedback(id, feedback, now);
   }
 
+  keepPartialAnswer(id: string, text: string, now: Date): Promise<JobRecord | undefined> {
+    return this.jobs.keepPartialAnswer(id, text, now);
+  }
+
   /**
    * The job first (with its Idempotency-Key record, as `create` writes them), then the
    * conversation's next state by a single-item conditional put: that put decides which of racing

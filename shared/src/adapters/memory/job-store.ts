@@ -168,6 +168,14 @@ export class MemoryJobStore implements JobStore {
     return { outcome: 'given', job: rated };
   }
 
+  async keepPartialAnswer(id: string, text: string, now: Date): Promise<JobRecord | undefined> {
+    const job = this.jobs.get(id);
+    if (job?.status !== 'cancelled' || job.partialAnswer) return undefined;
+    const kept: JobRecord = { ...job, partialAnswer: text, updatedAt: now.toISOString() };
+    this.jobs.set(id, kept);
+    return kept;
+  }
+
   private replay(claim: IdempotencyClaim): JobRecord | undefined {
     const earlier = this.idempotency.get(idempotencyRecordKey(claim));
     const earlierJob = earlier && this.jobs.get(earlier.jobId);

@@ -190,6 +190,34 @@ export class JobItems {
     return job ? { outcome: 'not_completed', job } : { outcome: 'missing' };
   }
 
+  async keepPartialAnswer(id: string, text: string, now: Date): Promise<JobRecord | undefined> {
+    try {
+      const { Attributes } = await this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: jobKey(id),
+          UpdateExpression: 'SET partialAnswer = :text, updatedAt = :now',
+          ConditionExpression:
+            '#status = :cancelled AND expiresAt > :nowSeconds AND ' +
+            '(attribute_not_exists(partialAnswer) OR partialAnswer = :null)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':text': text,
+            ':now': now.toISOString(),
+            ':cancelled': 'cancelled',
+            ':null': null,
+            ':nowSeconds': Math.floor(now.getTime() / 1000),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return withoutKey<JobRecord>(Attributes);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
   async delete(id: string): Promise<void> {
     await this.table.client.send(
       new DeleteCommand({ TableName: this.table.name, Key: jobKey(id) }),

@@ -308,10 +308,22 @@ describe('POST /api/v1/jobs/:id/cancel', () => {
     await stream.ended;
     expect(stream.events.at(-1)?.event).toBe('done');
     expect(eventData<Job>(stream.events.at(-1)).status).toBe('cancelled');
-    // The worker wrote nothing more: the job stays cancelled, with no answer.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const read = (await (await fetch(`${base}/api/v1/jobs/${job.id}`)).json()) as Job;
-    expect(read).toMatchObject({ status: 'cancelled', answer: null });
+    // The job stays cancelled with no answer, and keeps the text streamed before the cancel:
+    // exactly what the client was sent.
+    const sent = streamedText(stream.events);
+    expect(sent.length).toBeGreaterThan(0);
+    await vi.waitFor(
+      async () => {
+        const read = (await (await fetch(`${base}/api/v1/jobs/${job.id}`)).json()) as Job;
+        expect(read).toMatchObject({ status: 'cancelled', answer: null, partialAnswer: sent });
+      },
+      { timeout: 3000, interval: 50 },
+    );
+    // It is the conversation's turn as well, as the page reads it on reopening.
+    const conversation = (await (
+      await fetch(`${base}/api/v1/conversations/${job.conversationId}`)
+    ).json()) as { turns: Job[] };
+    expect(conversation.turns[0]).toMatchObject({ status: 'cancelled', partialAnswer: sent });
   });
 
   it('cancels a queued job before any provider call', async () => {
@@ -324,7 +336,11 @@ describe('POST /api/v1/jobs/:id/cancel', () => {
     const response = await fetch(`${base}/api/v1/jobs/${queued.id}/cancel`, { method: 'POST' });
 
     expect(response.status).toBe(200);
-    expect((await response.json()) as Job).toMatchObject({ id: queued.id, status: 'cancelled' });
+    expect((await response.json()) as Job).toMatchObject({
+      id: queued.id,
+      status: 'cancelled',
+      partialAnswer: null,
+    });
     await vi.waitFor(
       async () => {
         for (const job of busy) {
