@@ -30,6 +30,7 @@ describe('GET /api/v1/jobs/:id', () => {
         'level',
         'mode',
         'model',
+        'partialAnswer',
         'provider',
         'question',
         'status',
