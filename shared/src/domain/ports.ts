@@ -17,7 +17,10 @@ import type {
 } from './job.js';
 import type { ProviderError } from './errors.js';
 import type { JobEvent, LoggedJobEvent } from './events.js';
+import type { Logger } from './logging.js';
 import type { Page, PageOf } from './pages.js';
+
+export type { Logger } from './logging.js';
 
 /**
  * An Idempotency-Key as the caller sent it, with the caller it belongs to. Keys are unique per
@@ -129,10 +132,7 @@ export interface JobStore {
    * records); how many conversations changed hands. Doing it again moves nothing more.
    */
   transferOwner(from: string, to: string): Promise<number>;
-  /**
-   * Keeps the text a cancelled job streamed before its cancel, once: only a `cancelled` job
-   * without one takes it (undefined for any other, or one already kept).
-   */
+  /** Keeps a cancelled job's streamed text, once (undefined for other jobs, or when kept). */
   keepPartialAnswer(id: string, text: string, now: Date): Promise<JobRecord | undefined>;
 }
 
@@ -256,15 +256,6 @@ export interface EndListener {
   done(job: Job): void;
   /** The channel failed: this listener may have missed events and hears nothing more. */
   lost(error: unknown): void;
-}
-
-/** The subset of pino's interface the domain logs through. */
-export interface Logger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-  child(bindings: Record<string, unknown>): Logger;
 }
 
 /**

@@ -1347,6 +1347,8 @@ export interface components {
           level: string | null;
           language: string | null;
           answer: string | null;
+          /** @description a cancelled job: the text streamed before the cancel (its `answer` stays null); null otherwise, and null while the worker has not yet written it */
+          partialAnswer: string | null;
           /** @description requested provider until answered, then who answered */
           provider: string | null;
           model: string | null;
@@ -1673,6 +1675,8 @@ export interface components {
           level: string | null;
           language: string | null;
           answer: string | null;
+          /** @description a cancelled job: the text streamed before the cancel (its `answer` stays null); null otherwise, and null while the worker has not yet written it */
+          partialAnswer: string | null;
           /** @description requested provider until answered, then who answered */
           provider: string | null;
           model: string | null;
