@@ -32,6 +32,12 @@ const { app } = await build({
   WORKER_CONCURRENCY: '5',
 });
 await app.listen({ port: 0, host: '127.0.0.1' });
+/** The same server with the cache off. */
+const off = await build({
+  ANSWER_CACHE: 'off',
+  OPENAI_API_KEY: 'sk-test-answer-cache-0123456789',
+  OPENAI_BASE_URL: `${upstream.url}/v1`,
+});
 const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
 const ANSWER = 'A derivative is the rate of change of a function: 1. Take a point…';
@@ -305,6 +311,25 @@ describe('Cache-Status on every ask', () => {
     expect(replay.cacheStatus).toBe('iscoolgpt; fwd=bypass; detail=replay');
     expect(refused.status).toBe(400);
     expect(refused.cacheStatus).toBe('iscoolgpt; fwd=bypass');
+  });
+});
+
+describe('ANSWER_CACHE=off', () => {
+  it('asks the model every time, and says so', async () => {
+    const question = fresh();
+    const asked = [];
+    for (let i = 0; i < 2; i++) {
+      asked.push(
+        await off.app.inject({ method: 'POST', url: '/api/v1/ask', payload: { question } }),
+      );
+    }
+
+    expect(asked.map((one) => one.headers['cache-status'])).toEqual([
+      'iscoolgpt; fwd=bypass; detail=off',
+      'iscoolgpt; fwd=bypass; detail=off',
+    ]);
+    expect(asked.map((one) => one.json<Job>().cached)).toEqual([false, false]);
+    expect(upstream.requests).toHaveLength(2);
   });
 });
 
