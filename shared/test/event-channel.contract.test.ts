@@ -58,7 +58,7 @@ const subjects: [string, () => Promise<ChannelsUnderTest>][] = [
   [
     'MemoryEventChannel',
     async () => ({
-      open: async (limits) => new MemoryEventChannel({ ...DEFAULTS, ...limits }),
+      open: async (limits) => new MemoryEventChannel({ ...DEFAULTS, maxJobs: 1000, ...limits }),
       close: async () => {},
     }),
   ],

@@ -51,6 +51,7 @@ export function buildEmbeddedRuntime(
   const channel = new MemoryEventChannel({
     ttlSeconds: config.JOB_EVENTS_TTL_SECONDS,
     maxEventsPerJob: MAX_EVENTS_PER_JOB,
+    maxJobs: config.MEMORY_STORE_MAX_JOBS,
   });
   const metrics = new PrometheusMetrics();
   // One settler and one watch for the api and the worker: a job's end is watched once.

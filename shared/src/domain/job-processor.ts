@@ -15,6 +15,7 @@ import {
 import type { CachedAnswers, ReusedAnswer } from './cached-answers.js';
 import type { Settler } from './settler.js';
 import type { SettlementWatch } from './settlement-watch.js';
+import { LazyChildLogger } from './lazy-logger.js';
 import { failure } from './transitions.js';
 import { turnRequest, type HistoryFit } from './turn-request.js';
 import type { Answerer, JobStore, Logger } from './ports.js';
@@ -83,7 +84,7 @@ export class JobProcessor {
     signal?: AbortSignal,
   ): Promise<ProcessOutcome> {
     const { store } = this.options;
-    const logger = this.options.logger.child({ jobId: message.jobId });
+    const logger = new LazyChildLogger(this.options.logger, { jobId: message.jobId });
     const now = this.now();
     const claim = await store.claim(
       message.jobId,
@@ -115,7 +116,8 @@ export class JobProcessor {
 
     const job = claim.job;
     span.setAttribute(JOB_MODE, job.mode);
-    logger.debug({ delivery: job.deliveries }, 'job started');
+    // The parent logger, as for `job settled`: a disabled level then costs no child logger.
+    this.options.logger.debug({ jobId: job.id, delivery: job.deliveries }, 'job started');
     await this.publisher.status(job);
     if (job.deliveries > 1) {
       // An earlier delivery may have streamed part of an answer before its worker died.
@@ -211,8 +213,9 @@ export class JobProcessor {
       logger.warn({}, 'outcome arrived after the job was settled or overdue; discarded');
       return { outcome: 'late' };
     }
-    logger.info(
+    this.options.logger.info(
       {
+        jobId: job.id,
         status: stored.status,
         provider: stored.provider,
         attempts: stored.attempts,
@@ -253,7 +256,7 @@ export class JobProcessor {
 
   /** Called for a message that could not be processed after every delivery (the dead-letter path). */
   async deadLetter(message: JobMessage): Promise<void> {
-    const logger = this.options.logger.child({ jobId: message.jobId });
+    const logger = new LazyChildLogger(this.options.logger, { jobId: message.jobId });
     const stored = await this.settler.settle(
       message.jobId,
       failure('dead_lettered', 'The job could not be processed after repeated attempts'),

@@ -28,7 +28,10 @@ export class OfflineProvider implements AnswerProvider {
 
   constructor(private readonly options: OfflineProviderOptions = { delayMs: 0 }) {}
 
-  /** Streams its text word by word at its pace, so streaming and Stop show without keys. */
+  /**
+   * Streams its text word by word at its pace, so streaming and Stop show without keys; without
+   * a pace (a benchmark's zero delay), all at once.
+   */
   async answer(request: AnswerRequest, options: ProviderCallOptions = {}): Promise<Answer> {
     const texts = OFFLINE_TEXTS[offlineLanguage(request)];
     const template = TEMPLATES.get(texts)!;
@@ -38,6 +41,19 @@ export class OfflineProvider implements AnswerProvider {
     const asked = texts.asked(request.question, about);
     const turn = turnLine(request, texts);
     const text = `${texts.header}\n\n${turn}\n\n${asked}\n\n${texts.steps}`;
+    const inputTokens = countWords(request.question);
+    if (!this.paced()) {
+      // All at once: with no pace to keep there is nothing to split into words.
+      options.signal?.throwIfAborted();
+      options.onDelta?.(text);
+      const outputTokens = template.count + countWords(turn) + countWords(asked);
+      return {
+        text,
+        provider: 'offline',
+        model: OFFLINE_MODEL,
+        usage: { inputTokens, outputTokens },
+      };
+    }
     // Every part starts with a word (the blank line after one trails its last word), so the
     // text's words are the parts' words in turn: only this request's two parts are split here.
     const turnWords = words(`${turn}\n\n`);
@@ -67,8 +83,13 @@ export class OfflineProvider implements AnswerProvider {
       text,
       provider: 'offline',
       model: OFFLINE_MODEL,
-      usage: { inputTokens: countWords(request.question), outputTokens: total },
+      usage: { inputTokens, outputTokens: total },
     };
+  }
+
+  private paced(): boolean {
+    const { delayMs, wordsPerSecond } = this.options;
+    return delayMs !== undefined ? delayMs > 0 : Boolean(wordsPerSecond);
   }
 
   /** Milliseconds between two words. */
@@ -99,6 +120,31 @@ const TEMPLATES = new Map(
   }),
 );
 
+/** The words of `text` (runs of non-whitespace, as `\s` sees it), counted without splitting it. */
 function countWords(text: string): number {
-  return text.split(/\s+/).filter(Boolean).length;
+  let count = 0;
+  let inWord = false;
+  for (let index = 0; index < text.length; index++) {
+    const space = isWhitespace(text.charCodeAt(index));
+    if (!space && !inWord) count += 1;
+    inWord = !space;
+  }
+  return count;
+}
+
+/** What `\s` matches (ECMAScript WhiteSpace and LineTerminator), by code unit. */
+function isWhitespace(code: number): boolean {
+  return (
+    code === 32 ||
+    (code >= 9 && code <= 13) ||
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
 }

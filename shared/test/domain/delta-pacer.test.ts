@@ -5,7 +5,7 @@ import { EventPublisher } from '../../src/domain/event-publisher.js';
 import { captureLogs } from '../support/logs.js';
 
 function setUp() {
-  const channel = new MemoryEventChannel({ ttlSeconds: 60, maxEventsPerJob: 10_000 });
+  const channel = new MemoryEventChannel({ ttlSeconds: 60, maxEventsPerJob: 10_000, maxJobs: 100 });
   const publisher = new EventPublisher(channel, captureLogs().logger);
   return { channel, stream: new DeltaPacer(publisher, 'job-1') };
 }

@@ -121,6 +121,7 @@ describe('EventStreams.open for a settled job, resumed', () => {
     const channel = new MemoryEventChannel({
       ttlSeconds: 60,
       maxEventsPerJob: 100,
+      maxJobs: 100,
       now: () => clock,
     });
     const domain = memoryDomain({ channel });

@@ -18,7 +18,8 @@ const WAIT_MS = 20_000;
 /** Silent for 100 ms, or down: the store is read every 50 ms; otherwise every 10 s. */
 const FAST_WHEN_SILENT: SettlementPace = { graceMs: 100, fastMs: 50, slowMs: 10_000 };
 
-const memoryChannel = () => new MemoryEventChannel({ ttlSeconds: 60, maxEventsPerJob: 100 });
+const memoryChannel = () =>
+  new MemoryEventChannel({ ttlSeconds: 60, maxEventsPerJob: 100, maxJobs: 100 });
 
 /**
  * Waits on a job that a worker announces running on `announceOn` and settles 300 ms later in the

@@ -4,10 +4,10 @@ import { OfflineProvider } from '../../src/providers/offline.js';
 import { studyRequest } from '../support/requests.js';
 
 describe('OfflineProvider', () => {
-  it('streams its labelled answer word by word, the pieces making up the text', async () => {
+  it('streams its labelled answer word by word at its pace, the pieces making up the text', async () => {
     const pieces: string[] = [];
 
-    const answer = await new OfflineProvider({ delayMs: 0 }).answer(
+    const answer = await new OfflineProvider({ wordsPerSecond: 10_000 }).answer(
       studyRequest({ language: 'en' }),
       { onDelta: (text) => pieces.push(text) },
     );
@@ -16,6 +16,23 @@ describe('OfflineProvider', () => {
     expect(pieces.length).toBeGreaterThan(20);
     expect(pieces.join('')).toBe(answer.text);
     expect(pieces.every((piece) => piece.trim().split(/\s+/).length === 1)).toBe(true);
+  });
+
+  it('without a pace, hands the whole text over at once, with the same word counts', async () => {
+    const request = studyRequest({ language: 'pt-BR', question: 'Por que o céu\u00a0é azul?\n' });
+    const paced = await new OfflineProvider({ wordsPerSecond: 10_000 }).answer(request);
+    const pieces: string[] = [];
+
+    const answer = await new OfflineProvider({ delayMs: 0 }).answer(request, {
+      onDelta: (text) => pieces.push(text),
+    });
+
+    expect(pieces).toEqual([answer.text]);
+    expect(answer).toEqual(paced);
+    expect(answer.usage).toEqual({
+      inputTokens: 6,
+      outputTokens: answer.text.split(/\s+/).filter(Boolean).length,
+    });
   });
 
   it('spreads its delay over the words, so the text arrives over time', async () => {

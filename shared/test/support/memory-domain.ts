@@ -24,7 +24,8 @@ export function memoryDomain<Store extends JobStore = MemoryJobStore>(
   const { logger } = captureLogs('warn');
   const store = options.store ?? (new MemoryJobStore({ maxJobs: 100 }) as unknown as Store);
   const channel =
-    options.channel ?? new MemoryEventChannel({ ttlSeconds: 60, maxEventsPerJob: 1000 });
+    options.channel ??
+    new MemoryEventChannel({ ttlSeconds: 60, maxEventsPerJob: 1000, maxJobs: 1000 });
   const queue = new MemoryJobQueue({
     concurrency: 1,
     redeliveryDelayMs: 1000,

@@ -8,6 +8,12 @@ export interface MemoryEventChannelOptions {
   ttlSeconds: number;
   /** At most this many events are kept per job; the oldest make room. */
   maxEventsPerJob: number;
+  /**
+   * At most this many jobs' logs are kept (MEMORY_STORE_MAX_JOBS, as the store): the oldest make
+   * room, as they would expire. A stream resumed on a job whose log is gone starts over from the
+   * store, as after the TTL.
+   */
+  maxJobs: number;
   now?: () => number;
 }
 
@@ -122,20 +128,39 @@ export class MemoryEventChannel implements EventChannel {
         followers: expired?.followers ?? new Set(),
         listeners: expired?.listeners ?? new Set(),
       };
+      // A log that starts again goes to the end: the map stays in about the order logs expire.
+      if (expired) this.logs.delete(jobId);
       this.logs.set(jobId, log);
+      if (this.logs.size > this.options.maxJobs) this.makeRoom();
     }
     return log;
   }
 
-  /** Drops expired logs nobody follows or listens to, at most once a second. */
+  /**
+   * Drops expired logs nobody follows or listens to, at most once a second. Logs are kept in the
+   * order their jobs started, which is about the order they expire: the sweep stops at the first
+   * one still live, so it costs what it drops.
+   */
   private sweep(): void {
     const now = this.now();
     if (now < this.nextSweep) return;
     this.nextSweep = now + 1000;
     for (const [jobId, log] of this.logs) {
-      if (log.expiresAt <= now && log.followers.size === 0 && log.listeners.size === 0) {
-        this.logs.delete(jobId);
-      }
+      if (log.expiresAt > now) return;
+      if (!hasAudience(log)) this.logs.delete(jobId);
     }
   }
+
+  /** Over `maxJobs`: the oldest logs nobody follows or listens to go, down to 90% of it. */
+  private makeRoom(): void {
+    const target = this.options.maxJobs - Math.max(1, Math.floor(this.options.maxJobs / 10));
+    for (const [jobId, log] of this.logs) {
+      if (this.logs.size <= target) return;
+      if (!hasAudience(log)) this.logs.delete(jobId);
+    }
+  }
+}
+
+function hasAudience(log: Audience): boolean {
+  return log.followers.size > 0 || log.listeners.size > 0;
 }

@@ -28,8 +28,9 @@ export interface MemoryJobStoreOptions {
 
 /**
  * The embedded-mode job store. Records are never mutated, only replaced, so they are handed out
- * without copying (callers must not mutate them either). Bounded: settled jobs are dropped after their TTL and, past
- * `maxJobs`, oldest first, so a long-running embedded server does not grow without limit.
+ * without copying (callers must not mutate them either). Bounded: jobs and conversations are
+ * dropped after their TTL and, past `maxJobs` of either, the oldest settled first, so a
+ * long-running embedded server does not grow without limit.
  */
 export class MemoryJobStore implements JobStore {
   // Map keeps insertion order: iteration goes oldest first.
@@ -256,11 +257,21 @@ export class MemoryJobStore implements JobStore {
       }
     }
     const { maxJobs } = this.options;
-    if (this.jobs.size < maxJobs) return;
     const target = maxJobs - Math.max(1, Math.floor(maxJobs / 10));
-    for (const job of this.jobs.values()) {
-      if (this.jobs.size <= target) return;
-      if (isSettled(job.status)) this.forget(job.id);
+    if (this.jobs.size >= maxJobs) {
+      for (const job of this.jobs.values()) {
+        if (this.jobs.size <= target) break;
+        if (isSettled(job.status)) this.forget(job.id);
+      }
+    }
+    // Each conversation has a job, so there are no more of them than jobs: the least recently
+    // continued go first, but never one whose latest turn is still pending.
+    if (this.conversations.size >= maxJobs) {
+      for (const conversation of this.conversations.values()) {
+        if (this.conversations.size <= target) break;
+        const latest = this.jobs.get(conversation.jobIds.at(-1) ?? '');
+        if (!latest || isSettled(latest.status)) this.conversations.delete(conversation.id);
+      }
     }
   }
 

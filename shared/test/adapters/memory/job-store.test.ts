@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryJobStore } from '../../../src/adapters/memory/job-store.js';
 import type { JobRecord } from '../../../src/domain/job.js';
+import { nextConversation } from '../../../src/domain/new-turn.js';
 import { newJob } from '../../support/jobs.js';
 
 const DAY_SECONDS = 24 * 60 * 60;
@@ -49,6 +50,29 @@ describe('MemoryJobStore bounds (embedded mode must not grow without limit)', ()
     expect(await store.get(settledOld.job.id)).toBeUndefined();
     expect(await store.get(settledNew.job.id)).toBeDefined();
     expect(await store.get(fresh.job.id)).toBeDefined();
+  });
+
+  it('at the size cap, drops the least recently continued conversations, never one with a pending turn', async () => {
+    const store = new MemoryJobStore({ maxJobs: 3 });
+    const start = async (settled: boolean) => {
+      const first = job(Date.now());
+      const conversation = nextConversation(undefined, first, new Date());
+      await store.startTurn(first, { conversation, expectedLastTurn: 0 });
+      if (settled) {
+        await store.settle(first.id, done, new Date(), { from: ['queued'], beforeDeadline: true });
+      }
+      return conversation.id;
+    };
+    const pending = await start(false);
+    const oldest = await start(true);
+    const newer = await start(true);
+
+    const fresh = await start(false);
+
+    expect(await store.getConversation(pending)).toBeDefined();
+    expect(await store.getConversation(oldest)).toBeUndefined();
+    expect(await store.getConversation(newer)).toBeDefined();
+    expect(await store.getConversation(fresh)).toBeDefined();
   });
 
   it('refuses a new job rather than drop pending ones when every kept job is pending', async () => {
