@@ -270,7 +270,7 @@ export class JobService {
    * Waits at most `waitMs` for the job to settle and returns its latest state: woken by the
    * settlement watch (the job's `done`, or the store), then the store is read once to confirm.
    */
-  async waitForOutcome(id: string, waitMs: number): Promise<JobRecord | undefined> {
+  async waitUntilSettled(id: string, waitMs: number): Promise<JobRecord | undefined> {
     if (waitMs > 0) await this.options.settlements.until(id, waitMs);
     const job = await this.options.store.get(id);
     return job && this.settler.current(job);

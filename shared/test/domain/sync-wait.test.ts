@@ -54,10 +54,10 @@ async function waitWith(
       { from: ['queued'], beforeDeadline: false },
     );
   }, 300);
-  return service.waitForOutcome(job.id, WAIT_MS);
+  return service.waitUntilSettled(job.id, WAIT_MS);
 }
 
-describe('JobService.waitForOutcome without the done event', () => {
+describe('JobService.waitUntilSettled without the done event', () => {
   it(
     'answers from the store when the channel says nothing about the job',
     { timeout: 5000 },

@@ -51,14 +51,14 @@ const ask: FastifyPluginAsyncZod<AskOptions> = async (
     const job =
       isSettled(submitted.job.status) || wait.seconds === 0
         ? submitted.job
-        : ((await fastify.jobs.waitForOutcome(submitted.job.id, wait.seconds * 1000)) ??
+        : ((await fastify.jobs.waitUntilSettled(submitted.job.id, wait.seconds * 1000)) ??
           submitted.job);
     if (wait.applied) reply.header('preference-applied', wait.applied);
-    return sendOutcome(reply, job);
+    return sendJobState(reply, job);
   });
 };
 
-function sendOutcome(reply: FastifyReply, job: JobRecord) {
+function sendJobState(reply: FastifyReply, job: JobRecord) {
   if (job.status === 'completed') return reply.code(200).send(toPublicJob(job));
   if (job.status === 'cancelled') {
     return sendProblem(reply, {
