@@ -45,8 +45,8 @@ export class JobsTable extends Construct {
 
   /**
    * What the api does with jobs and conversations (shared/src/adapters/aws/dynamo-job-store.ts:
-   * create, startTurn, get, getMany (also for the settlement watch), settle on expiry or cancel, setFeedback,
-   * deleteConversation): conditional puts, also inside TransactWriteItems for idempotency
+   * create, startTurn, get, getMany (the settlement watch's reads too), settle on expiry or
+   * cancel, setFeedback, deleteConversation): conditional puts, also inside TransactWriteItems for idempotency
    * records, consistent gets and batch gets, the feedback update, and deletes of a conversation's
    * items (a student erasing it, a turn that lost its race); queries of the owner index alone (a
    * principal's conversations: list, export, erase, claim). No scan, no query of the table.
