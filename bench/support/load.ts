@@ -17,7 +17,8 @@ export interface LoadOptions {
   url: string;
   method: 'GET' | 'POST';
   headers?: Record<string, string>;
-  body?: string;
+  /** The same body every time, or one per request (its index: 0, 1, 2, …). */
+  body?: string | ((index: number) => string);
   /** Requests in flight at all times (a closed loop: each finished request starts the next). */
   concurrency: number;
   durationMs: number;
@@ -113,7 +114,10 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 }
 
+let sent = 0;
+
 function send(agent: Agent, options: LoadOptions): Promise<number> {
+  const body = typeof options.body === 'function' ? options.body(sent++) : options.body;
   return new Promise((resolve, reject) => {
     const req = request(
       options.url,
@@ -125,7 +129,7 @@ function send(agent: Agent, options: LoadOptions): Promise<number> {
       },
     );
     req.on('error', reject);
-    req.end(options.body);
+    req.end(body);
   });
 }
 
