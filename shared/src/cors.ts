@@ -25,7 +25,8 @@ export const CORS_REQUEST_HEADERS = [
 /**
  * Response headers a script on another origin may read besides the CORS-safelisted ones: where
  * to poll, when to come back, what `Prefer` got, the request id, rate-limit state (IETF
- * RateLimit header fields) and the answer cache's `Cache-Status` (RFC 9211).
+ * RateLimit header fields), the answer cache's `Cache-Status` (RFC 9211) and, on a 401, which
+ * token problem `WWW-Authenticate` names.
  */
 export const CORS_EXPOSED_HEADERS = [
   'location',
@@ -35,4 +36,5 @@ export const CORS_EXPOSED_HEADERS = [
   'ratelimit',
   'ratelimit-policy',
   'cache-status',
+  'www-authenticate',
 ] as const;

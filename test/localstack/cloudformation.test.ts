@@ -1,5 +1,5 @@
 /**
- * The synthesized service stack's jobs queue, dead-letter queue and secret, deployed through
+ * The synthesized service stack's jobs queue, dead-letter queue and secrets, deployed through
  * LocalStack's CloudFormation the way `cdk deploy` deploys (template uploaded to S3, stack created
  * from its URL), then read back from SQS and Secrets Manager: what the CDK code says is what a
  * deploy creates. The stack's other resources (VPC, ECS, API Gateway, ElastiCache, CloudFront, …)
@@ -39,7 +39,7 @@ interface Resource {
 
 const DEPLOYED_TYPES = ['AWS::SQS::Queue', 'AWS::SecretsManager::Secret'];
 
-describe("the service stack's queues and secret, deployed through CloudFormation on LocalStack", () => {
+describe("the service stack's queues and secrets, deployed through CloudFormation on LocalStack", () => {
   const stackName = `iscoolgpt-queues-${randomUUID().slice(0, 8)}`;
   const bucket = `cdk-assets-${randomUUID().slice(0, 8)}`;
   const key = `${stackName}.template.json`;
@@ -49,7 +49,8 @@ describe("the service stack's queues and secret, deployed through CloudFormation
   /** Logical ids: the queue with a redrive policy is the jobs queue, the other its DLQ. */
   let queueId: string;
   let deadLetterId: string;
-  let secretId: string;
+  /** The study page's API key value and the guest-session signing key. */
+  let secretIds: string[];
   let sqs: SQSClient;
   let secrets: SecretsManagerClient;
   let cloudformation: CloudFormationClient;
@@ -84,7 +85,7 @@ describe("the service stack's queues and secret, deployed through CloudFormation
     const queues = ofType('AWS::SQS::Queue');
     queueId = queues.find(([, queue]) => queue.Properties.RedrivePolicy)?.[0] ?? '';
     deadLetterId = queues.find(([, queue]) => !queue.Properties.RedrivePolicy)?.[0] ?? '';
-    secretId = ofType('AWS::SecretsManager::Secret')[0]?.[0] ?? '';
+    secretIds = ofType('AWS::SecretsManager::Secret').map(([id]) => id);
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     await s3.send(
       new PutObjectCommand({
@@ -121,10 +122,16 @@ describe("the service stack's queues and secret, deployed through CloudFormation
     for (const client of [sqs, secrets, cloudformation, s3]) client?.destroy();
   });
 
-  it('deploys the two queues and the secret the stack holds, each to a physical resource', () => {
+  it('deploys the two queues and the two secrets the stack holds, each to a physical resource', () => {
     expect(ofType('AWS::SQS::Queue')).toHaveLength(2);
-    expect(ofType('AWS::SecretsManager::Secret')).toHaveLength(1);
-    expect([queueId, deadLetterId, secretId].every(Boolean)).toBe(true);
+    expect(secretIds).toHaveLength(2);
+    expect(secretIds).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/ApiKeyValue/),
+        expect.stringMatching(/GuestTokenSecret/),
+      ]),
+    );
+    expect([queueId, deadLetterId].every(Boolean)).toBe(true);
     expect(Object.keys(physical).sort()).toEqual(Object.keys(resources).sort());
     expect(Object.values(physical).every(Boolean)).toBe(true);
   });
@@ -161,17 +168,19 @@ describe("the service stack's queues and secret, deployed through CloudFormation
     }
   });
 
-  it('creates the secret with its description and a generated value as the template asks', async () => {
-    const secret = resources[secretId]!.Properties;
-    const generate = secret.GenerateSecretString as { PasswordLength: number };
-    const described = await secrets.send(
-      new DescribeSecretCommand({ SecretId: physical[secretId] }),
-    );
-    expect(described.Description).toBe(secret.Description);
-    const { SecretString = '' } = await secrets.send(
-      new GetSecretValueCommand({ SecretId: physical[secretId] }),
-    );
-    // ExcludePunctuation, no space: letters and digits only, of the asked length.
-    expect(SecretString).toMatch(new RegExp(`^[A-Za-z0-9]{${generate.PasswordLength}}$`));
+  it('creates each secret with its description and a generated value as the template asks', async () => {
+    for (const secretId of secretIds) {
+      const secret = resources[secretId]!.Properties;
+      const generate = secret.GenerateSecretString as { PasswordLength: number };
+      const described = await secrets.send(
+        new DescribeSecretCommand({ SecretId: physical[secretId] }),
+      );
+      expect(described.Description).toBe(secret.Description);
+      const { SecretString = '' } = await secrets.send(
+        new GetSecretValueCommand({ SecretId: physical[secretId] }),
+      );
+      // ExcludePunctuation, no space: letters and digits only, of the asked length.
+      expect(SecretString).toMatch(new RegExp(`^[A-Za-z0-9]{${generate.PasswordLength}}$`));
+    }
   });
 });

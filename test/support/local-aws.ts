@@ -17,7 +17,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { awsEndpoints, loadConfig } from '@iscoolgpt/shared';
+// By path, not by package name: vitest's globalSetup does not apply the `source` export condition,
+// so the package name would load shared/dist (absent before a build, stale after an edit).
+import { awsEndpoints, loadConfig } from '../../shared/src/config.js';
 import { freePort, ROOT, run } from './host.js';
 import { startLocalstack } from './localstack.js';
 

@@ -74,10 +74,10 @@ describe('the development OpenID provider (npm start)', () => {
     expect(claims).toMatchObject({ iss: issuer, sub: student.id, client_id: DEV_CLIENT_ID });
     const response = await me(tokens.accessToken);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ id: `user:${student.id}`, kind: 'student' });
+    expect(await response.json()).toEqual({ id: student.id, kind: 'student' });
     // The ID token works too (its audience is the page's client id).
     expect(await (await me(tokens.idToken)).json()).toEqual({
-      id: `user:${student.id}`,
+      id: student.id,
       kind: 'student',
     });
   });
@@ -95,7 +95,7 @@ describe('the development OpenID provider (npm start)', () => {
     // The issuer of the name the page was opened by, so every call of the page is same-origin.
     expect(decodeJwt(tokens.accessToken)).toMatchObject({ iss: onAddress, groups: ['teachers'] });
     expect(await (await me(tokens.accessToken)).json()).toEqual({
-      id: `user:${teacher.id}`,
+      id: teacher.id,
       kind: 'teacher',
     });
   });

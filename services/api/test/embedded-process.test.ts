@@ -177,6 +177,6 @@ describe('embedded mode as a process (npm start)', () => {
     const me = await fetch(`http://127.0.0.1:${port}/api/v1/me`, {
       headers: { authorization: `Bearer ${tokens.accessToken}` },
     });
-    expect(await me.json()).toEqual({ id: `user:${student!.id}`, kind: 'student' });
+    expect(await me.json()).toEqual({ id: student!.id, kind: 'student' });
   });
 });

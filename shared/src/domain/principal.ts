@@ -17,9 +17,10 @@ export type PrincipalKind = (typeof PRINCIPAL_KINDS)[number];
 
 export interface Principal {
   /**
-   * Stable and namespaced by where it comes from (`guest:<uuid>`, `user:<sub>`, `app:<api key
-   * id>`, `anonymous`), so two kinds can never share an id. A student who becomes a teacher keeps
-   * the id (both are `user:`). Names no person: no e-mail, no name.
+   * Stable: a signed-in user's is the issuer's `sub` as it is; the others are namespaced by where
+   * they come from (`guest:<uuid>`, `app:<api key id>`, `anonymous`), and a `sub` that would read
+   * as one of those is refused (isUserId), so two kinds can never share an id. A student who
+   * becomes a teacher keeps the id. Names no person: no e-mail, no name.
    */
   id: string;
   kind: PrincipalKind;
@@ -29,7 +30,9 @@ export const principalSchema = z
   .object({
     id: z
       .string()
-      .describe('stable and namespaced: `guest:<uuid>`, `user:<sub>`, `app:<id>` or `anonymous`'),
+      .describe(
+        "stable: a signed-in user's `sub` as the issuer gives it, `guest:<uuid>`, `app:<id>` or `anonymous`",
+      ),
     kind: z.enum(PRINCIPAL_KINDS),
   })
   .meta({ id: 'Principal' });
@@ -40,9 +43,17 @@ export function guestPrincipal(guestId: string): Principal {
   return { id: `guest:${guestId}`, kind: 'guest' };
 }
 
-/** A signed-in user, by the issuer's `sub`. */
+/** The prefixes of the ids this service makes up; a user's `sub` may not start with one. */
+const OWN_ID = /^(?:guest:|app:|anonymous$)/;
+
+/** Whether an issuer's `sub` can be a user's id: not empty, and not one of our own ids' forms. */
+export function isUserId(sub: string): boolean {
+  return sub.length > 0 && sub.length <= 256 && !OWN_ID.test(sub);
+}
+
+/** A signed-in user, by the issuer's `sub` (checked with isUserId first). */
 export function userPrincipal(sub: string, teacher: boolean): Principal {
-  return { id: `user:${sub}`, kind: teacher ? 'teacher' : 'student' };
+  return { id: sub, kind: teacher ? 'teacher' : 'student' };
 }
 
 /** An application, by the API key id API Gateway names. */

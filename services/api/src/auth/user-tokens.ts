@@ -1,4 +1,4 @@
-import { userPrincipal } from '@iscoolgpt/shared';
+import { isUserId, userPrincipal } from '@iscoolgpt/shared';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { classifyVerificationError, InvalidTokenError } from './errors.js';
 import type { VerifiedToken } from './verified-token.js';
@@ -65,7 +65,9 @@ export class UserTokens {
       throw classifyVerificationError(error);
     }
     if (!this.forUs(payload)) throw new InvalidTokenError('audience');
-    if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 256) {
+    // The user's id is `sub` as it is: one that could pass for a guest's, an app's or the
+    // anonymous principal's id is refused rather than merged with theirs.
+    if (typeof payload.sub !== 'string' || !isUserId(payload.sub)) {
       throw new InvalidTokenError('sub');
     }
     return {

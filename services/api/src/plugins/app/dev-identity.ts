@@ -87,7 +87,7 @@ export default fp<{ dev: DevProvider }>(
               }),
             );
           }
-          request.log.info({ principalId: `user:${account.id}` }, 'development sign-in');
+          request.log.info({ principalId: account.id }, 'development sign-in');
           return finish(provider, request, reply, { login: { accountId: account.id } }, false);
         },
       );

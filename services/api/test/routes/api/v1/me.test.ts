@@ -35,7 +35,7 @@ describe('GET /api/v1/me with a user token from the issuer', () => {
     const response = await me(bearer(token));
 
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ id: 'user:ana-123', kind: 'student' });
+    expect(response.json()).toEqual({ id: 'ana-123', kind: 'student' });
   });
 
   it('makes a member of the teachers group a teacher, by `groups` or `cognito:groups`', async () => {
@@ -51,15 +51,21 @@ describe('GET /api/v1/me with a user token from the issuer', () => {
     });
     const other = await issuer.sign({ sub: 's-3', aud: AUDIENCE, groups: ['students'] });
 
-    expect((await me(bearer(groups))).json()).toEqual({ id: 'user:t-1', kind: 'teacher' });
-    expect((await me(bearer(cognito))).json()).toEqual({ id: 'user:t-2', kind: 'teacher' });
-    expect((await me(bearer(other))).json()).toEqual({ id: 'user:s-3', kind: 'student' });
+    expect((await me(bearer(groups))).json()).toEqual({ id: 't-1', kind: 'teacher' });
+    expect((await me(bearer(cognito))).json()).toEqual({ id: 't-2', kind: 'teacher' });
+    expect((await me(bearer(other))).json()).toEqual({ id: 's-3', kind: 'student' });
   });
 
   it('accepts an access token that names the audience as its client_id (Cognito access tokens)', async () => {
     const token = await issuer.sign({ sub: 'ana-123', client_id: AUDIENCE, token_use: 'access' });
 
-    expect((await me(bearer(token))).json()).toEqual({ id: 'user:ana-123', kind: 'student' });
+    expect((await me(bearer(token))).json()).toEqual({ id: 'ana-123', kind: 'student' });
+  });
+
+  it("refuses a sub that would pass for a guest's, an app's or the anonymous principal's id", async () => {
+    for (const sub of ['guest:0b9a4f3e-2f47-4c36-9d0e-5f1b8c2a7d10', 'app:key-1', 'anonymous']) {
+      expectInvalidToken(await me(bearer(await issuer.sign({ sub, aud: AUDIENCE }))));
+    }
   });
 
   it('refuses an expired token', async () => {
@@ -251,7 +257,7 @@ describe('logs', () => {
       payload: { question: 'What is a derivative?' },
     });
 
-    const lines = server.logs.filter((line) => line.principalId === 'user:logged-sub-77');
+    const lines = server.logs.filter((line) => line.principalId === 'logged-sub-77');
     expect(lines.map((line) => line.msg)).toContain('request completed');
     expect(lines.some((line) => line.path === '/api/v1/ask')).toBe(true);
     const text = JSON.stringify(server.logs);

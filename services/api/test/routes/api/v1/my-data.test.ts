@@ -134,7 +134,7 @@ describe('GET /api/v1/me/export', () => {
     );
     expect(response.headers['content-type']).toMatch(/^application\/json/);
     const data = response.json();
-    expect(data.user).toEqual({ id: 'user:sub-exporter', kind: 'student' });
+    expect(data.user).toEqual({ id: 'sub-exporter', kind: 'student' });
     expect(data.conversations).toHaveLength(1);
     expect(data.conversations[0].turns).toEqual([
       expect.objectContaining({
