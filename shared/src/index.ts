@@ -123,6 +123,7 @@ export {
   MAX_WAIT_SECONDS,
   PROVIDER_KEY_VARIABLES,
   availableProviders,
+  allowedModels,
   providersWithKeys,
   type AwsConfig,
   type Config,

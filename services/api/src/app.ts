@@ -131,7 +131,7 @@ export async function buildApp({
   await app.register(authPlugin, { identity });
   await app.register(responseDocs);
   await app.register(cors, { allowedOrigins: config.CORS_ALLOWED_ORIGINS });
-  await app.register(swagger, { providers: jobs.providers });
+  await app.register(swagger, { providers: jobs.providers, models: jobs.models });
   await app.register(problemDetails);
   await app.register(jobsPlugin, { jobs, conversations });
   await app.register(metricsPlugin, { metrics });

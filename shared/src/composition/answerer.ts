@@ -56,6 +56,7 @@ export function buildAnswerer(
       chain: names.map((name) => ({ provider: name, ...describe(config, name) })),
       maxAttempts: config.LLM_MAX_ATTEMPTS,
       timeoutSeconds: config.LLM_TIMEOUT_SECONDS,
+      maxOutputTokens: config.LLM_MAX_OUTPUT_TOKENS,
     },
     'LLM providers configured',
   );
@@ -73,12 +74,14 @@ function createProvider(config: Config, name: ProviderName): AnswerProvider {
         apiKey: config.OPENAI_API_KEY ?? '',
         model: config.OPENAI_MODEL,
         baseURL: config.OPENAI_BASE_URL,
+        maxOutputTokens: config.LLM_MAX_OUTPUT_TOKENS,
       });
     case 'huggingface':
       return new HuggingFaceProvider({
         token: config.HF_TOKEN ?? '',
         model: config.HF_MODEL,
         endpointUrl: config.HF_ENDPOINT_URL,
+        maxOutputTokens: config.LLM_MAX_OUTPUT_TOKENS,
       });
   }
 }

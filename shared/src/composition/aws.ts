@@ -10,6 +10,7 @@ import type { MetricsExposition } from '../adapters/metrics/prometheus.js';
 import type { Metrics } from '../domain/metrics.js';
 import { processMetrics } from './process-metrics.js';
 import {
+  allowedModels,
   availableProviders,
   providersWithKeys,
   requireRedisConfig,
@@ -77,6 +78,7 @@ export function buildAwsApiRuntime(config: Config, aws: AwsConfig, logger: Logge
     ttlDays: config.JOB_TTL_DAYS,
     contextBudget: contextBudget(config),
     providers,
+    models: allowedModels(config, providers),
     ...(answers && { answers }),
   });
   const redis = requireRedisConfig(config);

@@ -7,7 +7,7 @@ import {
   type RateLimitSettings,
 } from '../adapters/rate-limiter.js';
 import { PrometheusMetrics, type MetricsExposition } from '../adapters/metrics/prometheus.js';
-import { providersWithKeys, type Config } from '../config.js';
+import { allowedModels, providersWithKeys, type Config } from '../config.js';
 import type { RateLimiter } from '../domain/rate-limit.js';
 import { MAX_EVENTS_PER_JOB } from '../domain/events.js';
 import { JobProcessor } from '../domain/job-processor.js';
@@ -100,6 +100,7 @@ export function buildEmbeddedRuntime(
     ttlDays: config.JOB_TTL_DAYS,
     contextBudget: contextBudget(config),
     providers,
+    models: allowedModels(config, providers),
     ...(answers && { answers }),
   });
   return {

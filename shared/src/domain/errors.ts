@@ -27,6 +27,26 @@ export class ProviderNotConfiguredError extends Error {
   }
 }
 
+/**
+ * An ask names a model outside the allowlist (LLM_MODELS): refused before a job exists, so a
+ * client cannot pick a model the operator did not agree to pay for.
+ */
+export class ModelNotAllowedError extends Error {
+  constructor(
+    readonly requested: string,
+    /** The models an ask may name here (none: send no `model`). */
+    readonly allowed: readonly string[],
+  ) {
+    super(
+      allowed.length > 0
+        ? `Model "${requested.length > 100 ? `${requested.slice(0, 100)}…` : requested}" is not ` +
+            `allowed on this server; it allows ${allowed.join(', ')}`
+        : 'This server allows no model choice: send no `model`',
+    );
+    this.name = 'ModelNotAllowedError';
+  }
+}
+
 /** The store refuses new jobs (the embedded store's size cap is reached with only pending jobs). */
 export class StoreFullError extends Error {
   constructor(message = 'The job store is full; try again later') {

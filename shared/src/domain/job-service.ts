@@ -3,6 +3,7 @@ import type { ConversationRecord } from './conversation.js';
 import {
   ConversationNotFoundError,
   IdempotencyConflictError,
+  ModelNotAllowedError,
   ProviderNotConfiguredError,
   QueueUnavailableError,
   QuestionTooLongError,
@@ -57,6 +58,8 @@ export interface JobServiceOptions extends JobLimits {
   providers: readonly ProviderName[];
   /** The answer cache (ANSWER_CACHE=on): first questions answered from kept answers. */
   answers?: CachedAnswers;
+  /** The models a request may name (LLM_MODELS): a request naming another is refused. */
+  models: readonly string[];
   now?: () => Date;
 }
 
@@ -89,6 +92,11 @@ export class JobService {
     return this.options.providers;
   }
 
+  /** The models an ask may name; others are refused (ModelNotAllowedError). */
+  get models(): readonly string[] {
+    return this.options.models;
+  }
+
   /**
    * Creates and enqueues a job of `principal`'s as the next turn of their conversation (a new one
    * without `conversationId`), or returns the earlier job for an Idempotency-Key they already
@@ -106,6 +114,9 @@ export class JobService {
   ): Promise<{ job: JobRecord; created: boolean; cache: CacheOutcome }> {
     if (request.provider && !this.options.providers.includes(request.provider)) {
       throw new ProviderNotConfiguredError(request.provider, this.options.providers);
+    }
+    if (request.model !== undefined && !this.options.models.includes(request.model)) {
+      throw new ModelNotAllowedError(request.model, this.options.models);
     }
     const { store } = this.options;
     const idempotency =

@@ -31,9 +31,6 @@ const HUGGING_FACE = {
 /** Where the client sends chat completions when no endpoint is configured. */
 export const HF_ROUTER_URL = 'https://router.huggingface.co';
 
-/** TGI's default answer length is a few hundred tokens at most; a step-by-step explanation needs more. */
-const MAX_ANSWER_TOKENS = 1024;
-
 export interface HuggingFaceProviderOptions {
   token: string;
   model: string;
@@ -42,6 +39,11 @@ export interface HuggingFaceProviderOptions {
    * Without it, the Hugging Face router picks a provider for the model.
    */
   endpointUrl?: string | undefined;
+  /**
+   * The most tokens one call may write (LLM_MAX_OUTPUT_TOKENS): `max_tokens`, which TGI and the
+   * router take (TGI's own default is a few hundred, too short for a step-by-step explanation).
+   */
+  maxOutputTokens: number;
 }
 
 /** Streamed chat completions through `@huggingface/inference`, one HTTP request per call. */
@@ -64,7 +66,7 @@ export class HuggingFaceProvider implements AnswerProvider {
         {
           model,
           messages: chatMessages(request),
-          max_tokens: MAX_ANSWER_TOKENS,
+          max_tokens: this.options.maxOutputTokens,
           stream_options: { include_usage: true },
         },
         // Without this the client retries a 503 at once and forever, outside our policy.

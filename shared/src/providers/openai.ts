@@ -29,6 +29,8 @@ export interface OpenAIProviderOptions {
   model: string;
   /** Any OpenAI-compatible server: Azure-style gateways, vLLM, Ollama, LM Studio. */
   baseURL?: string | undefined;
+  /** The most tokens one call may write (LLM_MAX_OUTPUT_TOKENS): `max_completion_tokens`. */
+  maxOutputTokens: number;
 }
 
 /** Streamed chat completions through the official SDK, one HTTP request per call. */
@@ -58,6 +60,8 @@ export class OpenAIProvider implements AnswerProvider {
         {
           model,
           messages: chatMessages(request),
+          // Not `max_tokens`: OpenAI deprecated it, and reasoning models refuse it.
+          max_completion_tokens: this.options.maxOutputTokens,
           stream: true,
           stream_options: { include_usage: true },
         },

@@ -23,11 +23,13 @@ function chain() {
         apiKey: 'sk-test',
         model: 'gpt-4o-mini',
         baseURL: `${openaiUpstream.url}/v1`,
+        maxOutputTokens: 1024,
       }),
       new HuggingFaceProvider({
         token: 'hf_test',
         model: 'meta-llama/Llama-3.1-8B-Instruct',
         endpointUrl: hfUpstream.url,
+        maxOutputTokens: 1024,
       }),
     ],
     retryingCall({

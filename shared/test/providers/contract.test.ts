@@ -23,8 +23,15 @@ describe.each([
     reportedModel: 'gpt-4o-mini-2024-07-18',
     path: '/v1/chat/completions',
     wire: openaiWire,
+    // OpenAI deprecated `max_tokens`, and its reasoning models refuse it.
+    capField: 'max_completion_tokens',
     create: (url: string, key: string): AnswerProvider =>
-      new OpenAIProvider({ apiKey: key, model: 'gpt-4o-mini', baseURL: `${url}/v1` }),
+      new OpenAIProvider({
+        apiKey: key,
+        model: 'gpt-4o-mini',
+        baseURL: `${url}/v1`,
+        maxOutputTokens: 700,
+      }),
   },
   {
     name: 'huggingface',
@@ -38,9 +45,12 @@ describe.each([
         token: key,
         model: 'meta-llama/Llama-3.1-8B-Instruct',
         endpointUrl: url,
+        maxOutputTokens: 700,
       }),
+    // TGI and the router take `max_tokens` (no `max_completion_tokens`).
+    capField: 'max_tokens',
   },
-])('$name provider', ({ name, key, defaultModel, reportedModel, path, wire, create }) => {
+])('$name provider', ({ name, key, defaultModel, reportedModel, path, wire, create, capField }) => {
   const provider = () => create(upstream.url, key);
   const failure = (reply: Reply) => {
     upstream.reply(reply);
@@ -60,6 +70,17 @@ describe.each([
       model: reportedModel,
       usage: { inputTokens: 120, outputTokens: 80 },
     });
+  });
+
+  it('caps every call at the configured output tokens (LLM_MAX_OUTPUT_TOKENS)', async () => {
+    upstream.reply(wire.completion('ok'));
+
+    await provider().answer(request);
+
+    const body = upstream.requests[0]?.body as Record<string, unknown>;
+    expect(body[capField]).toBe(700);
+    const other = capField === 'max_tokens' ? 'max_completion_tokens' : 'max_tokens';
+    expect(body).not.toHaveProperty(other);
   });
 
   it('posts one chat completion with the configured key, the model and the study prompt', async () => {

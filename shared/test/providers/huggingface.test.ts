@@ -10,7 +10,12 @@ const request = studyRequest({ question: 'O que é fotossíntese?', language: nu
 const upstream = useFakeLlmServer();
 
 const provider = (endpointUrl = upstream.url) =>
-  new HuggingFaceProvider({ token: TOKEN, model: 'meta-llama/Llama-3.1-8B-Instruct', endpointUrl });
+  new HuggingFaceProvider({
+    token: TOKEN,
+    model: 'meta-llama/Llama-3.1-8B-Instruct',
+    endpointUrl,
+    maxOutputTokens: 1024,
+  });
 
 function failure(reply: Reply) {
   upstream.reply(reply);
@@ -118,7 +123,11 @@ describe('Hugging Face provider against a TGI endpoint', () => {
 
   it('reports settings the client refuses before any request as provider_not_configured', async () => {
     // Without an endpoint the client routes through the Hugging Face router, which needs an hf_ token.
-    const misconfigured = new HuggingFaceProvider({ token: 'not-an-hf-token', model: 'm' });
+    const misconfigured = new HuggingFaceProvider({
+      token: 'not-an-hf-token',
+      model: 'm',
+      maxOutputTokens: 1024,
+    });
     const error = await providerError(misconfigured.answer(request));
     expect(error).toMatchObject({ code: 'provider_not_configured', retryable: false });
   });

@@ -10,7 +10,7 @@ const request = studyRequest();
 const upstream = useFakeLlmServer();
 
 const provider = (baseURL = `${upstream.url}/v1`) =>
-  new OpenAIProvider({ apiKey: KEY, model: 'gpt-4o-mini', baseURL });
+  new OpenAIProvider({ apiKey: KEY, model: 'gpt-4o-mini', baseURL, maxOutputTokens: 1024 });
 
 function failure(reply: Reply) {
   upstream.reply(reply);

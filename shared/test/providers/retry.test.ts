@@ -38,6 +38,7 @@ function ask(policy: Partial<RetryPolicyOptions> = {}, signal?: AbortSignal) {
     apiKey: KEY,
     model: 'gpt-4o-mini',
     baseURL: `${upstream.url}/v1`,
+    maxOutputTokens: 1024,
   });
   return call(provider, request, { signal });
 }

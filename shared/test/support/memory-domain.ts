@@ -50,6 +50,7 @@ export function memoryDomain<Store extends JobStore = MemoryJobStore>(
     deadlineSeconds: 300,
     ttlDays: 7,
     providers: options.providers ?? [],
+    models: [],
     ...(options.now && { now: options.now }),
   });
   /** A worker of this domain (same settler and watch, as in embedded mode). */

@@ -38,14 +38,24 @@ export const validationProblemSchema = problemSchema
 export const unprocessableProblemSchema = problemSchema
   .extend({
     code: z
-      .enum(['provider_not_configured', 'idempotency_key_reused'])
-      .describe('provider_not_configured: `provider` names one this server lacks'),
+      .enum(['provider_not_configured', 'model_not_allowed', 'idempotency_key_reused'])
+      .describe(
+        'provider_not_configured: `provider` names one this server lacks; model_not_allowed: ' +
+          '`model` is not on the allowlist (LLM_MODELS)',
+      ),
     providers: z
       .array(z.string())
       .optional()
       .describe(
         'with provider_not_configured: the values `provider` may take here ([] when the server ' +
           'answers with the offline demo provider only: send no `provider`)',
+      ),
+    models: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'with model_not_allowed: the values `model` may take here ([] when none may be named: ' +
+          'send no `model`)',
       ),
   })
   .meta({ id: 'UnprocessableProblem' });
@@ -69,6 +79,7 @@ export const problemTypes = {
   notFound: '/problems/not-found',
   idempotencyConflict: '/problems/idempotency-key-reused',
   providerNotConfigured: '/problems/provider-not-configured',
+  modelNotAllowed: '/problems/model-not-allowed',
   jobFailed: '/problems/job-failed',
   turnInProgress: '/problems/turn-in-progress',
   questionTooLong: '/problems/question-too-long',

@@ -156,3 +156,53 @@ describe('the provider field offers only the providers this server accepts', () 
     expect((await ask(withKey.app, 'huggingface')).statusCode).toBe(422);
   });
 });
+
+const allowing = await build({
+  OPENAI_API_KEY: 'sk-test',
+  OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
+  LLM_MAX_ATTEMPTS: '1',
+  LLM_MODELS: 'gpt-4o-mini, gpt-4.1-nano',
+});
+
+describe('the model field offers only the models this server allows (LLM_MODELS)', () => {
+  const modelField = async (built: typeof app) => {
+    const doc = (await built.inject({ method: 'GET', url: '/docs/json' })).json();
+    return doc.paths['/api/v1/ask'].post.requestBody.content['application/json'].schema.properties
+      .model;
+  };
+  const ask = (built: typeof app, model: string) =>
+    built.inject({
+      method: 'POST',
+      url: '/api/v1/ask',
+      headers: { prefer: 'respond-async' },
+      payload: { question: 'What is a lever?', model },
+    });
+
+  it('lists the allowlist as the enum, and the server takes exactly those', async () => {
+    expect(await modelField(allowing.app)).toMatchObject({
+      type: 'string',
+      enum: ['gpt-4o-mini', 'gpt-4.1-nano'],
+    });
+    expect((await ask(allowing.app, 'gpt-4.1-nano')).statusCode).toBe(202);
+    const refused = await ask(allowing.app, 'o1-pro');
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json()).toMatchObject({
+      code: 'model_not_allowed',
+      models: ['gpt-4o-mini', 'gpt-4.1-nano'],
+    });
+  });
+
+  it('without LLM_MODELS, the default model of each provider with a key', async () => {
+    expect(await modelField(withKey.app)).toMatchObject({ enum: ['gpt-4o-mini'] });
+  });
+
+  it('with only the offline demo provider, documents the field as unavailable, and refuses any', async () => {
+    expect(await modelField(app)).toEqual({
+      description: expect.stringMatching(/unavailable/),
+      not: {},
+    });
+    const refused = await ask(app, 'gpt-4o-mini');
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json()).toMatchObject({ code: 'model_not_allowed', models: [] });
+  });
+});

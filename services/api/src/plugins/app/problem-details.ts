@@ -3,6 +3,7 @@ import {
   ConversationNotFoundError,
   InvalidCursorError,
   IdempotencyConflictError,
+  ModelNotAllowedError,
   ProviderNotConfiguredError,
   QuestionTooLongError,
   QueueUnavailableError,
@@ -196,6 +197,16 @@ function toProblem(error: FastifyError, request: FastifyRequest): Problem {
       status: 403,
       detail: error.message,
       code: 'sign_in_required',
+    };
+  }
+  if (error instanceof ModelNotAllowedError) {
+    return {
+      type: problemTypes.modelNotAllowed,
+      title: 'Model not allowed',
+      status: 422,
+      detail: error.message,
+      code: 'model_not_allowed',
+      models: [...error.allowed],
     };
   }
   if (error instanceof ConversationNotFoundError) {

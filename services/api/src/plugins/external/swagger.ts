@@ -30,18 +30,42 @@ function providerField(field: JsonSchema, providers: readonly ProviderName[]): J
 }
 
 /**
+ * A body's `model` as this server takes it: any name passes the request schema, but only the
+ * allowlist (LLM_MODELS) is accepted (422 otherwise), so the document lists exactly those.
+ */
+function modelField(field: JsonSchema, models: readonly string[]): JsonSchema {
+  if (models.length > 0) {
+    const { pattern: _pattern, minLength: _min, maxLength: _max, ...rest } = field;
+    return { ...rest, enum: [...models] };
+  }
+  return {
+    description: 'unavailable here: this server allows no model choice; send no `model`',
+    not: {},
+  };
+}
+
+/** What the document offers for the body fields a deployment narrows. */
+export interface AcceptedChoices {
+  providers: readonly ProviderName[];
+  models: readonly string[];
+}
+
+/**
  * The zod transform, keeping the response headers routes document (the zod transform drops
  * them from responses written per media type): @fastify/swagger reads them as JSON Schemas.
- * A body's `provider` offers the providers this server accepts.
+ * A body's `provider` and `model` offer what this server accepts.
  */
 const transformWith =
-  (providers: readonly ProviderName[]): Transform =>
+  ({ providers, models }: AcceptedChoices): Transform =>
   (document) => {
     const response = (document.schema as { response?: Responses } | undefined)?.response;
     const result = jsonSchemaTransform(document);
     const body = (result.schema as { body?: { properties?: Record<string, JsonSchema> } }).body;
     if (body?.properties?.provider) {
       body.properties.provider = providerField(body.properties.provider, providers);
+    }
+    if (body?.properties?.model) {
+      body.properties.model = modelField(body.properties.model, models);
     }
     const transformed = (result.schema as { response?: Record<string, Record<string, unknown>> })
       .response;
@@ -86,8 +110,8 @@ const transformObject: typeof jsonSchemaTransformObject = (document) => {
 };
 
 /** OpenAPI generated from the routes' zod schemas; JSON at /docs/json, interactive docs at /docs. */
-export default fp<{ providers: readonly ProviderName[] }>(
-  async (fastify, { providers }) => {
+export default fp<AcceptedChoices>(
+  async (fastify, choices) => {
     await fastify.register(swagger, {
       openapi: {
         openapi: '3.1.0',
@@ -110,7 +134,7 @@ export default fp<{ providers: readonly ProviderName[] }>(
         ],
         components: { securitySchemes },
       },
-      transform: transformWith(providers),
+      transform: transformWith(choices),
       transformObject,
     });
     await fastify.register(swaggerUi, { routePrefix: '/docs' });
