@@ -107,6 +107,7 @@ export {
 export { retryingCall, RETRY_DEFAULTS, type RetryPolicyOptions } from './providers/retry.js';
 export {
   systemPrompt,
+  settingsLine,
   chatMessages,
   countChatTokens,
   fittingHistory,

@@ -6,7 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { countChatTokens, systemPrompt, type ChatMessage, type Job } from '@iscoolgpt/shared';
+import {
+  countChatTokens,
+  settingsLine,
+  systemPrompt,
+  type ChatMessage,
+  type Job,
+} from '@iscoolgpt/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeLlmServer, openaiWire } from '../../shared/test/support/fake-llm.js';
 import { createAwsSuite, type AwsSuite } from '../support/aws-suite.js';
@@ -104,13 +110,17 @@ describe('a conversation through api → SQS → worker → DynamoDB', () => {
     expect(messagesOf(2)).toEqual([
       {
         role: 'system',
-        content: systemPrompt({ subject: 'biology', level: null, language: null, mode: 'explain' }),
+        content: systemPrompt({ mode: 'explain' }),
       },
       { role: 'user', content: 'What is photosynthesis?' },
       { role: 'assistant', content: 'Photosynthesis turns light into sugar.' },
       { role: 'user', content: 'Give me an example' },
       { role: 'assistant', content: 'A leaf in sunlight makes glucose.' },
-      { role: 'user', content: 'I still do not get step 2' },
+      // The conversation's settings open the new question, as data.
+      {
+        role: 'user',
+        content: 'Settings (JSON): {"subject":"biology"}\n\nI still do not get step 2',
+      },
     ]);
 
     // GET lists the turns in order.
@@ -157,11 +167,13 @@ describe('a conversation through api → SQS → worker → DynamoDB', () => {
       language: 'pt-BR',
       mode: 'quiz',
     });
-    expect(messagesOf(1)[0]?.content).toBe(
-      systemPrompt({ subject: 'physics', level: 'high school', language: 'en', mode: 'tutor' }),
+    expect(messagesOf(1)[0]?.content).toBe(systemPrompt({ mode: 'tutor' }));
+    expect(messagesOf(1).at(-1)?.content).toBe(
+      `${settingsLine({ subject: 'physics', level: 'high school', language: 'en', mode: 'tutor' })}And a scalar?`,
     );
-    expect(messagesOf(2)[0]?.content).toBe(
-      systemPrompt({ subject: 'physics', level: 'high school', language: 'pt-BR', mode: 'quiz' }),
+    expect(messagesOf(2)[0]?.content).toBe(systemPrompt({ mode: 'quiz' }));
+    expect(messagesOf(2).at(-1)?.content).toBe(
+      `${settingsLine({ subject: 'physics', level: 'high school', language: 'pt-BR', mode: 'quiz' })}Quiz me`,
     );
   });
 

@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { AnswerProvider } from '../../src/domain/ports.js';
 import { HuggingFaceProvider } from '../../src/providers/huggingface.js';
 import { OpenAIProvider } from '../../src/providers/openai.js';
-import { systemPrompt } from '../../src/providers/prompt.js';
+import { settingsLine, systemPrompt } from '../../src/providers/prompt.js';
 import { deadUrl, hfWire, openaiWire, useFakeLlmServer, type Reply } from '../support/fake-llm.js';
 import { providerError } from '../support/rejection.js';
 import { studyRequest } from '../support/requests.js';
@@ -96,7 +96,7 @@ describe.each([
       model: defaultModel,
       messages: [
         { role: 'system', content: systemPrompt(request) },
-        { role: 'user', content: request.question },
+        { role: 'user', content: settingsLine(request) + request.question },
       ],
     });
   });

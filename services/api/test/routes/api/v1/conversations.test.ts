@@ -5,7 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { countChatTokens, systemPrompt, type ChatMessage, type Job } from '@iscoolgpt/shared';
+import {
+  countChatTokens,
+  settingsLine,
+  systemPrompt,
+  type ChatMessage,
+  type Job,
+} from '@iscoolgpt/shared';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeLlmServer, openaiWire } from '../../../../../../shared/test/support/fake-llm.js';
 import { build, type TestApp } from '../../../support/build.js';
@@ -85,13 +91,17 @@ describe('a conversation of three turns', () => {
     expect(messagesOf(2)).toEqual([
       {
         role: 'system',
-        content: systemPrompt({ subject: 'physics', level: null, language: null, mode: 'explain' }),
+        content: systemPrompt({ mode: 'explain' }),
       },
       { role: 'user', content: 'What is F = ma?' },
       { role: 'assistant', content: 'Force is mass times acceleration.' },
       { role: 'user', content: 'Give me an example' },
       { role: 'assistant', content: 'Pushing a cart: more force, more acceleration.' },
-      { role: 'user', content: 'I still do not get step 2' },
+      // The conversation's settings open the new question, as data.
+      {
+        role: 'user',
+        content: 'Settings (JSON): {"subject":"physics"}\n\nI still do not get step 2',
+      },
     ]);
     // Turn 1 went alone: a new conversation has no history.
     expect(messagesOf(0)).toHaveLength(2);
@@ -208,11 +218,13 @@ describe('settings of a conversation', () => {
       mode: 'quiz',
     });
     // The model was told: turn 2 got the tutor prompt at high-school level, turn 3 the quiz one.
-    expect(messagesOf(1)[0]?.content).toBe(
-      systemPrompt({ subject: 'calculus', level: 'high school', language: 'en', mode: 'tutor' }),
+    expect(messagesOf(1)[0]?.content).toBe(systemPrompt({ mode: 'tutor' }));
+    expect(messagesOf(1).at(-1)?.content).toBe(
+      `${settingsLine({ subject: 'calculus', level: 'high school', language: 'en', mode: 'tutor' })}And an integral?`,
     );
-    expect(messagesOf(2)[0]?.content).toBe(
-      systemPrompt({ subject: 'calculus', level: 'undergraduate', language: 'en', mode: 'quiz' }),
+    expect(messagesOf(2)[0]?.content).toBe(systemPrompt({ mode: 'quiz' }));
+    expect(messagesOf(2).at(-1)?.content).toBe(
+      `${settingsLine({ subject: 'calculus', level: 'undergraduate', language: 'en', mode: 'quiz' })}Quiz me`,
     );
   });
 
