@@ -85,7 +85,7 @@ function settle(jobId: string, pieces: string[]) {
       answer: pieces.join(''),
       provider: 'openai',
       model: 'bench',
-      usage: { inputTokens: 10, outputTokens: pieces.length },
+      usage: { inputTokens: 10, outputTokens: pieces.length, costUsd: 0 },
       attempts: 1,
     },
     { from: ['queued', 'running'], beforeDeadline: false },

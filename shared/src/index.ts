@@ -105,6 +105,7 @@ export {
   type HuggingFaceProviderOptions,
 } from './providers/huggingface.js';
 export { retryingCall, RETRY_DEFAULTS, type RetryPolicyOptions } from './providers/retry.js';
+export { PriceTable, DEFAULT_PRICES, type Price } from './providers/prices.js';
 export {
   systemPrompt,
   settingsLine,

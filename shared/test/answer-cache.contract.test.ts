@@ -89,7 +89,7 @@ function entry(overrides: Partial<CachedAnswer> = {}): CachedAnswer {
     answer: 'Rayleigh scattering — ∂x, 光, "quoted"\n\n1. Sunlight…',
     provider: 'openai',
     model: 'gpt-4o-mini',
-    usage: { inputTokens: 812, outputTokens: 240 },
+    usage: { inputTokens: 812, outputTokens: 240, costUsd: 0.000266 },
     storedAt: '2026-12-04T10:00:00.000Z',
     ...overrides,
   };
@@ -121,7 +121,7 @@ describe.each(subjects)('AnswerCache contract: %s', (name, start) => {
         answer: 'A better answer',
         provider: 'huggingface',
         model: 'meta-llama/Llama-3.1-8B-Instruct',
-        usage: { inputTokens: 1, outputTokens: 2 },
+        usage: { inputTokens: 1, outputTokens: 2, costUsd: null },
       });
       await cache.put(first);
       await cache.put(second);

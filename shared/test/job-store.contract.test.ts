@@ -16,20 +16,21 @@ import {
 import type { JobRecord, Settlement } from '../src/domain/job.js';
 import { nextConversation } from '../src/domain/new-turn.js';
 import { ANONYMOUS } from '../src/domain/principal.js';
+import { cancellation } from '../src/domain/transitions.js';
 import type { JobStore } from '../src/domain/ports.js';
 import { newJob } from './support/jobs.js';
 import { memoryDomain } from './support/memory-domain.js';
 
 const SECOND = 1000;
 
-const answered: Settlement = {
+const answered = {
   status: 'completed',
   answer: 'Rayleigh scattering.',
   provider: 'openai',
   model: 'gpt-4o-mini',
-  usage: { inputTokens: 12, outputTokens: 3 },
+  usage: { inputTokens: 12, outputTokens: 3, costUsd: 0.000004 },
   attempts: 1,
-};
+} satisfies Settlement;
 
 const inFuture = (ms: number) => new Date(Date.now() + ms);
 
@@ -92,7 +93,10 @@ describe.each(stores)('JobStore contract: %s', (_name, open) => {
 
   describe('create and get', () => {
     it('reads a job back exactly as it was written, nulls and nested values included', async () => {
-      const job = newJob({ usage: { inputTokens: 1, outputTokens: 2 }, level: 'undergraduate' });
+      const job = newJob({
+        usage: { inputTokens: 1, outputTokens: 2, costUsd: 0.000001 },
+        level: 'undergraduate',
+      });
       expect(await store.create(job)).toEqual({ job, created: true });
       expect(await store.get(job.id)).toEqual(job);
     });
@@ -399,6 +403,68 @@ describe.each(stores)('JobStore contract: %s', (_name, open) => {
           beforeDeadline: false,
         }),
       ).toBeUndefined();
+    });
+  });
+
+  describe('recordStoppedCall', () => {
+    const stopped = {
+      attempts: 2,
+      usage: { inputTokens: 300, outputTokens: 40, costUsd: 0.000069 },
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+    } as const;
+
+    async function cancelled(): Promise<JobRecord> {
+      const job = await created();
+      await store.claim(job.id, new Date(), inFuture(60 * SECOND));
+      const settled = await store.settle(job.id, cancellation(), new Date(), {
+        from: ['queued', 'running'],
+        beforeDeadline: false,
+      });
+      return settled!;
+    }
+
+    it('writes what a stopped call used onto a cancelled job, which stays cancelled', async () => {
+      const job = await cancelled();
+
+      const recorded = await store.recordStoppedCall(job.id, stopped, new Date());
+
+      const expected = {
+        status: 'cancelled',
+        error: job.error,
+        completedAt: job.completedAt,
+        attempts: 2,
+        usage: stopped.usage,
+        provider: 'openai',
+        model: 'gpt-4o-mini',
+      };
+      expect(recorded).toMatchObject(expected);
+      expect(await store.get(job.id)).toMatchObject(expected);
+    });
+
+    it('writes it once: a job that already carries usage is left as it is', async () => {
+      const job = await cancelled();
+      await store.recordStoppedCall(job.id, stopped, new Date());
+
+      const again = await store.recordStoppedCall(job.id, { ...stopped, attempts: 5 }, new Date());
+
+      expect(again).toBeUndefined();
+      expect(await store.get(job.id)).toMatchObject({ attempts: 2, usage: stopped.usage });
+    });
+
+    it('never writes onto a pending or completed job, nor one it does not have', async () => {
+      const pending = await created();
+      const completed = await created();
+      await store.settle(completed.id, answered, new Date(), {
+        from: ['queued'],
+        beforeDeadline: false,
+      });
+
+      for (const id of [pending.id, completed.id, randomUUID()]) {
+        expect(await store.recordStoppedCall(id, stopped, new Date())).toBeUndefined();
+      }
+      expect(await store.get(pending.id)).toMatchObject({ status: 'queued', usage: null });
+      expect(await store.get(completed.id)).toMatchObject({ usage: answered.usage, attempts: 1 });
     });
   });
 

@@ -1,7 +1,8 @@
 import { PROVIDER_KEY_VARIABLES, providersWithKeys, type Config } from '../config.js';
 import type { ProviderName } from '../domain/job.js';
 import type { AnswerProvider, Logger } from '../domain/ports.js';
-import { ProviderChain } from '../providers/chain.js';
+import { callOnce, ProviderChain } from '../providers/chain.js';
+import { PriceTable } from '../providers/prices.js';
 import { HF_ROUTER_URL, HuggingFaceProvider } from '../providers/huggingface.js';
 import { OfflineProvider } from '../providers/offline.js';
 import { OPENAI_DEFAULT_BASE_URL, OpenAIProvider } from '../providers/openai.js';
@@ -43,7 +44,7 @@ export function buildAnswerer(
       delayMs: config.OFFLINE_PROVIDER_DELAY_MS,
       wordsPerSecond: config.OFFLINE_PROVIDER_WORDS_PER_SECOND,
     });
-    return new ProviderChain([offline]);
+    return new ProviderChain([offline], callOnce, new PriceTable(config.LLM_PRICES));
   }
   const call = retryingCall({
     maxAttempts: config.LLM_MAX_ATTEMPTS,
@@ -63,6 +64,7 @@ export function buildAnswerer(
   return new ProviderChain(
     names.map((name) => createProvider(config, name)),
     call,
+    new PriceTable(config.LLM_PRICES),
   );
 }
 

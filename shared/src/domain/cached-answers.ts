@@ -51,7 +51,7 @@ export interface CachedAnswersOptions {
 }
 
 /** What a reused answer costs the job that reuses it: nothing. */
-const NOTHING_USED: Usage = { inputTokens: 0, outputTokens: 0 };
+const NOTHING_USED: Usage = { inputTokens: 0, outputTokens: 0, costUsd: 0 };
 
 /** What the call that wrote an answer cost, when known. */
 function costOf(usage: Usage): number | null {

@@ -16,7 +16,7 @@ import type { CachedAnswers, ReusedAnswer } from './cached-answers.js';
 import type { Settler } from './settler.js';
 import type { SettlementWatch } from './settlement-watch.js';
 import { LazyChildLogger } from './lazy-logger.js';
-import { failure } from './transitions.js';
+import { failure, stoppedCall } from './transitions.js';
 import { turnRequest, type HistoryFit } from './turn-request.js';
 import type { Answerer, JobStore, Logger } from './ports.js';
 
@@ -177,8 +177,10 @@ export class JobProcessor {
       unwatch();
     }
     if (cancel.signal.aborted) {
-      // Settled by someone else (and announced): nothing more is published.
+      // Settled by someone else (and announced): only what the call used is written onto it
+      // (a stopped answer still counts), and nothing is announced.
       deltas.discard();
+      await this.settler.recordStoppedCall(job.id, stoppedCall(outcome));
       const { status } = cancel.signal.reason as Job;
       logger.info(
         { status, attempts: outcome.attempts },
@@ -195,13 +197,15 @@ export class JobProcessor {
           answer: outcome.answer.text,
           provider: outcome.answer.provider,
           model: outcome.answer.model,
-          usage: outcome.answer.usage,
+          // Every call's, failed attempts and fallbacks included (the meter's sum).
+          usage: outcome.usage ?? { inputTokens: 0, outputTokens: 0, costUsd: null },
           attempts: outcome.attempts,
         }
       : {
           status: 'failed',
           error: { code: outcome.error.code, message: outcome.error.message },
           attempts: outcome.attempts,
+          usage: outcome.usage,
           ...(outcome.provider && { provider: outcome.provider }),
           ...(outcome.model && { model: outcome.model }),
         };
@@ -210,6 +214,8 @@ export class JobProcessor {
       beforeDeadline: true,
     });
     if (!stored) {
+      // Settled by the deadline meanwhile: what the call used still counts.
+      await this.settler.recordStoppedCall(job.id, stoppedCall(outcome));
       logger.warn({}, 'outcome arrived after the job was settled or overdue; discarded');
       return { outcome: 'late' };
     }

@@ -87,10 +87,25 @@ export const askRequestSchema = z.strictObject({
 });
 export type AskRequest = z.infer<typeof askRequestSchema>;
 
+/** Tokens a provider call used, as the provider reported them (or the tokenizer counted them). */
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
 export const usageSchema = z.object({
   inputTokens: z.number().int().nonnegative(),
   outputTokens: z.number().int().nonnegative(),
+  costUsd: z
+    .number()
+    .nonnegative()
+    .nullable()
+    .describe(
+      'what the provider calls cost in USD (6 decimals), by the price table (LLM_PRICES); null ' +
+        "when a model's price is unknown; 0 for the offline demo provider",
+    ),
 });
+/** What a job's provider calls used, retries and fallbacks included, and what that cost. */
 export type Usage = z.infer<typeof usageSchema>;
 
 export const jobErrorSchema = z.object({
@@ -168,6 +183,11 @@ export interface JobRecord extends Job {
   cacheRefresh?: boolean;
 }
 
+/** A usage as stored before costs were counted: its cost unknown. */
+function withCost(usage: Usage): Usage {
+  return { ...usage, costUsd: usage.costUsd ?? null };
+}
+
 export function toPublicJob(record: JobRecord): Job {
   return {
     id: record.id,
@@ -181,10 +201,11 @@ export function toPublicJob(record: JobRecord): Job {
     partialAnswer: record.partialAnswer ?? null,
     provider: record.provider,
     model: record.model,
-    usage: record.usage,
+    // Jobs stored before costs were counted read as of unknown cost.
+    usage: record.usage && withCost(record.usage),
     // Jobs stored before the answer cache read as asked of the model.
     cached: record.cached ?? false,
-    cachedUsage: record.cachedUsage ?? null,
+    cachedUsage: record.cachedUsage ? withCost(record.cachedUsage) : null,
     attempts: record.attempts,
     error: record.error,
     createdAt: record.createdAt,
@@ -219,7 +240,23 @@ export type Settlement =
       attempts: number;
       provider?: AnsweredBy;
       model?: string;
+      /** What the calls used before they failed (nothing for failures decided by us). */
+      usage?: Usage | null;
     };
+
+/**
+ * A provider call whose outcome could not settle its job, because someone else settled it first
+ * (a client's cancel stopped the call, or the deadline passed): what it used, written onto the
+ * settled job, so a stopped answer is still counted.
+ */
+export interface StoppedCall {
+  /** Provider calls made, added to the job's. */
+  attempts: number;
+  usage: Usage | null;
+  /** Who was answering, when a call got that far. */
+  provider?: AnsweredBy;
+  model?: string;
+}
 
 /** The message on the queue carries only the job id: the question stays in the store. */
 export const jobMessageSchema = z.strictObject({ jobId: z.uuid() });

@@ -13,6 +13,8 @@ import type {
   Mode,
   ProviderName,
   Settlement,
+  StoppedCall,
+  TokenUsage,
   Usage,
 } from './job.js';
 import type { ProviderError } from './errors.js';
@@ -115,6 +117,13 @@ export interface JobStore {
   getMany(ids: readonly string[]): Promise<JobRecord[]>;
   /** Removes the conversation and all its jobs; the removed conversation, or undefined. */
   deleteConversation(id: string): Promise<ConversationRecord | undefined>;
+  /**
+   * Writes what a provider call used (and streamed) onto its job when the call's outcome could
+   * not settle it, because someone else settled it first (a cancel stopped the call, or the
+   * deadline passed): its attempts are added and its usage set. Only onto a cancelled or failed
+   * job that has no usage yet; undefined otherwise.
+   */
+  recordStoppedCall(id: string, call: StoppedCall, now: Date): Promise<JobRecord | undefined>;
   /** Sets (replaces) a completed job's feedback; any other job is left as it is. */
   setFeedback(id: string, feedback: Feedback, now: Date): Promise<FeedbackResult>;
   /**
@@ -173,7 +182,8 @@ export interface Answer {
   text: string;
   provider: AnsweredBy;
   model: string;
-  usage: Usage;
+  /** As the provider reported it; null when it reported none (the tokenizer then counts). */
+  usage: TokenUsage | null;
 }
 
 /** How a provider call is run: cancelled by `signal`, its text handed over as it is generated. */
@@ -185,14 +195,23 @@ export interface ProviderCallOptions {
 
 export interface AnswerProvider {
   readonly name: AnsweredBy;
+  /** The model it asks for when a request names none. */
+  readonly defaultModel: string;
   /** Streams the answer; throws ProviderError for every failure it can classify. */
   answer(request: AnswerRequest, options?: ProviderCallOptions): Promise<Answer>;
 }
 
-/** The outcome of asking the providers for one job, with how many calls it took. */
-export type AnswerOutcome =
+/** The outcome of asking one provider (its retries included), with how many calls it took. */
+export type CallOutcome =
   | { ok: true; answer: Answer; attempts: number }
   | { ok: false; error: ProviderError; attempts: number; provider?: AnsweredBy; model?: string };
+
+/**
+ * The outcome of asking the providers for one job: the answer or the final error, how many calls
+ * it took, and what every call used (failed, cancelled and fallen-back ones too): null when no
+ * call used anything known.
+ */
+export type AnswerOutcome = CallOutcome & { usage: Usage | null };
 
 /** What a call for one job carries besides the request: cancellation, and the job's logger. */
 export interface CallContext {

@@ -1,5 +1,11 @@
 import type { EventPublisher } from './event-publisher.js';
-import { isSettled, PENDING_STATUSES, type JobRecord, type Settlement } from './job.js';
+import {
+  isSettled,
+  PENDING_STATUSES,
+  type JobRecord,
+  type Settlement,
+  type StoppedCall,
+} from './job.js';
 import { NO_METRICS, type Metrics } from './metrics.js';
 import type { JobStore, Logger, SettleOptions } from './ports.js';
 import { failure, isOverdue } from './transitions.js';
@@ -45,6 +51,17 @@ export class Settler {
     this.metrics.jobSettled(settled);
     await this.options.publisher.done(settled);
     return settled;
+  }
+
+  /**
+   * Writes what a call whose job was settled by someone else used onto the job (no `done`: the
+   * job's end was announced when it was settled). Undefined when there was nothing to write.
+   */
+  async recordStoppedCall(id: string, call: StoppedCall): Promise<JobRecord | undefined> {
+    if (call.attempts === 0 && !call.usage) return undefined;
+    const recorded = await this.options.store.recordStoppedCall(id, call, this.now());
+    if (recorded?.usage) this.metrics.callsUsed(recorded.usage, recorded.provider, recorded.model);
+    return recorded;
   }
 
   /**

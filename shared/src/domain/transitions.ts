@@ -1,6 +1,6 @@
 import type { JobErrorCode } from './errors.js';
-import type { JobRecord, Settlement } from './job.js';
-import type { SettleOptions } from './ports.js';
+import type { JobRecord, Settlement, StoppedCall } from './job.js';
+import type { AnswerOutcome, SettleOptions } from './ports.js';
 
 /** A failure decided by us, not by a provider: no provider call is counted. */
 export function failure(code: JobErrorCode, message: string): Settlement {
@@ -54,5 +54,33 @@ export function applySettlement(job: JobRecord, settlement: Settlement, now: Dat
     error: settlement.error,
     provider: settlement.provider ?? job.provider,
     model: settlement.model ?? job.model,
+    usage: settlement.usage ?? job.usage,
+  };
+}
+
+/** What a call whose job was settled by someone else used, from its outcome. */
+export function stoppedCall(outcome: AnswerOutcome): StoppedCall {
+  const who = outcome.ok ? outcome.answer : outcome;
+  return {
+    attempts: outcome.attempts,
+    usage: outcome.usage,
+    ...(who.provider && { provider: who.provider }),
+    ...(who.model && { model: who.model }),
+  };
+}
+
+/** Whether a stopped call may be written onto the job: settled by someone else, no usage yet. */
+export function mayRecordStoppedCall(job: JobRecord): boolean {
+  return (job.status === 'cancelled' || job.status === 'failed') && !job.usage;
+}
+
+/** The job once a stopped call is written onto it (its status, error and times stay). */
+export function applyStoppedCall(job: JobRecord, call: StoppedCall): JobRecord {
+  return {
+    ...job,
+    attempts: job.attempts + call.attempts,
+    usage: call.usage,
+    provider: call.provider ?? job.provider,
+    model: call.model ?? job.model,
   };
 }

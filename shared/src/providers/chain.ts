@@ -6,15 +6,18 @@ import type {
   AnswerRequest,
   Answerer,
   CallContext,
+  CallOutcome,
 } from '../domain/ports.js';
 import { askProvider } from './provider-span.js';
+import { UsageMeter } from './metering.js';
+import { PriceTable } from './prices.js';
 
 /** One provider, asked under the retry policy: the answer or the final error, and the calls made. */
 export type ProviderCall = (
   provider: AnswerProvider,
   request: AnswerRequest,
   context?: CallContext,
-) => Promise<AnswerOutcome>;
+) => Promise<CallOutcome>;
 
 /** Asks a provider once; the retry policy replaces it where retries are configured. */
 export const callOnce: ProviderCall = async (provider, request, context) => {
@@ -44,6 +47,8 @@ export class ProviderChain implements Answerer {
   constructor(
     private readonly providers: readonly AnswerProvider[],
     private readonly call: ProviderCall = callOnce,
+    /** What each call cost (LLM_PRICES over the defaults). */
+    private readonly prices: PriceTable = new PriceTable(),
   ) {
     if (providers.length === 0) throw new Error('ProviderChain needs at least one provider');
   }
@@ -52,11 +57,33 @@ export class ProviderChain implements Answerer {
     return this.providers.map((provider) => provider.name);
   }
 
+  /** Every call made for the request is metered: the outcome says what they used together. */
   async answer(
     request: AnswerRequest,
     requestedProvider: ProviderName | null,
     context?: CallContext,
   ): Promise<AnswerOutcome> {
+    const meter = new UsageMeter(this.prices);
+    const outcome = await this.pick(request, requestedProvider, context, meter);
+    if (outcome.ok) return { ...outcome, usage: meter.usage };
+    // A failed or stopped call that streamed was answered by someone: say who.
+    const last = meter.last;
+    return {
+      ...outcome,
+      usage: meter.usage,
+      ...(last && {
+        provider: outcome.provider ?? last.provider,
+        model: outcome.model ?? last.model,
+      }),
+    };
+  }
+
+  private async pick(
+    request: AnswerRequest,
+    requestedProvider: ProviderName | null,
+    context: CallContext | undefined,
+    meter: UsageMeter,
+  ): Promise<CallOutcome> {
     if (requestedProvider) {
       const provider = this.providers.find((candidate) => candidate.name === requestedProvider);
       if (!provider) {
@@ -70,20 +97,20 @@ export class ProviderChain implements Answerer {
           ),
         };
       }
-      return this.call(provider, request, context);
+      return this.call(meter.metered(provider), request, context);
     }
     let attempts = 0;
-    let last: AnswerOutcome | undefined;
+    let last: CallOutcome | undefined;
     for (const provider of this.providers) {
       // A model name belongs to one provider; fallbacks use their own default model.
       const first = provider === this.providers[0];
       const asked = first ? request : { ...request, model: null };
       if (!first) context?.onRestart?.('fallback');
-      last = await this.call(provider, asked, context);
+      last = await this.call(meter.metered(provider), asked, context);
       attempts += last.attempts;
       if (last.ok || FINAL_CODES.has(last.error.code) || context?.signal?.aborted) break;
     }
-    return { ...(last as AnswerOutcome), attempts };
+    return { ...(last as CallOutcome), attempts };
   }
 }
 

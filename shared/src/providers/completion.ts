@@ -75,7 +75,9 @@ export async function collectStream(
     // The upstream names the exact model that answered (e.g. a dated snapshot); servers that
     // leave it out answered with the model we asked for.
     model: model ?? requestedModel,
-    // Some OpenAI-compatible servers omit usage; zero is what we know was counted.
-    usage: { inputTokens: usage?.prompt_tokens ?? 0, outputTokens: usage?.completion_tokens ?? 0 },
+    // Some OpenAI-compatible servers omit usage: the meter then counts with the tokenizer.
+    usage: usage
+      ? { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens }
+      : null,
   };
 }

@@ -51,6 +51,10 @@ export class HuggingFaceProvider implements AnswerProvider {
   readonly name = HUGGING_FACE.name;
   private readonly client: InferenceClient;
 
+  get defaultModel(): string {
+    return this.options.model;
+  }
+
   constructor(private readonly options: HuggingFaceProviderOptions) {
     this.client = new InferenceClient(
       options.token,

@@ -25,6 +25,7 @@ export interface OfflineProviderOptions {
  */
 export class OfflineProvider implements AnswerProvider {
   readonly name = 'offline' as const;
+  readonly defaultModel = OFFLINE_MODEL;
 
   constructor(private readonly options: OfflineProviderOptions = { delayMs: 0 }) {}
 

@@ -38,6 +38,10 @@ export class OpenAIProvider implements AnswerProvider {
   readonly name = OPENAI.name;
   private readonly client: OpenAI;
 
+  get defaultModel(): string {
+    return this.options.model;
+  }
+
   constructor(private readonly options: OpenAIProviderOptions) {
     this.client = new OpenAI({
       apiKey: options.apiKey,

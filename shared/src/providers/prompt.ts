@@ -211,6 +211,23 @@ export function fittingHistory(request: AnswerRequest): readonly HistoryTurn[] {
   return history.slice(first);
 }
 
+/**
+ * The tokens of the message list chatMessages(request) sends, counted as the budget counts them
+ * (text that spells a special token is counted as text): what a call's input is estimated at when
+ * the provider reports no usage.
+ */
+export function promptTokens(request: AnswerRequest): number {
+  return turnMessages(fittingHistory(request)).reduce(
+    (sum, message) => sum + messageTokens(message),
+    minimalPromptTokens(request),
+  );
+}
+
+/** The tokens of a text (an answer, or the part of one streamed before a stop). */
+export function countTextTokens(text: string): number {
+  return textTokens(text);
+}
+
 const EMPTY_CHAT_TOKENS = countChatTokens([]);
 
 function turnMessages(turns: readonly HistoryTurn[]): ChatMessage[] {

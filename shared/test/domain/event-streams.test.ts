@@ -44,7 +44,7 @@ describe('EventStreams', () => {
         answer: 'Half an answer.',
         provider: 'offline',
         model: 'offline-demo',
-        usage: { inputTokens: 1, outputTokens: 3 },
+        usage: { inputTokens: 1, outputTokens: 3, costUsd: 0 },
         attempts: 1,
       },
       new Date(),

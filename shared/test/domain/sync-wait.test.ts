@@ -47,7 +47,7 @@ async function waitWith(
         answer: 'Rayleigh.',
         provider: 'offline',
         model: 'm',
-        usage: { inputTokens: 3, outputTokens: 2 },
+        usage: { inputTokens: 3, outputTokens: 2, costUsd: 0 },
         attempts: 1,
       },
       new Date(),

@@ -29,7 +29,7 @@ async function longConversation(store: MemoryJobStore, turns: number): Promise<J
           answer: `Answer ${turn}: ${'the mitochondria is the powerhouse of the cell. '.repeat(40)}`,
           provider: 'openai',
           model: 'gpt-4o-mini',
-          usage: { inputTokens: 1, outputTokens: 1 },
+          usage: { inputTokens: 1, outputTokens: 1, costUsd: 0.000001 },
           attempts: 1,
         },
         new Date(),

@@ -18,9 +18,9 @@ function failure(reply: Reply) {
 }
 
 describe('OpenAI provider', () => {
-  it('counts zero tokens when an OpenAI-compatible server sends no usage', async () => {
+  it('reports no usage when an OpenAI-compatible server sends none (the meter then counts)', async () => {
     upstream.reply(openaiWire.completion('ok', { usage: null }));
-    expect((await provider().answer(request)).usage).toEqual({ inputTokens: 0, outputTokens: 0 });
+    expect((await provider().answer(request)).usage).toBeNull();
   });
 
   describe('classifies every HTTP failure into a stable code, and makes exactly one request', () => {

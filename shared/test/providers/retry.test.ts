@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { AnswerOutcome } from '../../src/domain/ports.js';
+import type { CallOutcome } from '../../src/domain/ports.js';
 import { OpenAIProvider } from '../../src/providers/openai.js';
 import { retryingCall, type RetryPolicyOptions } from '../../src/providers/retry.js';
 import { openaiWire, useFakeLlmServer } from '../support/fake-llm.js';
@@ -43,7 +43,7 @@ function ask(policy: Partial<RetryPolicyOptions> = {}, signal?: AbortSignal) {
   return call(provider, request, { signal });
 }
 
-function failed(outcome: AnswerOutcome) {
+function failed(outcome: CallOutcome) {
   if (outcome.ok) throw new Error(`expected a failure, got the answer ${outcome.answer.text}`);
   return outcome;
 }

@@ -99,8 +99,8 @@ export interface paths {
             language?: string;
             /** @description unavailable here: this server has no provider key and answers with its offline demo provider; send no `provider` */
             provider?: unknown;
-            /** @description a model name the provider knows; default: the provider's */
-            model?: string;
+            /** @description unavailable here: this server allows no model choice; send no `model` */
+            model?: unknown;
             /**
              * Format: uuid
              * @description continue this conversation; without it, the ask starts a new one
@@ -1356,6 +1356,8 @@ export interface components {
           usage: {
             inputTokens: number;
             outputTokens: number;
+            /** @description what the provider calls cost in USD (6 decimals), by the price table (LLM_PRICES); null when a model's price is unknown; 0 for the offline demo provider */
+            costUsd: number | null;
           } | null;
           /** @description the answer was reused, not asked of the model: the answer cache had it, or an identical first question in flight at the same time asked for it */
           cached: boolean;
@@ -1434,12 +1436,14 @@ export interface components {
       detail: string;
       instance?: string;
       /**
-       * @description provider_not_configured: `provider` names one this server lacks
+       * @description provider_not_configured: `provider` names one this server lacks; model_not_allowed: `model` is not on the allowlist (LLM_MODELS)
        * @enum {string}
        */
-      code: 'provider_not_configured' | 'idempotency_key_reused';
+      code: 'provider_not_configured' | 'model_not_allowed' | 'idempotency_key_reused';
       /** @description with provider_not_configured: the values `provider` may take here ([] when the server answers with the offline demo provider only: send no `provider`) */
       providers?: string[];
+      /** @description with model_not_allowed: the values `model` may take here ([] when none may be named: send no `model`) */
+      models?: string[];
     } & {
       [key: string]: unknown;
     };
@@ -1530,6 +1534,8 @@ export interface components {
       usage: {
         inputTokens: number;
         outputTokens: number;
+        /** @description what the provider calls cost in USD (6 decimals), by the price table (LLM_PRICES); null when a model's price is unknown; 0 for the offline demo provider */
+        costUsd: number | null;
       } | null;
       /** @description the answer was reused, not asked of the model: the answer cache had it, or an identical first question in flight at the same time asked for it */
       cached: boolean;
@@ -1684,6 +1690,8 @@ export interface components {
           usage: {
             inputTokens: number;
             outputTokens: number;
+            /** @description what the provider calls cost in USD (6 decimals), by the price table (LLM_PRICES); null when a model's price is unknown; 0 for the offline demo provider */
+            costUsd: number | null;
           } | null;
           /** @description the answer was reused, not asked of the model: the answer cache had it, or an identical first question in flight at the same time asked for it */
           cached: boolean;
@@ -1762,12 +1770,14 @@ export interface components {
       detail: string;
       instance?: string;
       /**
-       * @description provider_not_configured: `provider` names one this server lacks
+       * @description provider_not_configured: `provider` names one this server lacks; model_not_allowed: `model` is not on the allowlist (LLM_MODELS)
        * @enum {string}
        */
-      code: 'provider_not_configured' | 'idempotency_key_reused';
+      code: 'provider_not_configured' | 'model_not_allowed' | 'idempotency_key_reused';
       /** @description with provider_not_configured: the values `provider` may take here ([] when the server answers with the offline demo provider only: send no `provider`) */
       providers?: string[];
+      /** @description with model_not_allowed: the values `model` may take here ([] when none may be named: send no `model`) */
+      models?: string[];
     } & {
       [key: string]: unknown;
     };
@@ -1858,6 +1868,8 @@ export interface components {
       usage: {
         inputTokens: number;
         outputTokens: number;
+        /** @description what the provider calls cost in USD (6 decimals), by the price table (LLM_PRICES); null when a model's price is unknown; 0 for the offline demo provider */
+        costUsd: number | null;
       } | null;
       /** @description the answer was reused, not asked of the model: the answer cache had it, or an identical first question in flight at the same time asked for it */
       cached: boolean;
@@ -2020,7 +2032,7 @@ export const dataExportInputConversationsTurnsFeedbackAnyOf0RatingValues: Readon
 > = ['up', 'down'];
 export const unprocessableProblemInputCodeValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['UnprocessableProblemInput']['code']
-> = ['provider_not_configured', 'idempotency_key_reused'];
+> = ['provider_not_configured', 'model_not_allowed', 'idempotency_key_reused'];
 export const unauthorizedProblemInputCodeValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['UnauthorizedProblemInput']['code']
 > = ['unauthenticated', 'invalid_token'];
@@ -2066,7 +2078,7 @@ export const dataExportConversationsTurnsFeedbackAnyOf0RatingValues: ReadonlyArr
 > = ['up', 'down'];
 export const unprocessableProblemCodeValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['UnprocessableProblem']['code']
-> = ['provider_not_configured', 'idempotency_key_reused'];
+> = ['provider_not_configured', 'model_not_allowed', 'idempotency_key_reused'];
 export const unauthorizedProblemCodeValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['UnauthorizedProblem']['code']
 > = ['unauthenticated', 'invalid_token'];
@@ -2094,6 +2106,6 @@ export type operations = Record<string, never>;
 
 /** Length limits of the request bodies' string fields (their `maxLength`). */
 export const maxLengths = {
-  ask: { question: 8000, subject: 100, level: 50, language: 35, model: 200 },
+  ask: { question: 8000, subject: 100, level: 50, language: 35 },
   feedback: { comment: 2000 },
 } as const;

@@ -40,7 +40,7 @@ describe('response serializer', () => {
         answer: 'Rayleigh scattering: “short” wavelengths scatter more. ☀️',
         provider: 'openai',
         model: 'gpt-4o-mini',
-        usage: { inputTokens: 12, outputTokens: 240 },
+        usage: { inputTokens: 12, outputTokens: 240, costUsd: 0.000146 },
         attempts: 2,
         completedAt: '2026-11-26T06:00:01.250Z',
         turn: 3,

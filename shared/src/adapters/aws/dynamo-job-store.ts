@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ConversationRecord } from '../../domain/conversation.js';
-import type { Feedback, JobRecord, Settlement } from '../../domain/job.js';
+import type { Feedback, JobRecord, Settlement, StoppedCall } from '../../domain/job.js';
 import type { Page, PageOf } from '../../domain/pages.js';
 import type {
   ClaimResult,
@@ -83,6 +83,10 @@ export class DynamoJobStore implements JobStore {
     options: SettleOptions,
   ): Promise<JobRecord | undefined> {
     return this.jobs.settle(id, settlement, now, options);
+  }
+
+  recordStoppedCall(id: string, call: StoppedCall, _now: Date): Promise<JobRecord | undefined> {
+    return this.jobs.recordStoppedCall(id, call);
   }
 
   setFeedback(id: string, feedback: Feedback, now: Date): Promise<FeedbackResult> {

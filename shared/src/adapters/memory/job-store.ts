@@ -1,6 +1,12 @@
 import { IdempotencyConflictError, StoreFullError } from '../../domain/errors.js';
 import type { ConversationRecord } from '../../domain/conversation.js';
-import { isSettled, type Feedback, type JobRecord, type Settlement } from '../../domain/job.js';
+import {
+  isSettled,
+  type Feedback,
+  type JobRecord,
+  type Settlement,
+  type StoppedCall,
+} from '../../domain/job.js';
 import type {
   ClaimResult,
   FeedbackResult,
@@ -11,7 +17,13 @@ import type {
   TurnResult,
   TurnWrite,
 } from '../../domain/ports.js';
-import { applySettlement, isOverdue, maySettle } from '../../domain/transitions.js';
+import {
+  applySettlement,
+  applyStoppedCall,
+  isOverdue,
+  maySettle,
+  mayRecordStoppedCall,
+} from '../../domain/transitions.js';
 import {
   conversationAfter,
   conversationCursor,
@@ -158,6 +170,18 @@ export class MemoryJobStore implements JobStore {
       if (record.ownerId === from) this.idempotency.set(key, { ...record, ownerId: to });
     }
     return moved;
+  }
+
+  async recordStoppedCall(
+    id: string,
+    call: StoppedCall,
+    _now: Date,
+  ): Promise<JobRecord | undefined> {
+    const job = this.jobs.get(id);
+    if (!job || !mayRecordStoppedCall(job)) return undefined;
+    const recorded = applyStoppedCall(job, call);
+    this.jobs.set(id, recorded);
+    return recorded;
   }
 
   async setFeedback(id: string, feedback: Feedback, _now: Date): Promise<FeedbackResult> {

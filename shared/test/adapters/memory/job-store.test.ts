@@ -16,7 +16,7 @@ const done = {
   answer: 'a',
   provider: 'offline',
   model: 'm',
-  usage: { inputTokens: 1, outputTokens: 1 },
+  usage: { inputTokens: 1, outputTokens: 1, costUsd: 0 },
   attempts: 1,
 } as const;
 

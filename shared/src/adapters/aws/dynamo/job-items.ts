@@ -1,6 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isSettled, type Feedback, type JobRecord, type Settlement } from '../../../domain/job.js';
+import {
+  isSettled,
+  type Feedback,
+  type JobRecord,
+  type Settlement,
+  type StoppedCall,
+} from '../../../domain/job.js';
 import type { ClaimResult, FeedbackResult, SettleOptions } from '../../../domain/ports.js';
 import { applySettlement, isOverdue, maySettle } from '../../../domain/transitions.js';
 import { batchGet } from './batches.js';
@@ -163,6 +169,49 @@ export class JobItems {
       job = await this.get(id);
     }
     return undefined;
+  }
+
+  /** One conditional update: the job must be cancelled or failed and carry no usage yet. */
+  async recordStoppedCall(id: string, call: StoppedCall): Promise<JobRecord | undefined> {
+    const who = {
+      ...(call.provider && { ':provider': call.provider }),
+      ...(call.model && { ':model': call.model }),
+    };
+    try {
+      const { Attributes } = await this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: jobKey(id),
+          UpdateExpression:
+            'SET attempts = attempts + :attempts, #usage = :usage' +
+            (call.provider ? ', #provider = :provider' : '') +
+            (call.model ? ', #model = :model' : ''),
+          ConditionExpression:
+            'attribute_exists(#pk) AND #status IN (:cancelled, :failed) AND ' +
+            '(attribute_not_exists(#usage) OR attribute_type(#usage, :null))',
+          ExpressionAttributeNames: {
+            '#pk': PK,
+            '#status': 'status',
+            '#usage': 'usage',
+            ...(call.provider && { '#provider': 'provider' }),
+            ...(call.model && { '#model': 'model' }),
+          },
+          ExpressionAttributeValues: {
+            ':attempts': call.attempts,
+            ':usage': call.usage,
+            ':cancelled': 'cancelled',
+            ':failed': 'failed',
+            ':null': 'NULL',
+            ...who,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return withoutKey<JobRecord>(Attributes);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
   }
 
   async setFeedback(id: string, feedback: Feedback, now: Date): Promise<FeedbackResult> {
