@@ -3,6 +3,7 @@ import type { AwsEndpoints } from './adapters/aws/clients.js';
 import { jobsQueue } from './adapters/aws/resources.js';
 import { PROVIDER_NAMES, type ProviderName } from './domain/job.js';
 import { answerCacheEnv } from './answer-cache-env.js';
+import { fairUseEnv } from './fair-use-env.js';
 import { telemetryEnv } from './telemetry-env.js';
 
 /** The longest a client may wait for a synchronous answer: API Gateway cuts integrations at 29 s. */
@@ -112,48 +113,6 @@ const envSchema = z.object({
   HF_TOKEN: optionalString,
   HF_MODEL: z.string().default('meta-llama/Llama-3.1-8B-Instruct'),
   HF_ENDPOINT_URL: optionalUrl,
-  /**
-   * The models an ask may name, all providers together (comma-separated); default: each
-   * available provider's default model (OPENAI_MODEL, HF_MODEL). Any other is refused with 422.
-   */
-  LLM_MODELS: optionalString.pipe(
-    z
-      .string()
-      .transform((value) =>
-        value
-          .split(',')
-          .map((name) => name.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(z.string().max(200)).min(1, 'lists no model'))
-      .optional(),
-  ),
-  /** The most tokens one provider call may write (max_completion_tokens / max_tokens). */
-  LLM_MAX_OUTPUT_TOKENS: count(1024),
-  /**
-   * USD per million tokens by model, JSON: `{"gpt-4o-mini":{"input":0.15,"output":0.6}}`. Added
-   * to (and overriding) the built-in prices of the default models (providers/prices.ts).
-   */
-  LLM_PRICES: optionalString.pipe(
-    z
-      .string()
-      .transform((value, context) => {
-        try {
-          return JSON.parse(value) as unknown;
-        } catch {
-          context.addIssue({ code: 'custom', message: 'must be JSON' });
-          return z.NEVER;
-        }
-      })
-      .pipe(
-        z.record(
-          z.string().min(1),
-          z.strictObject({ input: z.number().nonnegative(), output: z.number().nonnegative() }),
-          { error: 'must map each model to {"input": USD, "output": USD} per million tokens' },
-        ),
-      )
-      .optional(),
-  ),
   /** A job's events are kept this long after its last one (its `done`), for replays and resumes. */
   JOB_EVENTS_TTL_SECONDS: count(3600),
   /** The production services' event channel; its value (credentials included) is never logged. */
@@ -206,6 +165,7 @@ const envSchema = z.object({
   ALLOW_ANONYMOUS: flag,
   ...telemetryEnv,
   ...answerCacheEnv,
+  ...fairUseEnv,
 });
 
 export type Config = z.infer<typeof envSchema>;
@@ -232,15 +192,6 @@ export function providersWithKeys(config: Config): ProviderName[] {
  */
 export function availableProviders(config: Config): ProviderName[] {
   return config.LLM_PROVIDERS ? [...config.LLM_PROVIDERS] : providersWithKeys(config);
-}
-
-/**
- * The models an ask may name: LLM_MODELS, or else the default model of each provider in
- * `providers` (those this process's asks may use).
- */
-export function allowedModels(config: Config, providers: readonly ProviderName[]): string[] {
-  if (config.LLM_MODELS) return [...new Set(config.LLM_MODELS)];
-  return providers.map((name) => (name === 'openai' ? config.OPENAI_MODEL : config.HF_MODEL));
 }
 
 export class ConfigError extends Error {

@@ -125,12 +125,12 @@ export {
   MAX_WAIT_SECONDS,
   PROVIDER_KEY_VARIABLES,
   availableProviders,
-  allowedModels,
   providersWithKeys,
   type AwsConfig,
   type Config,
   type RedisConfig,
 } from './config.js';
+export { allowedModels } from './fair-use-env.js';
 export { createLogger, loggerOptions, REDACTED_PATHS } from './logger.js';
 export { buildAnswerer, type BackoffOverrides } from './composition/answerer.js';
 export { buildEmbeddedRuntime, type EmbeddedRuntime } from './composition/embedded.js';

@@ -8,9 +8,9 @@ import { TaskProtection, type TaskProtectionOptions } from '../adapters/aws/task
 import { LivenessFile } from '../adapters/liveness-file.js';
 import type { MetricsExposition } from '../adapters/metrics/prometheus.js';
 import type { Metrics } from '../domain/metrics.js';
+import { allowedModels } from '../fair-use-env.js';
 import { processMetrics } from './process-metrics.js';
 import {
-  allowedModels,
   availableProviders,
   providersWithKeys,
   requireRedisConfig,

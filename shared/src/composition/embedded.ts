@@ -7,7 +7,8 @@ import {
   type RateLimitSettings,
 } from '../adapters/rate-limiter.js';
 import { PrometheusMetrics, type MetricsExposition } from '../adapters/metrics/prometheus.js';
-import { allowedModels, providersWithKeys, type Config } from '../config.js';
+import { providersWithKeys, type Config } from '../config.js';
+import { allowedModels } from '../fair-use-env.js';
 import type { RateLimiter } from '../domain/rate-limit.js';
 import { MAX_EVENTS_PER_JOB } from '../domain/events.js';
 import { JobProcessor } from '../domain/job-processor.js';

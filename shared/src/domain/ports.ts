@@ -118,10 +118,8 @@ export interface JobStore {
   /** Removes the conversation and all its jobs; the removed conversation, or undefined. */
   deleteConversation(id: string): Promise<ConversationRecord | undefined>;
   /**
-   * Writes what a provider call used (and streamed) onto its job when the call's outcome could
-   * not settle it, because someone else settled it first (a cancel stopped the call, or the
-   * deadline passed): its attempts are added and its usage set. Only onto a cancelled or failed
-   * job that has no usage yet; undefined otherwise.
+   * Adds a StoppedCall's attempts and sets its usage on a cancelled or failed job that has no
+   * usage yet (one settled by someone else while its call ran); undefined otherwise.
    */
   recordStoppedCall(id: string, call: StoppedCall, now: Date): Promise<JobRecord | undefined>;
   /** Sets (replaces) a completed job's feedback; any other job is left as it is. */
@@ -206,11 +204,7 @@ export type CallOutcome =
   | { ok: true; answer: Answer; attempts: number }
   | { ok: false; error: ProviderError; attempts: number; provider?: AnsweredBy; model?: string };
 
-/**
- * The outcome of asking the providers for one job: the answer or the final error, how many calls
- * it took, and what every call used (failed, cancelled and fallen-back ones too): null when no
- * call used anything known.
- */
+/** For one job: the answer or final error, the calls made, and what they all used (or null). */
 export type AnswerOutcome = CallOutcome & { usage: Usage | null };
 
 /** What a call for one job carries besides the request: cancellation, and the job's logger. */
