@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ProviderChain } from '../../src/providers/chain.js';
-import { HuggingFaceProvider } from '../../src/providers/huggingface.js';
-import { OpenAIProvider } from '../../src/providers/openai.js';
-import { retryingCall } from '../../src/providers/retry.js';
+import { openaiThenHuggingFace } from '../support/chains.js';
 import { hfWire, openaiWire, useFakeLlmServer } from '../support/fake-llm.js';
-import { captureLogs } from '../support/logs.js';
 import { studyRequest } from '../support/requests.js';
 
 const request = studyRequest({ question: 'Explain photosynthesis' });
@@ -16,31 +12,8 @@ const serverError = openaiWire.error(500, {
 const openaiUpstream = useFakeLlmServer();
 const hfUpstream = useFakeLlmServer();
 
-function chain() {
-  return new ProviderChain(
-    [
-      new OpenAIProvider({
-        apiKey: 'sk-test',
-        model: 'gpt-4o-mini',
-        baseURL: `${openaiUpstream.url}/v1`,
-        maxOutputTokens: 1024,
-      }),
-      new HuggingFaceProvider({
-        token: 'hf_test',
-        model: 'meta-llama/Llama-3.1-8B-Instruct',
-        endpointUrl: hfUpstream.url,
-        maxOutputTokens: 1024,
-      }),
-    ],
-    retryingCall({
-      maxAttempts: 3,
-      timeoutMs: 5_000,
-      minDelayMs: 1,
-      maxDelayMs: 5,
-      logger: captureLogs().logger,
-    }),
-  );
-}
+const chain = () =>
+  openaiThenHuggingFace({ openai: openaiUpstream.url, huggingface: hfUpstream.url });
 
 describe('the provider chain', () => {
   it('falls back to Hugging Face once OpenAI has failed every retry', async () => {

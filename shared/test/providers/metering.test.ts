@@ -5,46 +5,22 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ProviderChain } from '../../src/providers/chain.js';
-import { HuggingFaceProvider } from '../../src/providers/huggingface.js';
 import { OfflineProvider } from '../../src/providers/offline.js';
-import { OpenAIProvider } from '../../src/providers/openai.js';
 import { PriceTable } from '../../src/providers/prices.js';
 import { countTextTokens, promptTokens } from '../../src/providers/prompt.js';
-import { retryingCall } from '../../src/providers/retry.js';
+import { openaiThenHuggingFace } from '../support/chains.js';
 import { hfWire, openaiWire, useFakeLlmServer } from '../support/fake-llm.js';
-import { captureLogs } from '../support/logs.js';
 import { studyRequest } from '../support/requests.js';
 
 const request = studyRequest({ question: 'Explain photosynthesis' });
 const openaiUpstream = useFakeLlmServer();
 const hfUpstream = useFakeLlmServer();
 
-function chain(prices = new PriceTable(), maxAttempts = 2) {
-  return new ProviderChain(
-    [
-      new OpenAIProvider({
-        apiKey: 'sk-test',
-        model: 'gpt-4o-mini',
-        baseURL: `${openaiUpstream.url}/v1`,
-        maxOutputTokens: 1024,
-      }),
-      new HuggingFaceProvider({
-        token: 'hf_test',
-        model: 'meta-llama/Llama-3.1-8B-Instruct',
-        endpointUrl: hfUpstream.url,
-        maxOutputTokens: 1024,
-      }),
-    ],
-    retryingCall({
-      maxAttempts,
-      timeoutMs: 5_000,
-      minDelayMs: 1,
-      maxDelayMs: 5,
-      logger: captureLogs().logger,
-    }),
-    prices,
+const chain = (prices = new PriceTable(), maxAttempts = 2) =>
+  openaiThenHuggingFace(
+    { openai: openaiUpstream.url, huggingface: hfUpstream.url },
+    { prices, maxAttempts },
   );
-}
 
 const PIECES = ['Light ', 'is ', 'absorbed ', 'by ', 'chlorophyll ', 'in ', 'the ', 'leaf.'];
 
