@@ -1365,6 +1365,8 @@ export interface components {
           cachedUsage: {
             inputTokens: number;
             outputTokens: number;
+            /** @description what the provider calls cost in USD (6 decimals), by the price table (LLM_PRICES); null when a model's price is unknown; 0 for the offline demo provider */
+            costUsd: number | null;
           } | null;
           /** @description provider calls made for this job, retries included */
           attempts: number;
@@ -1543,6 +1545,8 @@ export interface components {
       cachedUsage: {
         inputTokens: number;
         outputTokens: number;
+        /** @description what the provider calls cost in USD (6 decimals), by the price table (LLM_PRICES); null when a model's price is unknown; 0 for the offline demo provider */
+        costUsd: number | null;
       } | null;
       /** @description provider calls made for this job, retries included */
       attempts: number;
@@ -1699,6 +1703,8 @@ export interface components {
           cachedUsage: {
             inputTokens: number;
             outputTokens: number;
+            /** @description what the provider calls cost in USD (6 decimals), by the price table (LLM_PRICES); null when a model's price is unknown; 0 for the offline demo provider */
+            costUsd: number | null;
           } | null;
           /** @description provider calls made for this job, retries included */
           attempts: number;
@@ -1877,6 +1883,8 @@ export interface components {
       cachedUsage: {
         inputTokens: number;
         outputTokens: number;
+        /** @description what the provider calls cost in USD (6 decimals), by the price table (LLM_PRICES); null when a model's price is unknown; 0 for the offline demo provider */
+        costUsd: number | null;
       } | null;
       /** @description provider calls made for this job, retries included */
       attempts: number;
