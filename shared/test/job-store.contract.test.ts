@@ -16,7 +16,7 @@ import {
 import type { JobRecord, Settlement } from '../src/domain/job.js';
 import { nextConversation } from '../src/domain/new-turn.js';
 import { ANONYMOUS } from '../src/domain/principal.js';
-import { cancellation } from '../src/domain/transitions.js';
+import { cancellation, failure } from '../src/domain/transitions.js';
 import type { JobStore } from '../src/domain/ports.js';
 import { newJob } from './support/jobs.js';
 import { memoryDomain } from './support/memory-domain.js';
@@ -320,34 +320,6 @@ describe.each(stores)('JobStore contract: %s', (_name, open) => {
       expect(settled?.attempts).toBe(5);
     });
 
-    it('keeps a cancelled job’s partial answer once, and no other job’s', async () => {
-      const cancelled = await created();
-      const at = new Date();
-      const cancel: Settlement = {
-        status: 'cancelled',
-        error: { code: 'cancelled', message: 'Cancelled by the client' },
-        attempts: 0,
-      };
-      await store.settle(cancelled.id, cancel, at, { from: ['queued'], beforeDeadline: false });
-
-      expect(await store.keepPartialAnswer(cancelled.id, 'The sky is blue bec', at)).toMatchObject({
-        status: 'cancelled',
-        answer: null,
-        partialAnswer: 'The sky is blue bec',
-      });
-      // Once: a second write (a redelivered message's worker) changes nothing.
-      expect(await store.keepPartialAnswer(cancelled.id, 'other text', at)).toBeUndefined();
-      expect((await store.get(cancelled.id))?.partialAnswer).toBe('The sky is blue bec');
-
-      const pending = await created();
-      expect(await store.keepPartialAnswer(pending.id, 'text', at)).toBeUndefined();
-      expect((await store.get(pending.id))?.partialAnswer).toBeNull();
-      const completed = await created();
-      await store.settle(completed.id, answered, at, { from: ['queued'], beforeDeadline: false });
-      expect(await store.keepPartialAnswer(completed.id, 'text', at)).toBeUndefined();
-      expect(await store.keepPartialAnswer(randomUUID(), 'text', at)).toBeUndefined();
-    });
-
     it('keeps the requested provider on a failure that names none', async () => {
       const job = await created({ provider: 'huggingface', requestedProvider: 'huggingface' });
 
@@ -450,6 +422,33 @@ describe.each(stores)('JobStore contract: %s', (_name, open) => {
 
       expect(again).toBeUndefined();
       expect(await store.get(job.id)).toMatchObject({ attempts: 2, usage: stopped.usage });
+    });
+
+    it('keeps a cancelled job’s partial answer in the same write, once', async () => {
+      const job = await cancelled();
+      const partial = { ...stopped, partialAnswer: 'The sky is blue bec' };
+
+      const recorded = await store.recordStoppedCall(job.id, partial, new Date());
+
+      const expected = { status: 'cancelled', answer: null, partialAnswer: 'The sky is blue bec' };
+      expect(recorded).toMatchObject({ ...expected, usage: stopped.usage, attempts: 2 });
+      expect(await store.get(job.id)).toMatchObject(expected);
+      // Once: a redelivered message's worker changes nothing.
+      const again = { ...partial, partialAnswer: 'other text' };
+      expect(await store.recordStoppedCall(job.id, again, new Date())).toBeUndefined();
+      expect(await store.get(job.id)).toMatchObject(expected);
+    });
+
+    it('keeps a partial answer only on a cancelled job', async () => {
+      const job = await created();
+      await store.settle(job.id, failure('deadline_exceeded', 'late'), new Date(), {
+        from: ['queued'],
+        beforeDeadline: false,
+      });
+
+      const partial = { ...stopped, partialAnswer: 'text' };
+      expect(await store.recordStoppedCall(job.id, partial, new Date())).toBeUndefined();
+      expect(await store.get(job.id)).toMatchObject({ status: 'failed', partialAnswer: null });
     });
 
     it('never writes onto a pending or completed job, nor one it does not have', async () => {

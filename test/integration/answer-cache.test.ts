@@ -42,6 +42,8 @@ beforeAll(async () => {
     // These tests show what happens, not how fast: on a loaded machine a lookup must not turn
     // into a miss by its timeout (the hung-Redis test waits for it).
     ANSWER_CACHE_TIMEOUT_MS: '1500',
+    // A second model, allowed, for the "another model is a miss" case.
+    LLM_MODELS: 'gpt-4o-mini,gpt-4o',
     LOG_LEVEL: 'info',
   };
   const worker = track(

@@ -11,6 +11,7 @@ import {
   type JobMessage,
   type JobRecord,
   type Settlement,
+  type StoppedCall,
 } from './job.js';
 import type { CachedAnswers, ReusedAnswer } from './cached-answers.js';
 import type { Settler } from './settler.js';
@@ -180,15 +181,20 @@ export class JobProcessor {
       // Settled by someone else (and announced): only what the call used is written onto it
       // (a stopped answer still counts), and nothing is announced.
       deltas.discard();
-      await this.settler.recordStoppedCall(job.id, stoppedCall(outcome));
       const { status } = cancel.signal.reason as Job;
+      // A cancelled job keeps the text it streamed (`partialAnswer`), so the student still has it
+      // after a reload: written with what the call used, in one store write.
+      const partialAnswer = status === 'cancelled' ? await deltas.streamedText() : '';
+      await this.recordStoppedCall(
+        job.id,
+        { ...stoppedCall(outcome), ...(partialAnswer && { partialAnswer }) },
+        logger,
+      );
       logger.info(
         { status, attempts: outcome.attempts },
         'job settled elsewhere; provider call stopped',
       );
-      if (status !== 'cancelled') return { outcome: 'late' };
-      await this.keepPartialAnswer(job.id, await deltas.streamedText(), logger);
-      return { outcome: 'cancelled' };
+      return { outcome: status === 'cancelled' ? 'cancelled' : 'late' };
     }
     await deltas.flush();
     const settlement: Settlement = outcome.ok
@@ -215,7 +221,7 @@ export class JobProcessor {
     });
     if (!stored) {
       // Settled by the deadline meanwhile: what the call used still counts.
-      await this.settler.recordStoppedCall(job.id, stoppedCall(outcome));
+      await this.recordStoppedCall(job.id, stoppedCall(outcome), logger);
       logger.warn({}, 'outcome arrived after the job was settled or overdue; discarded');
       return { outcome: 'late' };
     }
@@ -248,15 +254,14 @@ export class JobProcessor {
   }
 
   /**
-   * A cancelled job keeps the text it streamed before the cancel (`partialAnswer`), so the student
-   * still has it after a reload. Best effort: the job is cancelled either way.
+   * Writes what a stopped call used (and a cancelled job's partial answer) onto its settled job.
+   * Best effort: the job is settled either way, and a redelivered message could not redo it.
    */
-  private async keepPartialAnswer(id: string, text: string, logger: Logger): Promise<void> {
-    if (!text) return;
+  private async recordStoppedCall(id: string, call: StoppedCall, logger: Logger): Promise<void> {
     try {
-      await this.options.store.keepPartialAnswer(id, text, this.now());
+      await this.settler.recordStoppedCall(id, call);
     } catch (error) {
-      logger.warn({ err: error }, 'the partial answer of a cancelled job could not be kept');
+      logger.warn({ err: error }, 'what a stopped call used could not be written onto its job');
     }
   }
 

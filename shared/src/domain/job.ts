@@ -256,6 +256,8 @@ export interface StoppedCall {
   /** Who was answering, when a call got that far. */
   provider?: AnsweredBy;
   model?: string;
+  /** The text streamed before a client's cancel, kept on the cancelled job (`partialAnswer`). */
+  partialAnswer?: string;
 }
 
 /** The message on the queue carries only the job id: the question stays in the store. */

@@ -15,7 +15,6 @@ import type {
   Usage,
 } from './job.js';
 import type { JobEvent, LoggedJobEvent } from './events.js';
-import type { Logger } from './logging.js';
 import type { Page, PageOf } from './pages.js';
 
 export type * from './answer-ports.js';
@@ -115,8 +114,9 @@ export interface JobStore {
   /** Removes the conversation and all its jobs; the removed conversation, or undefined. */
   deleteConversation(id: string): Promise<ConversationRecord | undefined>;
   /**
-   * Adds a StoppedCall's attempts and sets its usage on a cancelled or failed job that has no
-   * usage yet (one settled by someone else while its call ran); undefined otherwise.
+   * Adds a StoppedCall's attempts and sets its usage (and a cancelled job's partial answer) on a
+   * cancelled or failed job that has no usage yet (one settled by someone else while its call
+   * ran), in one write; undefined otherwise (see mayRecordStoppedCall).
    */
   recordStoppedCall(id: string, call: StoppedCall, now: Date): Promise<JobRecord | undefined>;
   /** Sets (replaces) a completed job's feedback; any other job is left as it is. */
@@ -136,8 +136,6 @@ export interface JobStore {
    * records); how many conversations changed hands. Doing it again moves nothing more.
    */
   transferOwner(from: string, to: string): Promise<number>;
-  /** Keeps a cancelled job's streamed text, once (undefined for other jobs, or when kept). */
-  keepPartialAnswer(id: string, text: string, now: Date): Promise<JobRecord | undefined>;
 }
 
 export interface JobQueue {

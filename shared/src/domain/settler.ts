@@ -58,7 +58,7 @@ export class Settler {
    * job's end was announced when it was settled). Undefined when there was nothing to write.
    */
   async recordStoppedCall(id: string, call: StoppedCall): Promise<JobRecord | undefined> {
-    if (call.attempts === 0 && !call.usage) return undefined;
+    if (call.attempts === 0 && !call.usage && !call.partialAnswer) return undefined;
     const recorded = await this.options.store.recordStoppedCall(id, call, this.now());
     if (recorded?.usage) this.metrics.callsUsed(recorded.usage, recorded.provider, recorded.model);
     return recorded;

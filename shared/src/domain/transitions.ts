@@ -69,18 +69,25 @@ export function stoppedCall(outcome: AnswerOutcome): StoppedCall {
   };
 }
 
-/** Whether a stopped call may be written onto the job: settled by someone else, no usage yet. */
-export function mayRecordStoppedCall(job: JobRecord): boolean {
-  return (job.status === 'cancelled' || job.status === 'failed') && !job.usage;
+/**
+ * Whether a stopped call may be written onto the job: settled by someone else, no usage yet, and,
+ * when it brings a partial answer, cancelled without one.
+ */
+export function mayRecordStoppedCall(job: JobRecord, call: StoppedCall): boolean {
+  if (job.status !== 'cancelled' && job.status !== 'failed') return false;
+  if (job.usage) return false;
+  return !call.partialAnswer || (job.status === 'cancelled' && !job.partialAnswer);
 }
 
-/** The job once a stopped call is written onto it (its status, error and times stay). */
-export function applyStoppedCall(job: JobRecord, call: StoppedCall): JobRecord {
+/** The job once a stopped call is written onto it (its status, error and completedAt stay). */
+export function applyStoppedCall(job: JobRecord, call: StoppedCall, now: Date): JobRecord {
   return {
     ...job,
     attempts: job.attempts + call.attempts,
     usage: call.usage,
     provider: call.provider ?? job.provider,
     model: call.model ?? job.model,
+    ...(call.partialAnswer && { partialAnswer: call.partialAnswer }),
+    updatedAt: now.toISOString(),
   };
 }

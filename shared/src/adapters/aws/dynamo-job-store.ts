@@ -85,16 +85,12 @@ export class DynamoJobStore implements JobStore {
     return this.jobs.settle(id, settlement, now, options);
   }
 
-  recordStoppedCall(id: string, call: StoppedCall, _now: Date): Promise<JobRecord | undefined> {
-    return this.jobs.recordStoppedCall(id, call);
+  recordStoppedCall(id: string, call: StoppedCall, now: Date): Promise<JobRecord | undefined> {
+    return this.jobs.recordStoppedCall(id, call, now);
   }
 
   setFeedback(id: string, feedback: Feedback, now: Date): Promise<FeedbackResult> {
     return this.jobs.setFeedback(id, feedback, now);
-  }
-
-  keepPartialAnswer(id: string, text: string, now: Date): Promise<JobRecord | undefined> {
-    return this.jobs.keepPartialAnswer(id, text, now);
   }
 
   /**

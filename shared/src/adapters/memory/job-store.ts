@@ -175,11 +175,11 @@ export class MemoryJobStore implements JobStore {
   async recordStoppedCall(
     id: string,
     call: StoppedCall,
-    _now: Date,
+    now: Date,
   ): Promise<JobRecord | undefined> {
     const job = this.jobs.get(id);
-    if (!job || !mayRecordStoppedCall(job)) return undefined;
-    const recorded = applyStoppedCall(job, call);
+    if (!job || !mayRecordStoppedCall(job, call)) return undefined;
+    const recorded = applyStoppedCall(job, call, now);
     this.jobs.set(id, recorded);
     return recorded;
   }
@@ -191,14 +191,6 @@ export class MemoryJobStore implements JobStore {
     const rated: JobRecord = { ...job, feedback };
     this.jobs.set(id, rated);
     return { outcome: 'given', job: rated };
-  }
-
-  async keepPartialAnswer(id: string, text: string, now: Date): Promise<JobRecord | undefined> {
-    const job = this.jobs.get(id);
-    if (job?.status !== 'cancelled' || job.partialAnswer) return undefined;
-    const kept: JobRecord = { ...job, partialAnswer: text, updatedAt: now.toISOString() };
-    this.jobs.set(id, kept);
-    return kept;
   }
 
   private replay(claim: IdempotencyClaim): JobRecord | undefined {

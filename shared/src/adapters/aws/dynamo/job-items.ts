@@ -171,39 +171,48 @@ export class JobItems {
     return undefined;
   }
 
-  /** One conditional update: the job must be cancelled or failed and carry no usage yet. */
-  async recordStoppedCall(id: string, call: StoppedCall): Promise<JobRecord | undefined> {
-    const who = {
-      ...(call.provider && { ':provider': call.provider }),
-      ...(call.model && { ':model': call.model }),
+  /**
+   * One conditional update: the job must be cancelled or failed and carry no usage yet (and, with
+   * a partial answer, be cancelled without one).
+   */
+  async recordStoppedCall(
+    id: string,
+    call: StoppedCall,
+    now: Date,
+  ): Promise<JobRecord | undefined> {
+    const sets = ['attempts = attempts + :attempts', '#usage = :usage', 'updatedAt = :now'];
+    const names: Record<string, string> = { '#pk': PK, '#status': 'status', '#usage': 'usage' };
+    const values: Record<string, unknown> = {
+      ':attempts': call.attempts,
+      ':usage': call.usage,
+      ':now': now.toISOString(),
+      ':cancelled': 'cancelled',
+      ':failed': 'failed',
+      ':null': 'NULL',
     };
+    let condition =
+      'attribute_exists(#pk) AND #status IN (:cancelled, :failed) AND ' +
+      '(attribute_not_exists(#usage) OR attribute_type(#usage, :null))';
+    for (const field of ['provider', 'model', 'partialAnswer'] as const) {
+      if (!call[field]) continue;
+      sets.push(`#${field} = :${field}`);
+      names[`#${field}`] = field;
+      values[`:${field}`] = call[field];
+    }
+    if (call.partialAnswer) {
+      condition +=
+        ' AND #status = :cancelled AND ' +
+        '(attribute_not_exists(#partialAnswer) OR attribute_type(#partialAnswer, :null))';
+    }
     try {
       const { Attributes } = await this.table.client.send(
         new UpdateCommand({
           TableName: this.table.name,
           Key: jobKey(id),
-          UpdateExpression:
-            'SET attempts = attempts + :attempts, #usage = :usage' +
-            (call.provider ? ', #provider = :provider' : '') +
-            (call.model ? ', #model = :model' : ''),
-          ConditionExpression:
-            'attribute_exists(#pk) AND #status IN (:cancelled, :failed) AND ' +
-            '(attribute_not_exists(#usage) OR attribute_type(#usage, :null))',
-          ExpressionAttributeNames: {
-            '#pk': PK,
-            '#status': 'status',
-            '#usage': 'usage',
-            ...(call.provider && { '#provider': 'provider' }),
-            ...(call.model && { '#model': 'model' }),
-          },
-          ExpressionAttributeValues: {
-            ':attempts': call.attempts,
-            ':usage': call.usage,
-            ':cancelled': 'cancelled',
-            ':failed': 'failed',
-            ':null': 'NULL',
-            ...who,
-          },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -237,34 +246,6 @@ export class JobItems {
     }
     const job = await this.get(id);
     return job ? { outcome: 'not_completed', job } : { outcome: 'missing' };
-  }
-
-  async keepPartialAnswer(id: string, text: string, now: Date): Promise<JobRecord | undefined> {
-    try {
-      const { Attributes } = await this.table.client.send(
-        new UpdateCommand({
-          TableName: this.table.name,
-          Key: jobKey(id),
-          UpdateExpression: 'SET partialAnswer = :text, updatedAt = :now',
-          ConditionExpression:
-            '#status = :cancelled AND expiresAt > :nowSeconds AND ' +
-            '(attribute_not_exists(partialAnswer) OR partialAnswer = :null)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':text': text,
-            ':now': now.toISOString(),
-            ':cancelled': 'cancelled',
-            ':null': null,
-            ':nowSeconds': Math.floor(now.getTime() / 1000),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return withoutKey<JobRecord>(Attributes);
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw error;
-    }
   }
 
   async delete(id: string): Promise<void> {

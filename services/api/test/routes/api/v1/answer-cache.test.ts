@@ -29,6 +29,8 @@ const { app } = await build({
   OPENAI_API_KEY: 'sk-test-answer-cache-0123456789',
   OPENAI_BASE_URL: `${upstream.url}/v1`,
   LLM_MAX_ATTEMPTS: '1',
+  // A second model, allowed, for the "another model is a miss" case.
+  LLM_MODELS: 'gpt-4o-mini,gpt-4o',
   WORKER_CONCURRENCY: '5',
 });
 await app.listen({ port: 0, host: '127.0.0.1' });
