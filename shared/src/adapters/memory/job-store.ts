@@ -24,13 +24,8 @@ import {
   maySettle,
   mayRecordStoppedCall,
 } from '../../domain/transitions.js';
-import {
-  conversationAfter,
-  conversationCursor,
-  conversationSortKey,
-  type Page,
-  type PageOf,
-} from '../../domain/pages.js';
+import { conversationAfter, conversationCursor, conversationSortKey } from '../../domain/pages.js';
+import type { Page, PageOf } from '../../domain/pages.js';
 
 export interface MemoryJobStoreOptions {
   /** At most this many jobs are kept; the oldest settled ones make room for new ones. */
@@ -172,14 +167,10 @@ export class MemoryJobStore implements JobStore {
     return moved;
   }
 
-  async recordStoppedCall(
-    id: string,
-    call: StoppedCall,
-    now: Date,
-  ): Promise<JobRecord | undefined> {
+  async recordStoppedCall(id: string, call: StoppedCall, at: Date): Promise<JobRecord | undefined> {
     const job = this.jobs.get(id);
     if (!job || !mayRecordStoppedCall(job, call)) return undefined;
-    const recorded = applyStoppedCall(job, call, now);
+    const recorded = applyStoppedCall(job, call, at);
     this.jobs.set(id, recorded);
     return recorded;
   }
