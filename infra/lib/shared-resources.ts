@@ -12,3 +12,4 @@ export {
 
 export { PAGE_CSP } from '../../shared/src/page-security.js';
 export { CORS_REQUEST_HEADERS } from '../../shared/src/cors.js';
+export { EMF_METRICS } from '../../shared/src/adapters/aws/emf-names.js';

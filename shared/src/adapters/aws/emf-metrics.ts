@@ -6,26 +6,7 @@ import type { JobRecord, Usage } from '../../domain/job.js';
 import type { CacheLookup, Metrics, QuotaDenialCode } from '../../domain/metrics.js';
 import { secondsSinceCreated } from '../../domain/metrics.js';
 import type { Logger } from '../../domain/ports.js';
-
-/** The metric names CloudWatch receives (the dashboard and alarms read them: infra). */
-export const EMF_METRICS = {
-  jobsSettled: 'JobsSettled',
-  jobsFailed: 'JobsFailed',
-  jobDuration: 'JobDuration',
-  timeToFirstDelta: 'TimeToFirstDelta',
-  inputTokens: 'InputTokens',
-  outputTokens: 'OutputTokens',
-  costUsd: 'CostUsd',
-  quotaDenied: 'QuotaDenied',
-  quotaUnchecked: 'QuotaUnchecked',
-  cacheLookups: {
-    hit: 'AnswerCacheHits',
-    miss: 'AnswerCacheMisses',
-    bypass: 'AnswerCacheBypasses',
-  },
-  cacheEvictions: 'AnswerCacheEvictions',
-  cacheSavedUsd: 'AnswerCacheSavedUsd',
-} as const;
+import { EMF_METRICS } from './emf-names.js';
 
 type CostedUsage = Usage & { costUsd?: number | null };
 
