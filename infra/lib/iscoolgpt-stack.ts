@@ -15,6 +15,7 @@ import { Network } from './constructs/network/network.js';
 import { ApiGatewayExecutionLogs } from './constructs/observability/api-gateway-logging.js';
 import { ServiceAlarms } from './constructs/observability/alarms.js';
 import { ServiceDashboard } from './constructs/observability/dashboard.js';
+import { metricNamespace } from './constructs/observability/alarm-kit.js';
 import { ApiService } from './constructs/services/api-service.js';
 import { ServicesCluster } from './constructs/services/cluster.js';
 import { StudentIdentity } from './constructs/identity/student-identity.js';
@@ -79,6 +80,7 @@ export class IsCoolGptStack extends Stack {
     const data = {
       queue: this.queue.queue,
       deadLetterQueue: this.queue.deadLetterQueue,
+      metricNamespace: metricNamespace(config.envName),
     };
     this.apiService = new ApiService(this, 'Api', {
       ...data,
@@ -150,7 +152,6 @@ export class IsCoolGptStack extends Stack {
       apiService: this.apiService.service,
       apiMinTasks: config.api.desiredCount,
       workerService: this.workerService.service,
-      workerLogGroup: this.workerService.logGroup,
       providerKeyVariables: this.workerService.providers.map(
         (provider) => PROVIDER_SECRETS[provider].variable,
       ),
@@ -173,6 +174,7 @@ export class IsCoolGptStack extends Stack {
       loadBalancer: this.loadBalancer.loadBalancer,
       targetGroup: this.loadBalancer.targetGroup,
       alarms: Object.values(this.alarms.alarms),
+      metricNamespace: metricNamespace(config.envName),
     });
 
     this.deployWorkflowAccess = config.github.repository

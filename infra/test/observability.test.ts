@@ -1,7 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SETTLED_JOB_LOG } from '../lib/constructs/observability/settled-job-log.js';
-import { defaultResourceNames } from '../lib/shared-resources.js';
+import { defaultResourceNames, EMF_METRICS } from '../lib/shared-resources.js';
 import {
   onlyResource,
   rolesOf,
@@ -232,26 +231,27 @@ describe('alarms', () => {
 });
 
 describe('failed jobs by error code', () => {
-  const workerLogGroup = () => {
-    const { container } = rolesOf(app.template, 'worker');
-    const options = (container.LogConfiguration as { Options: Record<string, unknown> }).Options;
-    return options['awslogs-group'];
-  };
-
-  it("are counted from the worker's `job settled` lines, per error code, by a log metric filter", () => {
-    const byCode = metricFilters().find((f) =>
-      f.MetricTransformations[0]!.Dimensions?.some((d) => d.Key === 'ErrorCode'),
+  it("are counted from the services' embedded metric format, not from log lines: no metric filter counts jobs", () => {
+    const jobFilters = metricFilters().filter((f) =>
+      [EMF_METRICS.jobsFailed, EMF_METRICS.jobsSettled].includes(
+        f.MetricTransformations[0]!.MetricName as never,
+      ),
     );
-    expect(byCode).toBeDefined();
-    expect(byCode!.LogGroupName).toEqual(workerLogGroup());
-    expect(byCode!.FilterPattern).toBe(
-      `{ ($.msg = "${SETTLED_JOB_LOG.settled.msg}") && ($.status = "${SETTLED_JOB_LOG.failed.status}") }`,
-    );
-    expect(byCode!.MetricTransformations[0]!.Dimensions).toEqual([
-      { Key: 'ErrorCode', Value: `$.${SETTLED_JOB_LOG.codeField}` },
-    ]);
-    // Per environment, so two environments in one account never add up.
-    expect(byCode!.MetricTransformations[0]!.MetricNamespace).toBe(`IsCoolGPT/${TEST_CONTEXT.env}`);
+    expect(jobFilters).toEqual([]);
+    const alarm = pagingAlarmOn(EMF_METRICS.jobsFailed, {
+      Name: 'ErrorCode',
+      Value: 'provider_auth',
+    });
+    // Per environment, so two environments in one account never add up; the namespace both
+    // services write to (CLOUDWATCH_METRICS_NAMESPACE).
+    expect(alarm.Namespace).toBe(`IsCoolGPT/${TEST_CONTEXT.env}`);
+    for (const service of ['api', 'worker'] as const) {
+      const { container } = rolesOf(app.template, service);
+      expect(container.Environment).toContainEqual({
+        Name: 'CLOUDWATCH_METRICS_NAMESPACE',
+        Value: `IsCoolGPT/${TEST_CONTEXT.env}`,
+      });
+    }
   });
 
   it('page at the first job failed because a provider rejected its key (provider_auth)', () => {

@@ -347,7 +347,7 @@ describe('deploy.yml', () => {
         const platform = include.find((entry) => entry.service === service)?.platform;
         expect(platform, service).toBeDefined();
         app.template.hasResourceProperties('AWS::ECS::TaskDefinition', {
-          ContainerDefinitions: [Match.objectLike({ Name: service })],
+          ContainerDefinitions: Match.arrayWith([Match.objectLike({ Name: service })]),
           RuntimePlatform: { CpuArchitecture: architecture[platform as keyof typeof architecture] },
         });
       }

@@ -77,20 +77,22 @@ export function allowedActions(statements: Statement[]): string[] {
 /** Task role and execution role logical ids of the task definition running `container`. */
 export function rolesOf(template: Template, container: 'api' | 'worker') {
   const { resource } = onlyResource(template, 'AWS::ECS::TaskDefinition', {
-    Properties: { ContainerDefinitions: [Match.objectLike({ Name: container })] },
+    Properties: { ContainerDefinitions: Match.arrayWith([Match.objectLike({ Name: container })]) },
   });
   const roleId = (arn: unknown) => (arn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
   return {
     taskRole: roleId(resource.Properties.TaskRoleArn),
     executionRole: roleId(resource.Properties.ExecutionRoleArn),
-    container: (resource.Properties.ContainerDefinitions as Record<string, unknown>[])[0]!,
+    container: (resource.Properties.ContainerDefinitions as Record<string, unknown>[]).find(
+      (definition) => definition.Name === container,
+    )!,
   };
 }
 
 /** The ECS service whose task definition runs `container`. */
 export function serviceOf(template: Template, container: 'api' | 'worker') {
   const { id } = onlyResource(template, 'AWS::ECS::TaskDefinition', {
-    Properties: { ContainerDefinitions: [Match.objectLike({ Name: container })] },
+    Properties: { ContainerDefinitions: Match.arrayWith([Match.objectLike({ Name: container })]) },
   });
   return onlyResource(template, 'AWS::ECS::Service', {
     Properties: { TaskDefinition: { Ref: id } },

@@ -28,7 +28,6 @@ import { FakeLlmServer, openaiWire } from '../../../shared/test/support/fake-llm
 import { newJob } from '../../../shared/test/support/jobs.js';
 import { FakeEcsAgent } from '../../../shared/test/support/fake-ecs-agent.js';
 import { captureLogs } from '../../../shared/test/support/logs.js';
-import { SETTLED_JOB_LOG } from '../../../infra/lib/constructs/observability/settled-job-log.js';
 
 const VISIBILITY_TIMEOUT_SECONDS = 3;
 
@@ -209,27 +208,6 @@ describe('the worker', () => {
     expect(job).toMatchObject({ status: 'failed', error: { code: 'provider_bad_request' } });
     expect(completions()).toHaveLength(1);
     await drained(suite.resources.queueUrl);
-  });
-
-  it('logs a job failed on a rejected key in the line the provider_auth alarm counts (infra metric filter)', async () => {
-    fake.otherwise(
-      openaiWire.error(401, {
-        message: 'Incorrect API key provided',
-        type: 'invalid_request_error',
-      }),
-    );
-
-    const id = await ask();
-    const job = await settled(id);
-
-    expect(job).toMatchObject({ status: 'failed', error: { code: 'provider_auth' } });
-    const line = logs.entries().find((entry) => entry.jobId === id && entry.msg === 'job settled');
-    // The fields infra/lib/constructs/observability/job-alarms.ts filters and groups on.
-    expect(line).toMatchObject({
-      ...SETTLED_JOB_LOG.settled,
-      ...SETTLED_JOB_LOG.failed,
-      [SETTLED_JOB_LOG.codeField]: 'provider_auth',
-    });
   });
 
   it('drops the message of a job that no longer exists instead of retrying it', async () => {

@@ -10,6 +10,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { JobEventsCache } from '../cache/job-events-cache.js';
+import { metricNamespace } from './alarm-kit.js';
 import { capacityAlarms } from './capacity-alarms.js';
 import { edgeAlarms } from './edge-alarms.js';
 import { jobAlarms } from './job-alarms.js';
@@ -21,7 +22,6 @@ export interface ServiceAlarmsProps {
   readonly apiService: ecs.FargateService;
   readonly apiMinTasks: number;
   readonly workerService: ecs.FargateService;
-  readonly workerLogGroup: logs.ILogGroup;
   /** Secret variables of the providers in the chain, named where a key must be replaced. */
   readonly providerKeyVariables: string[];
   readonly queue: sqs.IQueue;
@@ -58,7 +58,7 @@ export class ServiceAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceAlarmsProps) {
     super(scope, id);
-    const metricNamespace = `IsCoolGPT/${props.envName}`;
+    const namespace = metricNamespace(props.envName);
 
     this.topic = new sns.Topic(this, 'Topic', {
       topicName: `iscoolgpt-${props.envName}-alarms`,
@@ -76,10 +76,9 @@ export class ServiceAlarms extends Construct {
     };
 
     queueAlarms(this, add, props);
-    this.deploymentAlarmNames = edgeAlarms(this, add, { ...props, metricNamespace });
+    this.deploymentAlarmNames = edgeAlarms(this, add, { ...props, metricNamespace: namespace });
     jobAlarms(this, add, {
-      workerLogGroup: props.workerLogGroup,
-      metricNamespace,
+      metricNamespace: namespace,
       keyVariables: props.providerKeyVariables,
     });
     capacityAlarms(this, add, props);

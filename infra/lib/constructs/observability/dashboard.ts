@@ -5,6 +5,8 @@ import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { EMF_METRICS } from '../../shared-resources.js';
+import { THROTTLED_REQUESTS } from './edge-alarms.js';
 
 export interface ServiceDashboardProps {
   readonly envName: string;
@@ -16,6 +18,8 @@ export interface ServiceDashboardProps {
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   readonly targetGroup: elbv2.ApplicationTargetGroup;
   readonly alarms: cloudwatch.Alarm[];
+  /** Where the services' own metrics are (CLOUDWATCH_METRICS_NAMESPACE). */
+  readonly metricNamespace: string;
 }
 
 /** One page that follows a job: edge traffic, the queue, the worker fleet, failures. */
@@ -93,6 +97,7 @@ export class ServiceDashboard extends Construct {
         ],
         width: 12,
       }),
+      ...usageWidgets(props),
       new cloudwatch.AlarmStatusWidget({
         title: 'Alarms',
         alarms: props.alarms,
@@ -100,4 +105,79 @@ export class ServiceDashboard extends Construct {
       }),
     );
   }
+}
+
+/**
+ * What the answers cost and how students fare, from the services' own metrics: cost per hour,
+ * failed jobs by error code, the p95 time to a first delta, quota refusals by limit, and the
+ * 4xx and 429 rates at the gateway.
+ */
+function usageWidgets(props: ServiceDashboardProps): cloudwatch.IWidget[] {
+  const namespace = props.metricNamespace;
+  const ours = (metricName: string, statistic: string, period: Duration, label: string) =>
+    new cloudwatch.Metric({ namespace, metricName, statistic, period, label });
+  const byDimension = (metricName: string, dimension: string, label: string) =>
+    new cloudwatch.MathExpression({
+      expression: `SEARCH('{${namespace},${dimension}} MetricName="${metricName}"', 'Sum', 300)`,
+      label,
+      period: Duration.minutes(5),
+    });
+  const minute = Duration.minutes(1);
+  const requests = props.api.metricCount({ period: minute, statistic: cloudwatch.Stats.SUM });
+  // Each rate names its counts apart: one graph may not give two metrics the same id.
+  const rate = (metric: cloudwatch.IMetric, id: string, label: string) =>
+    new cloudwatch.MathExpression({
+      expression: `IF(all${id} > 0, 100 * FILL(${id}, 0) / all${id}, 0)`,
+      usingMetrics: { [id]: metric, [`all${id}`]: requests },
+      label,
+      period: minute,
+    });
+  return [
+    new cloudwatch.GraphWidget({
+      title: 'Model cost per hour (USD, by the price table)',
+      left: [ours(EMF_METRICS.costUsd, cloudwatch.Stats.SUM, Duration.hours(1), 'USD per hour')],
+      right: [byDimension(EMF_METRICS.costUsd, 'Model', '')],
+      width: 12,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Failed jobs by error code (provider_auth: a revoked key)',
+      left: [byDimension(EMF_METRICS.jobsFailed, 'ErrorCode', '')],
+      width: 12,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Time to the first delta (s), p50 and p95',
+      left: [
+        ours(EMF_METRICS.timeToFirstDelta, cloudwatch.Stats.p(50), minute, 'p50'),
+        ours(EMF_METRICS.timeToFirstDelta, cloudwatch.Stats.p(95), minute, 'p95'),
+      ],
+      width: 12,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Quota refusals by limit, and asks let through unchecked',
+      left: [byDimension(EMF_METRICS.quotaDenied, 'Code', '')],
+      right: [ours(EMF_METRICS.quotaUnchecked, cloudwatch.Stats.SUM, minute, 'unchecked')],
+      width: 12,
+    }),
+    new cloudwatch.GraphWidget({
+      title: '4xx and 429 rate at the gateway (%)',
+      left: [
+        rate(
+          props.api.metricClientError({ period: minute, statistic: cloudwatch.Stats.SUM }),
+          'clientErrors',
+          '4xx',
+        ),
+        rate(
+          new cloudwatch.Metric({
+            namespace,
+            metricName: THROTTLED_REQUESTS,
+            statistic: cloudwatch.Stats.SUM,
+            period: minute,
+          }),
+          'throttled',
+          '429',
+        ),
+      ],
+      width: 12,
+    }),
+  ];
 }

@@ -46,6 +46,9 @@ function rate(
   });
 }
 
+/** The 429s counted from the gateway's access log (API Gateway has no metric of its own). */
+export const THROTTLED_REQUESTS = 'ThrottledRequests';
+
 /**
  * What clients see going wrong at the edge: 5xx from API Gateway and from the api tasks (the api
  * deployment rolls back on both), 4xx and 429 rates, and api targets unhealthy or missing.
@@ -107,7 +110,7 @@ export function edgeAlarms(scope: Construct, add: AddAlarm, props: EdgeAlarmsPro
     logGroup: props.accessLogGroup,
     filterPattern: logs.FilterPattern.stringValue('$.status', '=', '429'),
     metricNamespace: props.metricNamespace,
-    metricName: 'ThrottledRequests',
+    metricName: THROTTLED_REQUESTS,
     metricValue: '1',
   });
   add(

@@ -1,53 +1,41 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { EMF_METRICS } from '../../shared-resources.js';
 import type { AddAlarm } from './alarm-kit.js';
-import { SETTLED_JOB_LOG } from './settled-job-log.js';
 
 export interface JobAlarmsProps {
-  /** The worker's log group, where it writes one `job settled` line per job it settles. */
-  readonly workerLogGroup: logs.ILogGroup;
-  /** Namespace of the metrics the stack derives from its logs. */
+  /** Namespace of the metrics the services write (CLOUDWATCH_METRICS_NAMESPACE). */
   readonly metricNamespace: string;
   /** The secret variables of the providers in the chain, named in the alarm texts. */
   readonly keyVariables: string[];
+  /** What the model calls may cost in an hour before someone is told (USD). */
+  readonly costPerHourAlarmUsd?: number;
+  /** The p95 time from an ask to its first delta above which someone is told (seconds). */
+  readonly timeToFirstDeltaP95AlarmSeconds?: number;
 }
 
 const PERIOD = Duration.minutes(5);
 
 /**
- * Failed jobs by error code, counted from the worker's structured `job settled` lines by log
- * metric filters (no code change in the worker, and nothing published while idle):
- * `JobsSettled`, `JobsFailed`, and `JobsFailed` per `ErrorCode`. A code that needs a person
- * pages at once; the rest page when failures become a share of the jobs.
+ * Failed jobs by error code, the time to a first delta and the cost, from the metrics the
+ * services write as CloudWatch embedded metric format (shared/src/adapters/aws/emf-metrics.ts:
+ * `JobsSettled`, `JobsFailed` and `JobsFailed` per `ErrorCode`, `TimeToFirstDelta`,
+ * `CostUsd`). A code that needs a person pages at once; the rest page when failures become a
+ * share of the jobs.
  */
 export function jobAlarms(scope: Construct, add: AddAlarm, props: JobAlarmsProps): void {
-  const settled = logs.FilterPattern.stringValue('$.msg', '=', SETTLED_JOB_LOG.settled.msg);
-  const failed = logs.FilterPattern.all(
-    settled,
-    logs.FilterPattern.stringValue('$.status', '=', SETTLED_JOB_LOG.failed.status),
-  );
-  const filter = (id: string, pattern: logs.IFilterPattern, metricName: string, byCode = false) =>
-    new logs.MetricFilter(scope, id, {
-      logGroup: props.workerLogGroup,
-      filterPattern: pattern,
-      metricNamespace: props.metricNamespace,
-      metricName,
-      metricValue: '1',
-      ...(byCode ? { dimensions: { ErrorCode: `$.${SETTLED_JOB_LOG.codeField}` } } : {}),
-    });
-  const sum = { period: PERIOD, statistic: cloudwatch.Stats.SUM };
-  const settledJobs = filter('JobsSettledFilter', settled, 'JobsSettled').metric(sum);
-  const failedJobs = filter('JobsFailedFilter', failed, 'JobsFailed').metric(sum);
-  filter('JobsFailedByCodeFilter', failed, 'JobsFailed', true);
-  const failedWith = (code: string) =>
+  const metric = (metricName: string, dimensionsMap?: Record<string, string>) =>
     new cloudwatch.Metric({
       namespace: props.metricNamespace,
-      metricName: 'JobsFailed',
-      dimensionsMap: { ErrorCode: code },
-      ...sum,
+      metricName,
+      ...(dimensionsMap && { dimensionsMap }),
+      period: PERIOD,
+      statistic: cloudwatch.Stats.SUM,
     });
+  const settledJobs = metric(EMF_METRICS.jobsSettled);
+  const failedJobs = metric(EMF_METRICS.jobsFailed);
+  const failedWith = (code: string) => metric(EMF_METRICS.jobsFailed, { ErrorCode: code });
   const keys = props.keyVariables.join(' / ');
   const now = {
     evaluationPeriods: 1,
@@ -101,6 +89,43 @@ export function jobAlarms(scope: Construct, add: AddAlarm, props: JobAlarmsProps
       threshold: 0.1,
       evaluationPeriods: 3,
       datapointsToAlarm: 2,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }),
+  );
+
+  add(
+    'TimeToFirstDeltaP95',
+    new cloudwatch.Metric({
+      namespace: props.metricNamespace,
+      metricName: EMF_METRICS.timeToFirstDelta,
+      period: PERIOD,
+      statistic: cloudwatch.Stats.p(95),
+    }).createAlarm(scope, 'TimeToFirstDeltaP95', {
+      alarmDescription:
+        'Students wait long for the first words of an answer (p95 time from the ask to the first ' +
+        'delta): a slow provider (its latency, retries, fallbacks) or a backlog (the queue alarms ' +
+        'and the dashboard say which).',
+      threshold: props.timeToFirstDeltaP95AlarmSeconds ?? 15,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }),
+  );
+  add(
+    'CostPerHour',
+    new cloudwatch.Metric({
+      namespace: props.metricNamespace,
+      metricName: EMF_METRICS.costUsd,
+      period: Duration.hours(1),
+      statistic: cloudwatch.Stats.SUM,
+    }).createAlarm(scope, 'CostPerHour', {
+      alarmDescription:
+        'The model calls of the last hour cost more than expected (CostUsd, by the price table ' +
+        'LLM_PRICES): look at CostUsd per Model and at the quota refusals on the dashboard.',
+      threshold: props.costPerHourAlarmUsd ?? 5,
+      evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     }),

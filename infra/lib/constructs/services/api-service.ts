@@ -16,6 +16,7 @@ import type { JobsTable } from '../data/jobs-table.js';
 import { acknowledge } from '../../nag.js';
 import type { TaskPlacement } from '../network/network.js';
 import { containerEnvironment } from './container-environment.js';
+import { addTraceCollector } from './trace-collector.js';
 import {
   acknowledgeExecutionRole,
   containerBasics,
@@ -37,6 +38,8 @@ export interface ApiServiceProps {
   readonly jobsTable: JobsTable;
   /** REDIS_URL of the job events cache. */
   readonly redisUrl: string;
+  /** CLOUDWATCH_METRICS_NAMESPACE: where the service's metrics go. */
+  readonly metricNamespace: string;
   /** The internal ALB's target group; the service registers its tasks in it. */
   readonly targetGroup: elbv2.ApplicationTargetGroup;
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
@@ -84,6 +87,7 @@ export class ApiService extends Construct {
           deadLetterQueue: props.deadLetterQueue,
           table: props.jobsTable.table,
           redisUrl: props.redisUrl,
+          metricNamespace: props.metricNamespace,
         }),
         PORT: String(API_CONTAINER_PORT),
         CORS_ALLOWED_ORIGINS: props.corsAllowOrigins.join(','),
@@ -107,6 +111,7 @@ export class ApiService extends Construct {
       stopTimeout: Duration.seconds(API_STOP_TIMEOUT_SECONDS),
     });
     mountWritableTmp(container);
+    addTraceCollector(this.taskDefinition, this.logGroup);
 
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: props.cluster,

@@ -1,6 +1,7 @@
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { AppSettings } from '../../config.js';
+import { TRACE_COLLECTOR_ENDPOINT } from './trace-collector.js';
 
 export interface ContainerEnvironmentProps {
   readonly region: string;
@@ -10,6 +11,8 @@ export interface ContainerEnvironmentProps {
   readonly table: dynamodb.ITable;
   /** The job events channel (ElastiCache Serverless for Valkey): `rediss://host:port`. */
   readonly redisUrl: string;
+  /** Where the services' metrics go in CloudWatch (the alarms read them there). */
+  readonly metricNamespace: string;
 }
 
 /**
@@ -36,5 +39,8 @@ export function containerEnvironment(props: ContainerEnvironmentProps): Record<s
     OPENAI_MODEL: app.openaiModel,
     HF_MODEL: app.hfModel,
     LLM_TIMEOUT_SECONDS: String(app.llmTimeoutSeconds),
+    // Metrics to CloudWatch as embedded metric format on stdout; spans to the task's collector.
+    CLOUDWATCH_METRICS_NAMESPACE: props.metricNamespace,
+    OTEL_EXPORTER_OTLP_ENDPOINT: TRACE_COLLECTOR_ENDPOINT,
   };
 }

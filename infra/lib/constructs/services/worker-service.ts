@@ -13,6 +13,7 @@ import type { TaskPlacement } from '../network/network.js';
 import { PROVIDER_SECRETS, type ProviderName } from '../secrets/provider-keys-secret.js';
 import { QueueDepthScaling } from './queue-depth-scaling.js';
 import { containerEnvironment } from './container-environment.js';
+import { addTraceCollector } from './trace-collector.js';
 import {
   acknowledgeExecutionRole,
   containerBasics,
@@ -37,6 +38,8 @@ export interface WorkerServiceProps {
   readonly jobsTable: JobsTable;
   /** REDIS_URL of the job events cache. */
   readonly redisUrl: string;
+  /** CLOUDWATCH_METRICS_NAMESPACE: where the service's metrics go. */
+  readonly metricNamespace: string;
   /** Every provider's secret; the worker maps those `app.llmProviders` names. */
   readonly providerSecrets: Record<ProviderName, secretsmanager.ISecret>;
   readonly logRetention: logs.RetentionDays;
@@ -73,10 +76,13 @@ export class WorkerService extends Construct {
           deadLetterQueue: props.deadLetterQueue,
           table: props.jobsTable.table,
           redisUrl: props.redisUrl,
+          metricNamespace: props.metricNamespace,
         }),
         // Stop polling, finish in-flight calls, exit before ECS sends SIGKILL at stopTimeout.
         SHUTDOWN_TIMEOUT_SECONDS: String(WORKER_STOP_TIMEOUT_SECONDS - 10),
         WORKER_LIVENESS_FILE: WORKER_LIVENESS_FILE,
+        // Prometheus text at :9464/metrics inside the VPC (as the image sets it).
+        METRICS_PORT: String(WORKER_METRICS_PORT),
       },
       // The worker has no port to probe: its poll loops touch a file at least every long poll
       // (20 s) or job heartbeat (40 s); a file older than WORKER_LIVENESS_MAX_AGE_SECONDS means the
@@ -104,6 +110,7 @@ export class WorkerService extends Construct {
       stopTimeout: Duration.seconds(WORKER_STOP_TIMEOUT_SECONDS),
     });
     mountWritableTmp(container);
+    addTraceCollector(this.taskDefinition, this.logGroup);
 
     // An on-demand base, the rest on Spot (about 70 % cheaper). A Spot reclaim is a SIGTERM with
     // two minutes' notice, the same drain as a scale-in: stop polling, finish the jobs in hand;
@@ -176,6 +183,9 @@ export class WorkerService extends Construct {
     });
   }
 }
+
+/** The worker's METRICS_PORT (the image's default too). */
+export const WORKER_METRICS_PORT = 9464;
 
 /** On the task's writable /tmp volume (the root filesystem is read-only). */
 export const WORKER_LIVENESS_FILE = '/tmp/worker-alive';
