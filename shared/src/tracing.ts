@@ -45,12 +45,15 @@ export async function startTracing(
     logRecordProcessors: [],
     instrumentations: [
       // Incoming requests (W3C traceparent honoured) and outgoing ones (the AWS SDK's calls).
+      // An outgoing call outside any trace (the worker's idle long polls: three a minute per
+      // poll loop) starts none: each would be a trace of its own, billed by X-Ray in AWS.
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request) =>
           UNTRACED_PATHS.has((request.url ?? '').split('?')[0] ?? ''),
+        requireParentforOutgoingSpans: true,
       }),
-      // fetch: the providers' HTTP calls (openai, @huggingface/inference).
-      new UndiciInstrumentation(),
+      // fetch: the providers' HTTP calls (openai, @huggingface/inference), inside a job's trace.
+      new UndiciInstrumentation({ requireParentforSpans: true }),
     ],
   });
   sdk.start();

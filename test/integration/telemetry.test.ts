@@ -229,6 +229,14 @@ describe('traces of one ask across the two processes', () => {
     expect(exported).not.toContain(secret);
     expect(exported).not.toContain('Rayleigh');
   });
+
+  it('start no trace for a call made outside one (the worker’s idle long polls), which X-Ray would bill as a trace each', () => {
+    // By now the worker has polled many times, and received every job of this file by a poll.
+    const roots = otlp.spans.filter((span) => !span.parentSpanId);
+    expect(roots.length).toBeGreaterThan(0);
+    const CLIENT = 3;
+    expect(roots.filter((span) => span.kind === CLIENT)).toEqual([]);
+  });
 });
 
 /** The sum of a metric's values over the embedded-metric-format lines whose properties match. */
