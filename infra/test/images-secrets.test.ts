@@ -1,22 +1,16 @@
-import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   PROVIDER_NAMES,
   PROVIDER_SECRETS,
 } from '../lib/constructs/secrets/provider-keys-secret.js';
-import { onlyResource, synthesize, TEST_CONTEXT, type Synthesized } from './support/synth.js';
+import { synthesize, taskDefinitionOf, TEST_CONTEXT, type Synthesized } from './support/synth.js';
 
 let app: Synthesized;
 beforeAll(() => {
   app = synthesize();
 });
 
-const containers = (service: 'api' | 'worker') => {
-  const { resource } = onlyResource(app.template, 'AWS::ECS::TaskDefinition', {
-    Properties: { ContainerDefinitions: [Match.objectLike({ Name: service })] },
-  });
-  return resource.Properties.ContainerDefinitions as Record<string, unknown>[];
-};
+const container = (service: 'api' | 'worker') => taskDefinitionOf(app.template, service).container;
 
 describe('image repositories', () => {
   it('keeps one repository per service image, per environment', () => {
@@ -59,7 +53,7 @@ describe('image repositories', () => {
 
   it('runs both services from the image tag given in context (the CI passes the commit SHA)', () => {
     for (const service of ['api', 'worker'] as const) {
-      const image = JSON.stringify(containers(service)[0]!.Image);
+      const image = JSON.stringify(container(service).Image);
       expect(image).toContain(`:${TEST_CONTEXT.imageTag}"`);
     }
   });
@@ -103,8 +97,7 @@ describe('provider key secrets', () => {
   });
 
   it('reach the worker as ECS container secrets, one whole secret per provider variable', () => {
-    const [worker] = containers('worker');
-    const mapped = worker!.Secrets as { Name: string; ValueFrom: unknown }[];
+    const mapped = container('worker').Secrets as { Name: string; ValueFrom: unknown }[];
     expect(mapped.map((s) => s.Name).sort()).toEqual(
       PROVIDER_NAMES.map((p) => PROVIDER_SECRETS[p].variable).sort(),
     );
@@ -116,24 +109,24 @@ describe('provider key secrets', () => {
 
   it('map only the providers in the chain, so an unused provider needs no key to start a task', () => {
     const openaiOnly = synthesize({ llmProviders: 'openai' });
-    const { resource } = onlyResource(openaiOnly.template, 'AWS::ECS::TaskDefinition', {
-      Properties: { ContainerDefinitions: [Match.objectLike({ Name: 'worker' })] },
-    });
-    const [worker] = resource.Properties.ContainerDefinitions as Record<string, unknown>[];
-    expect((worker!.Secrets as { Name: string }[]).map((s) => s.Name)).toEqual(['OPENAI_API_KEY']);
+    const worker = taskDefinitionOf(openaiOnly.template, 'worker').container;
+    expect((worker.Secrets as { Name: string }[]).map((s) => s.Name)).toEqual(['OPENAI_API_KEY']);
   });
 
   it('are never written into a task definition as a plain environment value', () => {
     for (const service of ['api', 'worker'] as const) {
-      const environment = containers(service)[0]!.Environment as { Name: string }[];
-      for (const provider of PROVIDER_NAMES) {
-        expect(environment.map((e) => e.Name)).not.toContain(PROVIDER_SECRETS[provider].variable);
+      // Every container of the task, the trace collector sidecar included.
+      for (const definition of taskDefinitionOf(app.template, service).definitions) {
+        const environment = (definition.Environment ?? []) as { Name: string }[];
+        for (const provider of PROVIDER_NAMES) {
+          expect(environment.map((e) => e.Name)).not.toContain(PROVIDER_SECRETS[provider].variable);
+        }
       }
     }
   });
 
   it('are not given to the api at all (its one secret is the guest-token key)', () => {
-    const secrets = (containers('api')[0]!.Secrets ?? []) as { Name: string }[];
+    const secrets = (container('api').Secrets ?? []) as { Name: string }[];
     expect(secrets.map((secret) => secret.Name)).toEqual(['GUEST_TOKEN_SECRET']);
   });
 });

@@ -2,10 +2,13 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultResourceNames, EMF_METRICS } from '../lib/shared-resources.js';
 import {
+  allowedActions,
   onlyResource,
   rolesOf,
   serviceOf,
+  statementsOfRole,
   synthesize,
+  taskDefinitionOf,
   TEST_CONTEXT,
   type Synthesized,
 } from './support/synth.js';
@@ -212,7 +215,7 @@ describe('alarms', () => {
   });
 
   it('all page through the alarm topic, on alarm and on recovery', () => {
-    expect(pagingAlarms()).toHaveLength(16);
+    expect(pagingAlarms()).toHaveLength(18);
     for (const alarm of pagingAlarms()) {
       expect((alarm as AlarmProperties & { OKActions: unknown[] }).OKActions).toEqual([topicRef()]);
     }
@@ -276,6 +279,38 @@ describe('failed jobs by error code', () => {
   it('page when failures of any code become a share of the settled jobs', () => {
     const alarm = mathAlarmOn('JobsSettled');
     expect(expressionOf(alarm)).toMatch(/FILL\(failed, 0\) \/ settled/);
+  });
+});
+
+describe("alarms on the services' own metrics", () => {
+  it('page when students wait: the p95 time from the ask to the first delta above 15 s', () => {
+    const alarm = pagingAlarmOn(EMF_METRICS.timeToFirstDelta) as AlarmProperties & {
+      ExtendedStatistic: string;
+      DatapointsToAlarm: number;
+    };
+    expect(alarm).toMatchObject({
+      Namespace: `IsCoolGPT/${TEST_CONTEXT.env}`,
+      ExtendedStatistic: 'p95',
+      Threshold: 15,
+      ComparisonOperator: 'GreaterThanThreshold',
+      DatapointsToAlarm: 2,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('page when the model calls of one hour cost more than $5 by the price table', () => {
+    const alarm = pagingAlarmOn(EMF_METRICS.costUsd) as AlarmProperties & {
+      Period: number;
+      Statistic: string;
+    };
+    expect(alarm).toMatchObject({
+      Namespace: `IsCoolGPT/${TEST_CONTEXT.env}`,
+      Statistic: 'Sum',
+      Period: 3600,
+      Threshold: 5,
+    });
+    // The total, not one model's share.
+    expect(alarm.Dimensions).toBeUndefined();
   });
 });
 
@@ -353,6 +388,108 @@ describe('dashboard', () => {
       'TargetResponseTime',
     ]) {
       expect(body).toContain(metric);
+    }
+  });
+
+  it("shows the services' own figures: cost per hour and per model, failed jobs by code, time to first delta, quota refusals, 4xx/429 rates", () => {
+    const widgets = dashboardWidgets();
+    const namespace = `IsCoolGPT/${TEST_CONTEXT.env}`;
+    const titled = (start: string) => {
+      const found = widgets.find((widget) => widget.properties.title?.startsWith(start));
+      expect(found, start).toBeDefined();
+      return JSON.stringify(found!.properties.metrics);
+    };
+    // Per-dimension series by SEARCH: every error code, model and limit that occurs, none listed.
+    const search = (dimension: string, metric: string, period: number) =>
+      JSON.stringify(
+        `SEARCH('{${namespace},${dimension}} MetricName="${metric}"', 'Sum', ${period})`,
+      );
+    const cost = titled('Model cost per hour');
+    expect(cost).toContain(
+      JSON.stringify([
+        namespace,
+        EMF_METRICS.costUsd,
+        { label: 'USD per hour', period: 3600, stat: 'Sum' },
+      ]),
+    );
+    expect(cost).toContain(search('Model', EMF_METRICS.costUsd, 3600));
+    expect(titled('Failed jobs by error code')).toContain(
+      search('ErrorCode', EMF_METRICS.jobsFailed, 300),
+    );
+    expect(titled('Time to the first delta')).toContain(
+      JSON.stringify([
+        namespace,
+        EMF_METRICS.timeToFirstDelta,
+        { label: 'p95', period: 60, stat: 'p95' },
+      ]),
+    );
+    const quota = titled('Quota refusals');
+    expect(quota).toContain(search('Code', EMF_METRICS.quotaDenied, 300));
+    expect(quota).toContain(EMF_METRICS.quotaUnchecked);
+    const edge = titled('4xx and 429 rate');
+    expect(edge).toContain('4XXError');
+    expect(edge).toContain(JSON.stringify([namespace, 'ThrottledRequests']).slice(1, -1));
+  });
+});
+
+interface DashboardWidget {
+  properties: { title?: string; metrics?: unknown[] };
+}
+/** The dashboard's widgets, its body's tokens (region, ids) read as placeholders. */
+function dashboardWidgets(): DashboardWidget[] {
+  const { resource } = onlyResource(app.template, 'AWS::CloudWatch::Dashboard');
+  const body = resource.Properties.DashboardBody as string | { 'Fn::Join': [string, unknown[]] };
+  const text =
+    typeof body === 'string'
+      ? body
+      : body['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('');
+  return (JSON.parse(text) as { widgets: DashboardWidget[] }).widgets;
+}
+
+describe('trace collector', () => {
+  const collectorOf = (service: 'api' | 'worker') =>
+    taskDefinitionOf(app.template, service).definitions.find(
+      (definition) => definition.Name === 'otel-collector',
+    );
+
+  it('runs beside each service, pinned, and not essential: if it stops, the service goes on answering', () => {
+    for (const service of ['api', 'worker'] as const) {
+      const collector = collectorOf(service);
+      expect(collector).toBeDefined();
+      expect(collector!.Image).toMatch(
+        /^public\.ecr\.aws\/aws-observability\/aws-otel-collector:v\d+\.\d+\.\d+$/,
+      );
+      expect(collector).toMatchObject({ Essential: false, ReadonlyRootFilesystem: true });
+    }
+  });
+
+  it('receives OTLP over HTTP on the loopback only and sends traces to X-Ray', () => {
+    const environment = collectorOf('worker')!.Environment as { Name: string; Value: string }[];
+    const config = environment.find((e) => e.Name === 'AOT_CONFIG_CONTENT')!.Value;
+    expect(config).toMatch(/otlp:\s+protocols:\s+http:\s+endpoint: 127\.0\.0\.1:4318/);
+    expect(config).toMatch(/exporters: \[awsxray\]/);
+    expect(config).not.toContain('0.0.0.0');
+  });
+
+  it('is where each service sends its spans (OTEL_EXPORTER_OTLP_ENDPOINT in the task)', () => {
+    for (const service of ['api', 'worker'] as const) {
+      expect(rolesOf(app.template, service).container.Environment).toContainEqual({
+        Name: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+        Value: 'http://127.0.0.1:4318',
+      });
+    }
+  });
+
+  it('may write traces to X-Ray and nothing more', () => {
+    for (const service of ['api', 'worker'] as const) {
+      const statements = statementsOfRole(app.template, rolesOf(app.template, service).taskRole);
+      const xray = allowedActions(statements).filter((action) => action.startsWith('xray:'));
+      expect(xray.sort()).toEqual([
+        'xray:GetSamplingRules',
+        'xray:GetSamplingTargets',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ]);
     }
   });
 });

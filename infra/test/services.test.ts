@@ -18,6 +18,7 @@ import {
   allowedActions,
   onlyResource,
   rolesOf,
+  taskDefinitionOf,
   serviceOf,
   statementsOfRole,
   synthesize,
@@ -128,9 +129,7 @@ describe('both services', () => {
 
 describe('api service', () => {
   it('runs on ARM64 (Graviton), about 20 % cheaper per vCPU-hour than x86', () => {
-    const { resource } = onlyResource(app.template, 'AWS::ECS::TaskDefinition', {
-      Properties: { ContainerDefinitions: [Match.objectLike({ Name: 'api' })] },
-    });
+    const { resource } = taskDefinitionOf(app.template, 'api');
     expect(resource.Properties.RuntimePlatform).toEqual({
       CpuArchitecture: 'ARM64',
       OperatingSystemFamily: 'LINUX',
@@ -139,9 +138,7 @@ describe('api service', () => {
 
   it('runs one small task in the lean development profile', () => {
     const dev = synthesize({ profile: 'development' });
-    const { resource } = onlyResource(dev.template, 'AWS::ECS::TaskDefinition', {
-      Properties: { ContainerDefinitions: [Match.objectLike({ Name: 'api' })] },
-    });
+    const { resource } = taskDefinitionOf(dev.template, 'api');
     expect(resource.Properties).toMatchObject({ Cpu: '256', Memory: '512' });
     dev.template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
       MinCapacity: 1,

@@ -13,7 +13,7 @@
  */
 import type { Template } from 'aws-cdk-lib/assertions';
 import type { Synthesized } from './synth.js';
-import { onlyResource, serviceOf } from './synth.js';
+import { onlyResource, serviceOf, taskDefinitionOf } from './synth.js';
 import { Match } from 'aws-cdk-lib/assertions';
 
 export const HOURS_PER_MONTH = 730;
@@ -47,6 +47,8 @@ export const PRICES = {
   natGatewayGbProcessed: 0.045,
   internetGbOut: 0.09,
   albLcuHour: 0.008,
+  /** X-Ray, per million traces recorded (retrieving and scanning are billed only when read). */
+  xRayPerMillionTracesRecorded: 5,
   /** OpenAI gpt-4o-mini, per million tokens. */
   llm: { model: 'gpt-4o-mini', inputPerMillionTokens: 0.15, outputPerMillionTokens: 0.6 },
 } as const;
@@ -120,9 +122,8 @@ const cents = (usd: number) => Math.round(usd * 100 + 1e-9) / 100;
 const TARGET_TRACKING_ALARMS = 2;
 
 function taskCost(template: Template, container: 'api' | 'worker') {
-  const { resource } = onlyResource(template, 'AWS::ECS::TaskDefinition', {
-    Properties: { ContainerDefinitions: [Match.objectLike({ Name: container })] },
-  });
+  const task = taskDefinitionOf(template, container);
+  const { resource } = task;
   const vcpu = Number(resource.Properties.Cpu) / 1024;
   const gb = Number(resource.Properties.Memory) / 1024;
   const arch = (resource.Properties.RuntimePlatform as { CpuArchitecture: 'X86_64' | 'ARM64' })
@@ -139,13 +140,10 @@ function taskCost(template: Template, container: 'api' | 'worker') {
     AwsvpcConfiguration: { AssignPublicIp: 'ENABLED' | 'DISABLED' };
   };
   const environment = Object.fromEntries(
-    (
-      (
-        resource.Properties.ContainerDefinitions as {
-          Environment?: { Name: string; Value: unknown }[];
-        }[]
-      )[0]!.Environment ?? []
-    ).map((e) => [e.Name, e.Value]),
+    ((task.container.Environment ?? []) as { Name: string; Value: unknown }[]).map((e) => [
+      e.Name,
+      e.Value,
+    ]),
   );
   return {
     arch,

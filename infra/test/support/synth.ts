@@ -74,26 +74,37 @@ export function allowedActions(statements: Statement[]): string[] {
     .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
 }
 
-/** Task role and execution role logical ids of the task definition running `container`. */
-export function rolesOf(template: Template, container: 'api' | 'worker') {
-  const { resource } = onlyResource(template, 'AWS::ECS::TaskDefinition', {
+/**
+ * The task definition running `container` (with its id), and that container's definition: the
+ * task also runs sidecars (the trace collector), so the container is found by name.
+ */
+export function taskDefinitionOf(template: Template, container: 'api' | 'worker') {
+  const { id, resource } = onlyResource(template, 'AWS::ECS::TaskDefinition', {
     Properties: { ContainerDefinitions: Match.arrayWith([Match.objectLike({ Name: container })]) },
   });
+  const definitions = resource.Properties.ContainerDefinitions as Record<string, unknown>[];
+  return {
+    id,
+    resource,
+    definitions,
+    container: definitions.find((definition) => definition.Name === container)!,
+  };
+}
+
+/** Task role and execution role logical ids of the task definition running `container`. */
+export function rolesOf(template: Template, container: 'api' | 'worker') {
+  const task = taskDefinitionOf(template, container);
   const roleId = (arn: unknown) => (arn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
   return {
-    taskRole: roleId(resource.Properties.TaskRoleArn),
-    executionRole: roleId(resource.Properties.ExecutionRoleArn),
-    container: (resource.Properties.ContainerDefinitions as Record<string, unknown>[]).find(
-      (definition) => definition.Name === container,
-    )!,
+    taskRole: roleId(task.resource.Properties.TaskRoleArn),
+    executionRole: roleId(task.resource.Properties.ExecutionRoleArn),
+    container: task.container,
   };
 }
 
 /** The ECS service whose task definition runs `container`. */
 export function serviceOf(template: Template, container: 'api' | 'worker') {
-  const { id } = onlyResource(template, 'AWS::ECS::TaskDefinition', {
-    Properties: { ContainerDefinitions: Match.arrayWith([Match.objectLike({ Name: container })]) },
-  });
+  const { id } = taskDefinitionOf(template, container);
   return onlyResource(template, 'AWS::ECS::Service', {
     Properties: { TaskDefinition: { Ref: id } },
   });

@@ -4,10 +4,10 @@
  * questions, the charges that start with traffic, each per-use item, and beside them the LLM.
  * infra/README.md's "Cost per 1,000 questions" tables are generated from this.
  */
+import { EMF_METRICS } from '../../lib/shared-resources.js';
 import { LOAD_SHAPE, questionsPerDay } from '../../lib/sizing.js';
 import { idleCost, PRICES, total, type CostItem } from './cost.js';
-import { onlyResource, type Synthesized } from './synth.js';
-import { Match } from 'aws-cdk-lib/assertions';
+import { taskDefinitionOf, type Synthesized } from './synth.js';
 
 /**
  * One question, as the services handle it. Estimates from the code paths, stated so they can be
@@ -42,12 +42,26 @@ export const USAGE_PER_QUESTION = {
   llmOutputTokens: 400,
   /** A job's typical duration (the worker's backlog target assumes the same). */
   jobSeconds: 8,
+  /**
+   * Traces X-Ray records: one per request to the api (the ask's holds the worker's spans too);
+   * calls made outside a request (the worker's polls) start none.
+   */
+  traces: LOAD_SHAPE.requestsPerQuestion,
 } as const;
 
 /** API Gateway publishes this many metrics per method once detailed metrics are on and it has traffic. */
 const METRICS_PER_METHOD = 5;
-/** Metrics the log filters publish once lines match: JobsSettled, JobsFailed, ThrottledRequests, a few error codes. */
-const LOG_DERIVED_METRICS = 6;
+/**
+ * The custom metrics the services write as embedded metric format once they have traffic: each
+ * name as a total, and the per-dimension series a month of traffic makes (a few error codes, the
+ * default model, the three quota limits); plus ThrottledRequests, the one log metric filter.
+ */
+const EMF_NAMES = Object.values(EMF_METRICS).flatMap((name) =>
+  typeof name === 'string' ? [name] : Object.values(name),
+).length;
+const EMF_DIMENSION_SERIES = { ErrorCode: 4, Model: 1, Code: 3 };
+const SERVICE_METRICS =
+  EMF_NAMES + Object.values(EMF_DIMENSION_SERIES).reduce((sum, n) => sum + n, 0) + 1;
 
 const GB = 1e9;
 const round4 = (usd: number) => Math.round(usd * 1e4 + 1e-9) / 1e4;
@@ -73,7 +87,7 @@ export function costPerThousandQuestions(app: Synthesized): UnitCost {
     (m) => m.Properties.HttpMethod !== 'OPTIONS',
   ).length;
   const detailedMetrics = app.config.edge.detailedMetrics ? methods * METRICS_PER_METHOD : 0;
-  const trafficMetrics = detailedMetrics + LOG_DERIVED_METRICS;
+  const trafficMetrics = detailedMetrics + SERVICE_METRICS;
   const nat = Object.keys(t.findResources('AWS::EC2::NatGateway')).length > 0;
 
   // The busiest hour's jobs in flight, against what the worker's floor runs at once.
@@ -84,9 +98,7 @@ export function costPerThousandQuestions(app: Synthesized): UnitCost {
     0,
     Math.ceil(busiestHourJobs / concurrency) - app.config.worker.desiredCount,
   );
-  const worker = onlyResource(t, 'AWS::ECS::TaskDefinition', {
-    Properties: { ContainerDefinitions: [Match.objectLike({ Name: 'worker' })] },
-  }).resource.Properties;
+  const worker = taskDefinitionOf(t, 'worker').resource.Properties;
   const arch = (worker.RuntimePlatform as { CpuArchitecture: 'X86_64' | 'ARM64' }).CpuArchitecture;
   const spotTaskHour =
     ((Number(worker.Cpu) / 1024) * PRICES.fargate[arch].vcpuHour +
@@ -100,7 +112,7 @@ export function costPerThousandQuestions(app: Synthesized): UnitCost {
       monthly: idle / thousands,
     },
     {
-      item: 'metrics that start with traffic (per-method API metrics, log-derived metrics)',
+      item: 'metrics that start with traffic (per-method API metrics, the services’ own metrics)',
       quantity: `${trafficMetrics} metrics`,
       monthly: (trafficMetrics * PRICES.customMetricMonth) / thousands,
     },
@@ -157,6 +169,11 @@ export function costPerThousandQuestions(app: Synthesized): UnitCost {
       quantity: `${u.albBytes / 1000} KB`,
       // One LCU is 1 GB processed in an hour: a month's GB are its LCU-hours from bytes.
       monthly: perThousand((u.albBytes / GB) * PRICES.albLcuHour),
+    },
+    {
+      item: 'X-Ray traces recorded (no free tier counted)',
+      quantity: `${u.traces} a question`,
+      monthly: perThousand((u.traces * PRICES.xRayPerMillionTracesRecorded) / 1e6),
     },
     {
       item: 'CloudWatch Logs ingested',

@@ -116,11 +116,12 @@ function usageWidgets(props: ServiceDashboardProps): cloudwatch.IWidget[] {
   const namespace = props.metricNamespace;
   const ours = (metricName: string, statistic: string, period: Duration, label: string) =>
     new cloudwatch.Metric({ namespace, metricName, statistic, period, label });
-  const byDimension = (metricName: string, dimension: string, label: string) =>
+  // Every value of the dimension that occurs (error codes, models, limits), none listed here.
+  const byDimension = (metricName: string, dimension: string, period = Duration.minutes(5)) =>
     new cloudwatch.MathExpression({
-      expression: `SEARCH('{${namespace},${dimension}} MetricName="${metricName}"', 'Sum', 300)`,
-      label,
-      period: Duration.minutes(5),
+      expression: `SEARCH('{${namespace},${dimension}} MetricName="${metricName}"', 'Sum', ${period.toSeconds()})`,
+      label: '',
+      period,
     });
   const minute = Duration.minutes(1);
   const requests = props.api.metricCount({ period: minute, statistic: cloudwatch.Stats.SUM });
@@ -136,12 +137,12 @@ function usageWidgets(props: ServiceDashboardProps): cloudwatch.IWidget[] {
     new cloudwatch.GraphWidget({
       title: 'Model cost per hour (USD, by the price table)',
       left: [ours(EMF_METRICS.costUsd, cloudwatch.Stats.SUM, Duration.hours(1), 'USD per hour')],
-      right: [byDimension(EMF_METRICS.costUsd, 'Model', '')],
+      right: [byDimension(EMF_METRICS.costUsd, 'Model', Duration.hours(1))],
       width: 12,
     }),
     new cloudwatch.GraphWidget({
       title: 'Failed jobs by error code (provider_auth: a revoked key)',
-      left: [byDimension(EMF_METRICS.jobsFailed, 'ErrorCode', '')],
+      left: [byDimension(EMF_METRICS.jobsFailed, 'ErrorCode')],
       width: 12,
     }),
     new cloudwatch.GraphWidget({
@@ -154,7 +155,7 @@ function usageWidgets(props: ServiceDashboardProps): cloudwatch.IWidget[] {
     }),
     new cloudwatch.GraphWidget({
       title: 'Quota refusals by limit, and asks let through unchecked',
-      left: [byDimension(EMF_METRICS.quotaDenied, 'Code', '')],
+      left: [byDimension(EMF_METRICS.quotaDenied, 'Code')],
       right: [ours(EMF_METRICS.quotaUnchecked, cloudwatch.Stats.SUM, minute, 'unchecked')],
       width: 12,
     }),
