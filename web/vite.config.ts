@@ -36,5 +36,6 @@ export default defineConfig({
     chunkSizeWarningLimit: 600,
   },
   // `npm run dev -w web` beside `npm start`: the page on Vite's dev server, the API proxied.
-  server: { proxy: { '/api': 'http://127.0.0.1:8000' } },
+  // Its sign-in configuration too (the development provider's, whose issuer is on the api).
+  server: { proxy: { '/api': 'http://127.0.0.1:8000', '/sign-in.json': 'http://127.0.0.1:8000' } },
 });

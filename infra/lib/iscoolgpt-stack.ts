@@ -18,7 +18,7 @@ import { ServiceDashboard } from './constructs/observability/dashboard.js';
 import { metricNamespace } from './constructs/observability/alarm-kit.js';
 import { ApiService } from './constructs/services/api-service.js';
 import { ServicesCluster } from './constructs/services/cluster.js';
-import { StudentIdentity } from './constructs/identity/student-identity.js';
+import { loginOrigin, StudentIdentity } from './constructs/identity/student-identity.js';
 import { PROVIDER_SECRETS, type ProviderName } from './constructs/secrets/provider-keys-secret.js';
 import { WorkerService } from './constructs/services/worker-service.js';
 import { StudyPage } from './constructs/web/study-page.js';
@@ -132,6 +132,7 @@ export class IsCoolGptStack extends Stack {
       },
       quotaPerDay: config.web.quotaPerDay,
       webAclArn: config.web.webAclArn,
+      signInOrigins: [loginOrigin(config.envName)],
     });
     // Sign-in for students and teachers, returning to the page; the api trusts it.
     this.identity = new StudentIdentity(this, 'Identity', {

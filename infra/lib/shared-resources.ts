@@ -10,6 +10,6 @@ export {
   jobsTable,
 } from '../../shared/src/adapters/aws/resources.js';
 
-export { PAGE_CSP } from '../../shared/src/page-security.js';
+export { PAGE_CSP, pageCsp } from '../../shared/src/page-security.js';
 export { CORS_REQUEST_HEADERS } from '../../shared/src/cors.js';
 export { EMF_METRICS } from '../../shared/src/adapters/aws/emf-names.js';

@@ -1,5 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { onlyResource, rolesOf, synthesize, type Synthesized } from './support/synth.js';
+import {
+  onlyResource,
+  rolesOf,
+  synthesize,
+  templateText,
+  type Synthesized,
+} from './support/synth.js';
 
 let app: Synthesized;
 beforeAll(() => {
@@ -28,6 +34,33 @@ describe('sign-in for students and teachers (Cognito)', () => {
   it('signs in through managed login on a Cognito domain', () => {
     app.template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { ManagedLoginVersion: 2 });
     app.template.resourceCountIs('AWS::Cognito::ManagedLoginBranding', 1);
+  });
+
+  it("hands the deploy the page's /sign-in.json: the pool's issuer, the page's client and the login domain's endpoints", () => {
+    const outputs = app.template.findOutputs('*');
+    const [output] = Object.entries(outputs).filter(([id]) => id.includes('SignInConfig'));
+    expect(output, 'a SignInConfig output').toBeDefined();
+    const text = templateText(output![1].Value);
+    const pool = onlyResource(app.template, 'AWS::Cognito::UserPool').id;
+    const client = onlyResource(app.template, 'AWS::Cognito::UserPoolClient').id;
+    const domain = templateText(
+      onlyResource(app.template, 'AWS::Cognito::UserPoolDomain').resource.Properties.Domain,
+    );
+    const login = `https://${domain}.auth.\${AWS::Region}.amazoncognito.com`;
+    // The issuer the api trusts (AUTH_ISSUER): the ID token the page checks comes from it too.
+    const { container } = rolesOf(app.template, 'api');
+    const environment = container.Environment as { Name: string; Value: unknown }[];
+    const issuer = environment.find((entry) => entry.Name === 'AUTH_ISSUER')?.Value;
+    expect(templateText(issuer)).toContain(`\${${pool}}`);
+    expect(JSON.parse(text)).toEqual({
+      issuer: templateText(issuer),
+      clientId: `\${${client}}`,
+      scope: 'openid profile email',
+      authorizationEndpoint: `${login}/oauth2/authorize`,
+      tokenEndpoint: `${login}/oauth2/token`,
+      endSessionEndpoint: `${login}/logout`,
+      postLogoutRedirectParam: 'logout_uri',
+    });
   });
 
   it('keeps the accounts when the stack goes (students’ data)', () => {

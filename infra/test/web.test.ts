@@ -9,7 +9,7 @@ import {
 import { STAGE_THROTTLE } from '../lib/constructs/edge/rest-api.js';
 import { webUsagePlan } from '../lib/sizing.js';
 import { API_REQUESTS_PER_IP_PER_5_MIN } from '../lib/web-acl-stack.js';
-import { onlyResource, synthesize, type Synthesized } from './support/synth.js';
+import { onlyResource, synthesize, templateText, type Synthesized } from './support/synth.js';
 
 /** AWS managed CloudFront policies, by their fixed ids. */
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
@@ -221,8 +221,10 @@ describe('/api/* on the same distribution', () => {
 
 describe('security headers on the page', () => {
   const csp = () =>
-    (securityHeaders().ContentSecurityPolicy as { ContentSecurityPolicy: string })
-      .ContentSecurityPolicy;
+    templateText(
+      (securityHeaders().ContentSecurityPolicy as { ContentSecurityPolicy: unknown })
+        .ContentSecurityPolicy,
+    );
   const directive = (name: string) =>
     csp()
       .split(';')
@@ -232,6 +234,14 @@ describe('security headers on the page', () => {
   it('sends a content security policy whose scripts come from the page’s origin only, never inline', () => {
     expect(directive('script-src')).toBe("script-src 'self'");
     expect(directive('default-src')).toBe("default-src 'self'");
+  });
+
+  it('lets the page call its own origin and, for the sign-in code exchange, Cognito’s login domain only', () => {
+    const domain = onlyResource(app.template, 'AWS::Cognito::UserPoolDomain').resource.Properties
+      .Domain as unknown;
+    expect(directive('connect-src')).toBe(
+      `connect-src 'self' https://${templateText(domain)}.auth.\${AWS::Region}.amazoncognito.com`,
+    );
   });
 
   it('forbids framing the page (frame-ancestors none and X-Frame-Options DENY)', () => {

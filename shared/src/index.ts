@@ -134,5 +134,5 @@ export { allowedModels } from './fair-use-env.js';
 export { createLogger, loggerOptions, REDACTED_PATHS } from './logger.js';
 export { buildAnswerer, type BackoffOverrides } from './composition/answerer.js';
 export { buildEmbeddedRuntime, type EmbeddedRuntime } from './composition/embedded.js';
-export { PAGE_CSP } from './page-security.js';
+export { PAGE_CSP, pageCsp } from './page-security.js';
 export { CORS_EXPOSED_HEADERS, CORS_REQUEST_HEADERS } from './cors.js';

@@ -1,17 +1,28 @@
-/** Entry point: pick the language, render at once (no API call first), then restore the open conversation. */
+/**
+ * Entry point: take a sign-in's answer out of the address bar, pick the language, render at once,
+ * then learn who the page acts as (a guest, or a signed-in student) before any API call goes
+ * out; then the conversation list and the conversation that was open in this tab.
+ */
 import 'katex/dist/katex.min.css';
 import './styles/base.css';
 import './styles/layout.css';
 import './styles/conversation.css';
 import './styles/answer-content.css';
 import './styles/composer.css';
+import './styles/account.css';
 import './styles/print.css';
 import { render } from 'preact';
+import { useCredentials } from './api/fetch.js';
+import { takeCallback } from './auth/oidc.js';
+import { Session } from './auth/session.js';
 import { App } from './components/App.js';
 import { pickLanguage } from './i18n/index.js';
 import { ConversationStore } from './state/conversation.js';
+import { ConversationList } from './state/list.js';
 import { storage } from './state/storage.js';
 
+// First, before anything can read or report the address: a code never stays in it.
+const callback = takeCallback();
 const language = pickLanguage({
   query: location.search,
   chosen: storage.language(),
@@ -19,6 +30,16 @@ const language = pickLanguage({
 });
 document.documentElement.lang = language;
 
-const store = new ConversationStore();
-render(<App store={store} language={language} />, document.getElementById('app')!);
-void store.restore();
+const session = new Session();
+useCredentials(session);
+const list = new ConversationList();
+const store = new ConversationStore(list);
+render(
+  <App page={{ session, store, list }} language={language} />,
+  document.getElementById('app')!,
+);
+void session.start(callback).then((staying) => {
+  if (!staying) return;
+  void list.reload();
+  void store.restore();
+});

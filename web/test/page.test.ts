@@ -10,6 +10,7 @@ import {
   browserSuite,
   busy,
   clipboard,
+  guestTokenOf,
   seriousViolations,
   settled,
   streamedAtLeast,
@@ -172,7 +173,10 @@ describe('conversations', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
     await expect.poll(() => open.count()).toBe(0);
     expect(await page.getByRole('article').count()).toBe(0);
-    expect((await api(`/conversations/${conversationId}`)).status).toBe(404);
+    // Gone for its owner (the page's guest), not just out of the list.
+    const token = await guestTokenOf(page);
+    expect(token).toBeTruthy();
+    expect((await api(`/conversations/${conversationId}`, {}, token!)).status).toBe(404);
 
     // A new conversation starts empty and the list stays without the deleted one after a reload.
     await page.reload();

@@ -19,29 +19,26 @@ import {
 
 const ANSWER_MS = 4000;
 const suite = browserSuite({ OFFLINE_PROVIDER_DELAY_MS: String(ANSWER_MS) });
-const { api, jobOf, screenshot } = suite;
+const { api, guest, jobOf, screenshot } = suite;
 
 const PROFILES = [
   { name: 'phone', width: 390, height: 844, locale: 'pt-BR', t: ptBR as Messages },
   { name: 'desktop', width: 1440, height: 900, locale: 'en-US', t: en },
 ] as const;
 
-/** A conversation made through the API (one completed turn), as another visit would have. */
-async function seedConversation(question: string, language: string): Promise<Job> {
-  const { status, body } = await api<Job>('/ask', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', prefer: 'wait=20' },
-    body: JSON.stringify({ question, language }),
-  });
+/** A conversation of `token`'s guest made through the API (one completed turn), as another visit would have. */
+async function seedConversation(token: string, question: string, language: string): Promise<Job> {
+  const { status, body } = await api<Job>(
+    '/ask',
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', prefer: 'wait=20' },
+      body: JSON.stringify({ question, language }),
+    },
+    token,
+  );
   expect(status).toBe(200);
   return body;
-}
-
-/** localStorage as the page keeps it: these conversations in the list, none open. */
-function savedList(jobs: Job[]) {
-  return JSON.stringify(
-    jobs.map((job) => ({ id: job.conversationId, title: job.question, updatedAt: new Date() })),
-  );
 }
 
 const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
@@ -210,11 +207,15 @@ describe.each(PROFILES)('on a $name ($locale)', ({ name, width, height, locale, 
   }, 60_000);
 
   it('a conversation that fails to load (offline) says why with Try again, and a new question starts a new conversation', async () => {
-    const seeded = await seedConversation('Seeded question about gravity', t.locale);
-    const list = savedList([seeded]);
-    const page = await openPage({
-      init: `localStorage.setItem('iscoolgpt.conversations', ${JSON.stringify(list)})`,
-    });
+    const student = await guest();
+    const seeded = await seedConversation(student, 'Seeded question about gravity', t.locale);
+    const page = await openPage({ guest: student });
+    // The list comes from the server; then the network goes.
+    await (
+      await conversations(page)
+    )
+      .getByRole('button', { name: 'Seeded question about gravity', exact: true })
+      .waitFor();
     await page.context().setOffline(true);
     expect(await page.getByRole('main').getByText(t.offline).isVisible()).toBe(true);
     await (
@@ -249,14 +250,13 @@ describe.each(PROFILES)('on a $name ($locale)', ({ name, width, height, locale, 
   }, 60_000);
 
   it('delete asks first: Cancel keeps the conversation, Delete erases it and focus moves to the next one', async () => {
-    const [first, second] = [
-      await seedConversation('First to delete', t.locale),
-      await seedConversation('Second stays', t.locale),
+    const student = await guest();
+    // Most recently updated first: the second one asked is at the top.
+    const [second, first] = [
+      await seedConversation(student, 'Second stays', t.locale),
+      await seedConversation(student, 'First to delete', t.locale),
     ];
-    const list = savedList([first, second]);
-    const page = await openPage({
-      init: `localStorage.setItem('iscoolgpt.conversations', ${JSON.stringify(list)})`,
-    });
+    const page = await openPage({ guest: student });
     const nav = await conversations(page);
     const remove = nav.getByRole('button', { name: t.deleteConversation('First to delete') });
     await remove.click();
@@ -266,13 +266,13 @@ describe.each(PROFILES)('on a $name ($locale)', ({ name, width, height, locale, 
     await dialog.getByRole('button', { name: t.cancel }).click();
     expect(await dialog.count()).toBe(0);
     expect(await focusedName(page)).toBe(t.deleteConversation('First to delete'));
-    expect((await api(`/conversations/${first.conversationId}`)).status).toBe(200);
+    expect((await api(`/conversations/${first.conversationId}`, {}, student)).status).toBe(200);
 
     await remove.click();
     await dialog.getByRole('button', { name: t.deleteConfirm, exact: true }).click();
     await expect.poll(() => remove.count()).toBe(0);
-    expect((await api(`/conversations/${first.conversationId}`)).status).toBe(404);
-    expect((await api(`/conversations/${second.conversationId}`)).status).toBe(200);
+    expect((await api(`/conversations/${first.conversationId}`, {}, student)).status).toBe(404);
+    expect((await api(`/conversations/${second.conversationId}`, {}, student)).status).toBe(200);
     await expect.poll(() => focusedName(page)).toBe('Second stays');
     await expect.poll(() => status(page).innerText()).toBe(t.deleted);
   }, 60_000);

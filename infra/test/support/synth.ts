@@ -109,3 +109,19 @@ export function serviceOf(template: Template, container: 'api' | 'worker') {
     Properties: { TaskDefinition: { Ref: id } },
   });
 }
+
+/**
+ * A template value as the text it becomes at deploy time, with `${…}` for what only the deploy
+ * knows (`{ Ref: "AWS::AccountId" }` → `${AWS::AccountId}`, a GetAtt → `${Id.Attribute}`).
+ */
+export function templateText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const v = value as Record<string, unknown>;
+  if (Array.isArray(v['Fn::Join'])) {
+    const [separator, parts] = v['Fn::Join'] as [string, unknown[]];
+    return parts.map(templateText).join(separator);
+  }
+  if (typeof v.Ref === 'string') return `\${${v.Ref}}`;
+  if (Array.isArray(v['Fn::GetAtt'])) return `\${${(v['Fn::GetAtt'] as string[]).join('.')}}`;
+  return JSON.stringify(value);
+}

@@ -60,6 +60,28 @@ describe('the development OpenID provider (npm start)', () => {
     expect(JSON.stringify(jwks)).not.toMatch(/"d":/);
   });
 
+  it("tells the study page where to sign in (/sign-in.json): the endpoints of the Host's own issuer", async () => {
+    for (const host of ['localhost', '127.0.0.1']) {
+      const origin = `http://${host}:${port}`;
+      const response = await fetch(`${origin}/sign-in.json`);
+      expect(response.status).toBe(200);
+      const config = (await response.json()) as Record<string, string>;
+      const discovery = (await (
+        await fetch(`${origin}/oidc/.well-known/openid-configuration`)
+      ).json()) as Record<string, string>;
+      expect(config).toEqual({
+        issuer: discovery.issuer,
+        clientId: 'iscoolgpt-web',
+        scope: 'openid profile groups',
+        authorizationEndpoint: discovery.authorization_endpoint,
+        tokenEndpoint: discovery.token_endpoint,
+        endSessionEndpoint: discovery.end_session_endpoint,
+        postLogoutRedirectParam: 'post_logout_redirect_uri',
+      });
+      expect(config.issuer).toBe(`${origin}/oidc`);
+    }
+  });
+
   it('signs the demo student in with authorization code + PKCE; the api takes the token', async () => {
     const tokens = await signInWithPkce({
       issuer,

@@ -6,6 +6,7 @@
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { api, API_BASE } from './client.js';
+import { apiFetch } from './fetch.js';
 import { ApiError, toApiError } from './problem.js';
 import { MAX_ATTEMPTS, retryable, retryDelay } from './retry.js';
 import { isPending, type AskBody, type Job } from './types.js';
@@ -94,7 +95,10 @@ export class JobStream {
   private async connect(): Promise<boolean> {
     const controller = new AbortController();
     this.controller = controller;
-    const response = await fetch(this.url(), { ...this.request(), signal: controller.signal });
+    const response = await apiFetch(this.url(), {
+      ...this.request(),
+      signal: controller.signal,
+    });
     if (!response.ok) throw await toApiError(response);
     if (response.status === 204 && this.jobId !== undefined) {
       // The server has nothing after our last event id: the job is over; read how it ended.

@@ -8,6 +8,9 @@ type Schemas = components['schemas'];
 
 export type Job = Schemas['Job'];
 export type Conversation = Schemas['Conversation'];
+export type ConversationList = Schemas['ConversationList'];
+/** One conversation of the student's list (`GET /api/v1/conversations`). */
+export type ConversationSummary = ConversationList['items'][number];
 export type JobStatus = Job['status'];
 export type Mode = Job['mode'];
 export type Rating = NonNullable<Job['feedback']>['rating'];

@@ -39,7 +39,7 @@ function client(config: SignInConfig): oauth.Client {
 }
 
 /** Plain HTTP only for a provider on this machine (the embedded one); oauth4webapi wants a say. */
-function httpOptions(config: SignInConfig): oauth.HttpRequestOptions<'POST'> {
+function httpOptions(config: SignInConfig): oauth.TokenEndpointRequestOptions {
   const { protocol, hostname } = new URL(config.tokenEndpoint);
   const local = hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
   return protocol === 'http:' && local ? { [oauth.allowInsecureRequests]: true } : {};
@@ -138,7 +138,7 @@ export async function completeSignIn(
 
 function failureCode(error: unknown): string {
   if (error instanceof oauth.AuthorizationResponseError) {
-    return error.error.get('error') ?? 'invalid_response';
+    return error.error;
   }
   if (error instanceof oauth.ResponseBodyError) return error.error;
   return error instanceof TypeError ? 'network' : 'invalid_response';

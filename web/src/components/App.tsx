@@ -2,9 +2,11 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { MODES, type Mode } from '../api/types.js';
 import { errorText } from '../i18n/errors.js';
 import { messagesFor, type Language, type Messages } from '../i18n/index.js';
-import type { ConversationStore } from '../state/conversation.js';
-import { storage, type AskSettings, type SavedConversation } from '../state/storage.js';
+import type { Page } from '../state/account.js';
+import type { ConversationSummary } from '../state/list.js';
+import { storage, type AskSettings } from '../state/storage.js';
 import { isBusy, type Turn } from '../state/turn.js';
+import { Account } from './Account.js';
 import { Composer } from './Composer.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { EmptyState } from './EmptyState.js';
@@ -16,6 +18,7 @@ import {
   useShortcuts,
   useStoreState,
 } from './hooks.js';
+import { SignInNotice } from './SignInNotice.js';
 import { Sidebar } from './Sidebar.js';
 import { TurnView } from './TurnView.js';
 import { useFollowScroll } from './scroll.js';
@@ -37,19 +40,16 @@ function ended(t: Messages, turn: Turn): string {
   return t.failedAnnounce(errorText(t, turn.error));
 }
 
-export function App({
-  store,
-  language: initial,
-}: {
-  store: ConversationStore;
-  language: Language;
-}) {
+export function App({ page, language: initial }: { page: Page; language: Language }) {
+  const { store, list, session } = page;
   const [language, setLanguage] = useState(initial);
   const [settings, setSettings] = useState(() => initialSettings(initial));
   const [sidebarOpen, setSidebarOpen] = useState(false);
-  const [deleting, setDeleting] = useState<SavedConversation | null>(null);
+  const [deleting, setDeleting] = useState<ConversationSummary | null>(null);
   const [status, setStatus] = useState('');
   const state = useStoreState(store);
+  const conversations = useStoreState(list);
+  const signIn = useStoreState(session);
   const t = messagesFor(language);
   const busy = state.turns.some(isBusy);
   const online = useOnline();
@@ -104,9 +104,10 @@ export function App({
   };
 
   /** Deletes after the dialog's yes; focus goes to the next conversation, else the question box. */
-  const confirmDelete = async (conversation: SavedConversation) => {
-    const index = state.saved.findIndex((c) => c.id === conversation.id);
-    const next = state.saved[index + 1] ?? state.saved[index - 1];
+  const confirmDelete = async (conversation: ConversationSummary) => {
+    const { items } = conversations;
+    const index = items.findIndex((c) => c.id === conversation.id);
+    const next = items[index + 1] ?? items[index - 1];
     setDeleting(null);
     try {
       await store.remove(conversation.id);
@@ -136,9 +137,10 @@ export function App({
               box.current?.focus();
             }}
             onLanguage={chooseLanguage}
+            account={<Account page={page} session={signIn} />}
           />
           <Sidebar
-            saved={state.saved}
+            list={conversations}
             current={state.conversationId}
             open={sidebarOpen}
             onOpen={(id) => {
@@ -146,9 +148,12 @@ export function App({
               void store.open(id);
             }}
             onDelete={setDeleting}
+            onMore={() => void list.more()}
+            onRetry={() => void list.reload()}
           />
           <main class="conversation">
             {!online && <p class="banner">{t.offline}</p>}
+            <SignInNotice session={signIn} onDismiss={() => session.clearNotice()} />
             {state.notice && (
               <div class="notice">
                 <p>{state.notice.kind === 'loadFailed' ? t.loadFailed : t.gone}</p>

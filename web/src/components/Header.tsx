@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { LANGUAGES, type Language } from '../i18n/index.js';
 import { useMessages } from './hooks.js';
 
@@ -9,9 +10,11 @@ interface Props {
   onToggleSidebar: () => void;
   onNewConversation: () => void;
   onLanguage: (language: Language) => void;
+  /** Who the page acts as: sign-in and the account menu (Account.tsx). */
+  account: ComponentChildren;
 }
 
-/** The title, the conversation tools and the interface language. */
+/** The title, the conversation tools, the account and the interface language. */
 export function Header(props: Props) {
   const t = useMessages();
   return (
@@ -33,6 +36,7 @@ export function Header(props: Props) {
         <button type="button" onClick={props.onNewConversation}>
           {t.newConversation}
         </button>
+        {props.account}
       </div>
       <label class="language">
         <span class="visually-hidden">{t.interfaceLanguage}</span>

@@ -1,26 +1,32 @@
-import type { SavedConversation } from '../state/storage.js';
+import type { ConversationSummary, ListState } from '../state/list.js';
 import { useMessages } from './hooks.js';
 
 interface Props {
-  saved: SavedConversation[];
+  list: ListState;
   current: string | null;
   open: boolean;
   onOpen: (id: string) => void;
-  onDelete: (conversation: SavedConversation) => void;
+  onDelete: (conversation: ConversationSummary) => void;
+  onMore: () => void;
+  onRetry: () => void;
 }
 
-/** Earlier conversations: their ids live in this browser, their content on the server. */
-export function Sidebar({ saved, current, open, onOpen, onDelete }: Props) {
+/** The student's conversations, from the server (with the date each last changed), a page at a time. */
+export function Sidebar({ list, current, open, onOpen, onDelete, onMore, onRetry }: Props) {
   const t = useMessages();
+  const date = new Intl.DateTimeFormat(t.locale, { dateStyle: 'medium' });
+  const { items } = list;
   return (
     <nav id="conversations" class={open ? 'sidebar open' : 'sidebar'} aria-label={t.conversations}>
       <h2>{t.conversations}</h2>
-      {saved.length === 0 ? (
+      {items.length === 0 && !list.loading && !list.failed && (
         <p class="hint">{t.noConversations}</p>
-      ) : (
+      )}
+      {items.length > 0 && (
         <ul>
-          {saved.map((conversation) => {
+          {items.map((conversation) => {
             const title = conversation.title || t.untitled;
+            const updated = new Date(conversation.updatedAt);
             return (
               <li key={conversation.id}>
                 <button
@@ -32,6 +38,13 @@ export function Sidebar({ saved, current, open, onOpen, onDelete }: Props) {
                 >
                   {title}
                 </button>
+                <time
+                  class="updated"
+                  dateTime={conversation.updatedAt}
+                  title={t.updatedOn(date.format(updated))}
+                >
+                  {date.format(updated)}
+                </time>
                 <button
                   type="button"
                   class="icon"
@@ -50,6 +63,19 @@ export function Sidebar({ saved, current, open, onOpen, onDelete }: Props) {
             );
           })}
         </ul>
+      )}
+      {list.failed && (
+        <div class="notice">
+          <p>{t.listFailed}</p>
+          <button type="button" onClick={onRetry}>
+            {t.retry}
+          </button>
+        </div>
+      )}
+      {list.next && !list.failed && (
+        <button type="button" class="more" disabled={list.loading} onClick={onMore}>
+          {t.moreConversations}
+        </button>
       )}
     </nav>
   );

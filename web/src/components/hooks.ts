@@ -2,7 +2,6 @@ import { createContext, type RefObject } from 'preact';
 import { useContext, useEffect, useState } from 'preact/hooks';
 import type { Messages } from '../i18n/index.js';
 import { en } from '../i18n/messages.js';
-import type { ConversationStore, State } from '../state/conversation.js';
 
 /** The interface strings of the current language. */
 export const MessagesContext = createContext<Messages>(en);
@@ -12,8 +11,14 @@ export const useMessages = () => useContext(MessagesContext);
 export const AnnounceContext = createContext<(message: string) => void>(() => {});
 export const useAnnounce = () => useContext(AnnounceContext);
 
+/** A state holder of the page (the conversation, its list, the session). */
+export interface Observable<T> {
+  readonly snapshot: T;
+  subscribe(listener: () => void): () => void;
+}
+
 /** Re-renders on every change of the store and returns its current snapshot. */
-export function useStoreState(store: ConversationStore): State {
+export function useStoreState<T>(store: Observable<T>): T {
   const [state, setState] = useState(store.snapshot);
   useEffect(() => {
     setState(store.snapshot);

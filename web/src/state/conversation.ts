@@ -1,14 +1,14 @@
 /**
- * The page's state in one place: the open conversation and its turns, the saved conversations, and
- * the actions a student takes. Components read snapshots and call actions; only the state modules
- * talk to the API client and to storage. The turn model is turn.ts, the streams streams.ts, the
- * saved list saved.ts.
+ * The page's state in one place: the open conversation and its turns, and the actions a student
+ * takes. Components read snapshots and call actions; only the state modules talk to the API
+ * client and to storage. The turn model is turn.ts, the streams streams.ts, the conversation
+ * list list.ts (this store tells it about conversations asked in and deleted here).
  */
 import { api } from '../api/client.js';
 import { ApiError } from '../api/problem.js';
 import { isPending, QUESTION_MAX_LENGTH, type Job, type Rating } from '../api/types.js';
-import { forget, remember } from './saved.js';
-import { storage, type AskSettings, type SavedConversation } from './storage.js';
+import type { ConversationList } from './list.js';
+import { storage, type AskSettings } from './storage.js';
 import { TurnStreams } from './streams.js';
 import { askBody, fromJob, isBusy, newTurn, turnFromJob, type Turn } from './turn.js';
 
@@ -17,7 +17,6 @@ export type { Phase, Turn } from './turn.js';
 export interface State {
   conversationId: string | null;
   turns: Turn[];
-  saved: SavedConversation[];
   /** A problem with the conversation as a whole: it could not be loaded (`id`), or it is gone. */
   notice: { kind: 'loadFailed'; id: string } | { kind: 'gone' } | null;
   loading: boolean;
@@ -50,11 +49,10 @@ export class ConversationStore {
     },
   });
 
-  constructor() {
+  constructor(private readonly list: ConversationList) {
     this.state = {
       conversationId: null,
       turns: [],
-      saved: storage.conversations(),
       notice: null,
       loading: false,
       draft: '',
@@ -133,6 +131,12 @@ export class ConversationStore {
     this.set({ conversationId: null, turns: [], notice: null, loading: false });
   }
 
+  /** Nothing of the student left on the page (sign-out, "Delete my data"): an empty page. */
+  reset(): void {
+    this.newConversation();
+    this.set({ draft: '' });
+  }
+
   /** Try again after a conversation failed to load. */
   async reload(): Promise<void> {
     const notice = this.state.notice;
@@ -149,14 +153,14 @@ export class ConversationStore {
       const turns = conversation.turns.map(turnFromJob);
       this.set({ turns, loading: false });
       const first = conversation.turns[0];
-      if (first) this.remember(id, first.question, conversation.updatedAt);
+      if (first) this.remember(id, first, conversation.updatedAt);
       for (const turn of turns) {
         if (isBusy(turn)) this.streams.follow(turn.key, { kind: 'job', jobId: turn.jobId! });
       }
     } catch (error) {
       if (this.state.conversationId !== id) return;
       if (error instanceof ApiError && error.status === 404) {
-        this.set({ saved: forget(this.state.saved, id) });
+        this.list.forget(id);
         storage.setCurrent(null);
         this.set({ conversationId: null, notice: { kind: 'gone' }, loading: false });
       } else {
@@ -175,7 +179,7 @@ export class ConversationStore {
       // Already gone on the server: forgetting it here is all that is left to do.
       if (!(error instanceof ApiError && error.status === 404)) throw error;
     }
-    this.set({ saved: forget(this.state.saved, id) });
+    this.list.forget(id);
     if (this.state.conversationId === id) this.newConversation();
   }
 
@@ -207,8 +211,8 @@ export class ConversationStore {
       storage.setCurrent(job.conversationId);
     }
     if (job.conversationId === this.state.conversationId) {
-      const first = this.state.turns[0]?.question ?? job.question;
-      this.remember(job.conversationId, first, job.updatedAt);
+      const question = this.state.turns[0]?.question ?? job.question;
+      this.remember(job.conversationId, { question, mode: job.mode }, job.updatedAt);
     }
     if (this.streams.takeStopRequest(key)) {
       this.streams.close(key);
@@ -242,9 +246,9 @@ export class ConversationStore {
     }
   }
 
-  private remember(id: string, question: string, updatedAt: string): void {
-    const saved = remember(this.state.saved, id, question, updatedAt);
-    if (saved !== this.state.saved) this.set({ saved });
+  /** The list learns of a conversation asked in here (`first`: its first turn's question). */
+  private remember(id: string, first: Pick<Job, 'question' | 'mode'>, updatedAt: string): void {
+    this.list.touched({ id, firstQuestion: first.question, mode: first.mode, updatedAt });
   }
 
   private find(key: string): Turn | undefined {

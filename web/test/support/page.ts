@@ -38,12 +38,18 @@ export interface PageOptions {
   locale?: string;
   /** Script source run in the page before its own scripts (e.g. to seed localStorage). */
   init?: string;
+  /** The page starts as this guest (a token from `guest()`), as a tab that already was. */
+  guest?: string;
 }
 
 export interface BrowserSuite {
   readonly url: string;
   openPage(options?: PageOptions): Promise<Page>;
-  api<T>(path: string, init?: RequestInit): Promise<{ status: number; body: T }>;
+  /** A new guest session's token (`POST /api/v1/sessions`). */
+  guest(): Promise<string>;
+  /** An API call as `token`'s principal (the embedded server's anonymous one without). */
+  api<T>(path: string, init?: RequestInit, token?: string): Promise<{ status: number; body: T }>;
+  /** The job of an answer on a guest's page, read with that page's own token. */
   jobOf(answer: Locator): Promise<Job>;
   screenshot(page: Page, name: string): Promise<void>;
 }
@@ -62,7 +68,14 @@ export function browserSuite(env: Record<string, string>): BrowserSuite {
     [server, browser] = await Promise.all([
       // The answer cache is off: these suites time the offline answer to try streaming and
       // Stop, and an answer reused from the cache would arrive at once.
-      startServer({ LOG_LEVEL: 'warn', WEB_DIST_DIR: pageDir, ANSWER_CACHE: 'off', ...env }),
+      // Every page is a new guest: more sessions a minute from 127.0.0.1 than a school makes.
+      startServer({
+        LOG_LEVEL: 'warn',
+        WEB_DIST_DIR: pageDir,
+        ANSWER_CACHE: 'off',
+        GUEST_SESSIONS_PER_MINUTE: '10000',
+        ...env,
+      }),
       launchChromium(),
     ]);
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
@@ -88,23 +101,49 @@ export function browserSuite(env: Record<string, string>): BrowserSuite {
       contexts.push(context);
       const page = await context.newPage();
       if (options.init) await page.addInitScript(options.init);
+      if (options.guest) await page.addInitScript(seedGuest, options.guest);
       await page.goto(`${server.url}${options.path ?? '/'}`);
       return page;
     },
-    async api<T>(path: string, init?: RequestInit) {
-      const response = await fetch(`${server.url}/api/v1${path}`, init);
+    async guest() {
+      const { status, body } = await suite.api<{ token: string }>('/sessions', { method: 'POST' });
+      expect(status).toBe(201);
+      return body.token;
+    },
+    async api<T>(path: string, init: RequestInit = {}, token?: string) {
+      const headers = new Headers(init.headers);
+      if (token) headers.set('authorization', `Bearer ${token}`);
+      const response = await fetch(`${server.url}/api/v1${path}`, { ...init, headers });
       return { status: response.status, body: (await response.json().catch(() => null)) as T };
     },
     async jobOf(answer) {
       const id = await answer.getAttribute('data-job-id');
       expect(id, 'the answer names its job').toBeTruthy();
-      return (await suite.api<Job>(`/jobs/${id}`)).body;
+      const token = await guestTokenOf(answer.page());
+      expect(token, "the page's guest token").toBeTruthy();
+      return (await suite.api<Job>(`/jobs/${id}`, {}, token!)).body;
     },
     async screenshot(page, name) {
       await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png` });
     },
   };
   return suite;
+}
+
+/** Where the page keeps a guest's token (web/src/auth/tokens.ts). */
+export const GUEST_TOKEN_KEY = 'iscoolgpt.guestToken';
+
+/** In the page, before its scripts: this tab was already the guest `token` (once per tab). */
+function seedGuest(token: string): void {
+  if (sessionStorage.getItem('test.guestSeeded')) return;
+  sessionStorage.setItem('test.guestSeeded', '1');
+  sessionStorage.setItem('iscoolgpt.guestToken', JSON.stringify({ token, expiresAt: '' }));
+}
+
+/** The guest token a page is using (null when it has none: signed in, or not started). */
+export async function guestTokenOf(page: Page): Promise<string | null> {
+  const raw = await page.evaluate((key) => sessionStorage.getItem(key), GUEST_TOKEN_KEY);
+  return raw ? (JSON.parse(raw) as { token: string }).token : null;
 }
 
 /** Types a question and sends it with Enter, as a student does. */

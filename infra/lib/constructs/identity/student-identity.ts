@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -13,6 +13,16 @@ export interface StudentIdentityProps {
 
 /** The groups of the pool; the api makes members of `teachers` teachers (AUTH_TEACHER_GROUP). */
 export const USER_GROUPS = ['students', 'teachers'] as const;
+
+/** The managed login's domain prefix (known before the pool exists: the page's CSP names it). */
+export function loginDomainPrefix(envName: string): string {
+  return `iscoolgpt-${envName}-${Aws.ACCOUNT_ID}`;
+}
+
+/** Where the page's code exchange goes (`/oauth2/token`): its CSP allows it in connect-src. */
+export function loginOrigin(envName: string): string {
+  return `https://${loginDomainPrefix(envName)}.auth.${Aws.REGION}.amazoncognito.com`;
+}
 
 /**
  * Who students and teachers are: a Cognito user pool with managed login, the groups `students`
@@ -77,7 +87,7 @@ export class StudentIdentity extends Construct {
       refreshTokenValidity: Duration.days(30),
     });
     this.domain = this.userPool.addDomain('Login', {
-      cognitoDomain: { domainPrefix: `iscoolgpt-${props.envName}-${Aws.ACCOUNT_ID}` },
+      cognitoDomain: { domainPrefix: loginDomainPrefix(props.envName) },
       managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
     });
     new cognito.CfnManagedLoginBranding(this, 'LoginBranding', {
@@ -86,6 +96,22 @@ export class StudentIdentity extends Construct {
       useCognitoProvidedValues: true,
     });
     this.issuer = `https://cognito-idp.${Stack.of(this).region}.amazonaws.com/${this.userPool.userPoolId}`;
+
+    // The study page's runtime sign-in configuration (web/src/auth/sign-in-config.ts): the
+    // deploy workflow writes it to the bucket as /sign-in.json next to the built page.
+    const login = loginOrigin(props.envName);
+    new CfnOutput(this, 'SignInConfig', {
+      description: "The study page's /sign-in.json (Cognito's endpoints and the page's client)",
+      value: Stack.of(this).toJsonString({
+        issuer: this.issuer,
+        clientId: this.client.userPoolClientId,
+        scope: 'openid profile email',
+        authorizationEndpoint: `${login}/oauth2/authorize`,
+        tokenEndpoint: `${login}/oauth2/token`,
+        endSessionEndpoint: `${login}/logout`,
+        postLogoutRedirectParam: 'logout_uri',
+      }),
+    });
 
     this.guestTokenSecret = new secretsmanager.Secret(this, 'GuestTokenSecret', {
       secretName: `iscoolgpt/${props.envName}/guest-token-secret`,

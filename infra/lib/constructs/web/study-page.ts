@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../nag.js';
-import { PAGE_CSP } from '../../shared-resources.js';
+import { pageCsp } from '../../shared-resources.js';
 import type { Throttle } from '../edge/rest-api.js';
 
 export interface StudyPageProps {
@@ -18,6 +18,8 @@ export interface StudyPageProps {
   readonly quotaPerDay: number;
   /** A CLOUDFRONT-scope WAF web ACL (it lives in us-east-1), e.g. with a per-IP rate rule. */
   readonly webAclArn?: string;
+  /** Origins the page's sign-in calls besides its own (Cognito's login domain): CSP connect-src. */
+  readonly signInOrigins?: readonly string[];
   /** Days CloudFront access logs are kept. */
   readonly accessLogDays?: number;
 }
@@ -112,7 +114,10 @@ export class StudyPage extends Construct {
       responseHeadersPolicyName: `iscoolgpt-${props.envName}-security-headers`,
       comment: 'CSP without inline scripts, HSTS, nosniff, no framing, no referrer',
       securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy: PAGE_CSP, override: true },
+        contentSecurityPolicy: {
+          contentSecurityPolicy: pageCsp(props.signInOrigins),
+          override: true,
+        },
         strictTransportSecurity: {
           accessControlMaxAge: Duration.days(730),
           includeSubdomains: true,

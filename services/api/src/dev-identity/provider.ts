@@ -4,17 +4,16 @@ import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'o
 import type { LocalIssuer } from '../auth/identity.js';
 import { accountById, DEMO_ACCOUNTS, type DemoAccount } from './accounts.js';
 import { memoryAdapter } from './memory-adapter.js';
+import { DEV_CLIENT_ID, OIDC_SCOPE } from './sign-in-config.js';
 import { renderProviderError, renderLogout, renderLoggedOut } from './pages.js';
+
+export { DEV_CLIENT_ID } from './sign-in-config.js';
 
 /** Where the provider is mounted in the embedded process: the page's own origin, so no CORS. */
 export const DEV_PROVIDER_PATH = '/oidc';
-/** The study page's client: public (no secret), authorization code with PKCE (S256). */
-export const DEV_CLIENT_ID = 'iscoolgpt-web';
 /** The resource the access tokens are for (their `aud`); they carry `client_id` too. */
 export const DEV_API_RESOURCE = 'urn:iscoolgpt:api';
 const API_SCOPE = 'api';
-/** OpenID scopes the client may ask for; `groups` says teacher or student. */
-const OIDC_SCOPE = 'openid profile groups';
 
 /**
  * The issuers of the provider: one per name the page may be opened by on this machine, so the

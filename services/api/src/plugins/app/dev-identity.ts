@@ -5,6 +5,7 @@ import { signIn } from '../../dev-identity/accounts.js';
 import { loginPage, PROVIDER_PAGE_CSP } from '../../dev-identity/pages.js';
 // Types only: the production api loads this module too, and must not load oidc-provider.
 import type { DevProvider } from '../../dev-identity/provider.js';
+import { devSignInConfig } from '../../dev-identity/sign-in-config.js';
 
 type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 
@@ -28,6 +29,11 @@ export default fp<{ dev: DevProvider }>(
       }
       return callback;
     };
+
+    // Where the study page signs people in: this host's issuer (web/src/auth/sign-in-config.ts).
+    fastify.get('/sign-in.json', { schema: { hide: true } }, async (request, reply) =>
+      reply.header('cache-control', 'no-cache').send(devSignInConfig(providerOf(request).issuer)),
+    );
 
     fastify.route({
       method: ['GET', 'POST', 'OPTIONS'],

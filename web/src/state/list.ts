@@ -1,0 +1,109 @@
+/**
+ * The student's conversation list, from the API (`GET /api/v1/conversations`, a page at a time,
+ * most recently updated first), so it follows them to another device and nothing of it is kept
+ * in the browser. A conversation started or continued on this page joins the top at once (the
+ * server's list may show it a moment later); one deleted here leaves at once.
+ */
+import { api } from '../api/client.js';
+import type { ConversationSummary } from '../api/types.js';
+
+export type { ConversationSummary } from '../api/types.js';
+
+export interface ListState {
+  items: ConversationSummary[];
+  /** The cursor of the next page; null when the list is complete. */
+  next: string | null;
+  loading: boolean;
+  /** The last load failed (offline, server down): the list says so, with Try again. */
+  failed: boolean;
+}
+
+const TITLE_LENGTH = 80;
+const PAGE_SIZE = 20;
+
+/** The API's title: the first question cut at 80 characters. */
+function titleOf(question: string): string {
+  return question.length > TITLE_LENGTH ? question.slice(0, TITLE_LENGTH) : question;
+}
+
+export class ConversationList {
+  private state: ListState = { items: [], next: null, loading: false, failed: false };
+  private readonly listeners = new Set<() => void>();
+  /** Bumped on every reload and clear: a page that arrives for an older list is dropped. */
+  private generation = 0;
+
+  get snapshot(): ListState {
+    return this.state;
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The first page again (at start, after a sign-in, on Try again). */
+  reload(): Promise<void> {
+    this.generation++;
+    return this.load(null, this.generation);
+  }
+
+  /** The next page, after the ones shown. */
+  async more(): Promise<void> {
+    if (this.state.next && !this.state.loading) await this.load(this.state.next, this.generation);
+  }
+
+  /** Nothing listed (after "Delete my data", at sign-out). */
+  clear(): void {
+    this.generation++;
+    this.set({ items: [], next: null, loading: false, failed: false });
+  }
+
+  /** A conversation this page just asked in: at the top, titled by its first question. */
+  touched(conversation: {
+    id: string;
+    firstQuestion: string;
+    mode: ConversationSummary['mode'];
+    updatedAt: string;
+  }): void {
+    const existing = this.state.items.find((c) => c.id === conversation.id);
+    if (existing?.updatedAt === conversation.updatedAt && this.state.items[0] === existing) return;
+    const item: ConversationSummary = existing
+      ? { ...existing, updatedAt: conversation.updatedAt }
+      : {
+          id: conversation.id,
+          title: titleOf(conversation.firstQuestion),
+          subject: null,
+          mode: conversation.mode,
+          turns: 1,
+          createdAt: conversation.updatedAt,
+          updatedAt: conversation.updatedAt,
+        };
+    this.set({ items: [item, ...this.state.items.filter((c) => c.id !== conversation.id)] });
+  }
+
+  forget(id: string): void {
+    if (this.state.items.some((c) => c.id === id)) {
+      this.set({ items: this.state.items.filter((c) => c.id !== id) });
+    }
+  }
+
+  private async load(cursor: string | null, generation: number): Promise<void> {
+    this.set({ loading: true, failed: false });
+    try {
+      const page = await api.listConversations(cursor, PAGE_SIZE);
+      if (generation !== this.generation) return;
+      // Conversations touched here meanwhile stay; the server's page fills in the rest.
+      const known = cursor ? this.state.items : [];
+      const ids = new Set(known.map((c) => c.id));
+      const items = [...known, ...page.items.filter((c) => !ids.has(c.id))];
+      this.set({ items, next: page.next, loading: false });
+    } catch {
+      if (generation === this.generation) this.set({ loading: false, failed: true });
+    }
+  }
+
+  private set(patch: Partial<ListState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const listener of this.listeners) listener();
+  }
+}
