@@ -1312,7 +1312,7 @@ export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
     PrincipalInput: {
-      /** @description stable and namespaced: `guest:<uuid>`, `user:<sub>`, `app:<id>` or `anonymous` */
+      /** @description stable: a signed-in user's `sub` as the issuer gives it, `guest:<uuid>`, `app:<id>` or `anonymous` */
       id: string;
       /** @enum {string} */
       kind: 'guest' | 'student' | 'teacher' | 'app' | 'anonymous';
@@ -1650,7 +1650,7 @@ export interface components {
       [key: string]: unknown;
     };
     Principal: {
-      /** @description stable and namespaced: `guest:<uuid>`, `user:<sub>`, `app:<id>` or `anonymous` */
+      /** @description stable: a signed-in user's `sub` as the issuer gives it, `guest:<uuid>`, `app:<id>` or `anonymous` */
       id: string;
       /** @enum {string} */
       kind: 'guest' | 'student' | 'teacher' | 'app' | 'anonymous';
