@@ -53,6 +53,32 @@ describe('the study page at /', async () => {
     },
   );
 
+  it("lets the page's code exchange reach the token endpoint its sign-in.json names (Cognito's), and nothing else", async () => {
+    const root = fakeBuild();
+    const login = 'https://iscoolgpt-prod-123.auth.eu-west-1.amazoncognito.com';
+    writeFileSync(
+      join(root, 'sign-in.json'),
+      JSON.stringify({
+        issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/pool',
+        tokenEndpoint: `${login}/oauth2/token`,
+      }),
+    );
+    const { app: withSignIn } = await build({}, { webRoot: root });
+    const response = await withSignIn.inject({ method: 'GET', url: '/' });
+    const connect = String(response.headers['content-security-policy'])
+      .split(';')
+      .map((d) => d.trim())
+      .find((d) => d.startsWith('connect-src'));
+    expect(connect).toBe(`connect-src 'self' ${login}`);
+    // The file itself is revalidated like index.html: a redeploy's sign-in shows at once.
+    const config = await withSignIn.inject({ method: 'GET', url: '/sign-in.json' });
+    expect(config.statusCode).toBe(200);
+    expect(config.headers['cache-control']).toBe('no-cache');
+    // Without one, the page's own origin only.
+    const plain = await app.inject({ method: 'GET', url: '/' });
+    expect(String(plain.headers['content-security-policy'])).toContain("connect-src 'self';");
+  });
+
   it('leaves the API its paths: health, jobs and unknown API routes answer as before', async () => {
     expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok' });
     const unknown = await app.inject({ method: 'GET', url: '/api/v1/nothing' });
