@@ -11,7 +11,7 @@ import { benchWorkerThroughput } from './worker-throughput.js';
 const sections: { name: string; run: () => Promise<void> }[] = [
   { name: 'sync ask (embedded mode) vs bare Fastify route', run: benchSyncAsk },
   {
-    name: "the AWS path, SQS on moto and on LocalStack: worker throughput vs C/L (Little's law), sync-ask overhead",
+    name: "the AWS path, SQS on moto and on LocalStack: worker throughput vs C/L (Little's law), a waiting ask's queue overhead",
     run: benchWorkerThroughput,
   },
   {
@@ -25,7 +25,9 @@ const sections: { name: string; run: () => Promise<void> }[] = [
   { name: 'study page bundle (web/dist)', run: benchWebBundle },
 ];
 
-// `npm run bench -- streaming`: only the sections whose name contains one of the given words.
+// `npm run bench -- streaming`: only the sections whose name contains one of the given words;
+// `sync` (the embedded sync ask beside a bare route, about 1.5 min), `localstack` (the AWS path),
+// `streaming`, `cache` and `bundle` each pick one section alone.
 const only = process.argv.slice(2).map((word) => word.toLowerCase());
 const chosen = sections.filter(
   (section) => only.length === 0 || only.some((word) => section.name.toLowerCase().includes(word)),

@@ -5,7 +5,8 @@
  * provider answering instantly (OFFLINE_PROVIDER_DELAY_MS=0), every feature on and the model path
  * measured: each ask a new question (the answer cache is on, and misses), so each is a new job
  * answered by the worker; the difference is our own overhead (validation, identity, the cache's
- * lookup, job store, queue, worker, wait, serialization, logging).
+ * lookup, job store, queue, worker, wait, serialization, logging). Embedded mode runs built, as
+ * `npm start` runs it. `npm run bench -- sync` runs this section alone.
  *
  * To profile either server, give it Node options:
  * `BENCH_ASK_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench -- sync`
@@ -16,7 +17,7 @@ import { DEMO_ACCOUNTS } from '../services/api/src/dev-identity/accounts.js';
 import { DEV_CLIENT_ID } from '../services/api/src/dev-identity/provider.js';
 import { signInWithPkce } from '../services/api/test/support/oidc-flow.js';
 import { load, type LoadResult } from './support/load.js';
-import { startNode } from './support/process.js';
+import { builtEmbeddedEntry, startNode } from './support/process.js';
 
 const CONCURRENCY = 10;
 const ROUND_MS = 4000;
@@ -34,7 +35,7 @@ export async function benchSyncAsk(): Promise<void> {
     return options ? { NODE_OPTIONS: options } : {};
   };
   const bare = await startNode(here('./bare-server.ts'), nodeOptions('BENCH_BARE_NODE_OPTIONS'));
-  const embedded = await startNode(here('../services/api/src/embedded.ts'), {
+  const embedded = await startNode(builtEmbeddedEntry(), {
     LOG_LEVEL: 'info',
     WORKER_CONCURRENCY: String(CONCURRENCY),
     // The offline provider answers at once (not at its default ~30 words/s demo pace).
@@ -111,7 +112,7 @@ export async function benchSyncAsk(): Promise<void> {
   }
   console.log(
     `concurrency ${CONCURRENCY}, ${ROUNDS} alternating rounds of ${ROUND_MS / 1000} s each; median round shown; ` +
-      'answer cache off (every ask a new job and a model call)',
+      'every feature on, the answer cache missing (every ask a new question: a new job and a model call)',
   );
   console.table({
     'bare Fastify route': row(bareMedian),

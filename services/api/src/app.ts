@@ -9,6 +9,7 @@ import type {
 } from '@iscoolgpt/shared';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { RequestLogger } from './http/request-logger.js';
 import { AccessLog } from './http/access-log.js';
 import { clientErrorHandler } from './http/client-errors.js';
 import { registerJsonBodyParser } from './http/json-body.js';
@@ -108,6 +109,8 @@ export async function buildApp({
     requestIdHeader: false,
     genReqId: requestIdOf,
     logController: new AccessLog(),
+    // Each request's logger becomes a pino child only when something logs through it.
+    childLoggerFactory: (parent, bindings) => new RequestLogger(parent, bindings),
     // API Gateway and the ALB sit in front: trust their forwarding headers.
     trustProxy: true,
     // Behind an API Gateway stage, its name may lead the path: routed as if it did not.

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { JobRecord } from './job.js';
 
 /**
@@ -56,30 +56,34 @@ const FOLDINGS: Record<string, string> = { ß: 'ss', ẞ: 'ss', ς: 'σ' };
  * space, case-folded. Digits, signs, operators and math spans are kept exactly.
  */
 export function normalizeText(text: string): string {
-  return text
-    .normalize('NFC')
-    .trim()
+  const composed = text.normalize('NFC').trim();
+  // Most questions hold no math or code span: folded whole, without the split.
+  if (!MAY_HOLD_VERBATIM.test(composed)) return foldProse(composed);
+  return composed
     .split(VERBATIM)
-    .map((part, index) =>
-      index % 2 === 1
-        ? part
-        : part
-            .replace(/\s+/gu, ' ')
-            .toLowerCase()
-            .replace(/[ßẞς]/gu, (letter) => FOLDINGS[letter] ?? letter),
-    )
+    .map((part, index) => (index % 2 === 1 ? part : foldProse(part)))
     .join('');
+}
+
+/** Every verbatim span starts with one of these characters. */
+const MAY_HOLD_VERBATIM = /[$`\\]/;
+
+function foldProse(part: string): string {
+  return part.replace(/\s+/gu, ' ').toLowerCase().replace(/[ßẞς]/gu, foldLetter);
+}
+
+function foldLetter(letter: string): string {
+  return FOLDINGS[letter] ?? letter;
 }
 
 /** The key of a cacheable job's answer: a SHA-256 of everything the answer depends on. */
 export function answerKey(job: KeyedJob, context: AnswerKeyContext): string {
-  const text = (value: string | null) => (value === null ? null : normalizeText(value));
   const material = JSON.stringify([
     'answer/1',
-    text(job.question),
-    text(job.subject),
-    text(job.level),
-    text(job.language),
+    normalizeText(job.question),
+    normalizeOptional(job.subject),
+    normalizeOptional(job.level),
+    normalizeOptional(job.language),
     job.mode,
     job.requestedProvider,
     // Model names are identifiers: kept as given.
@@ -88,5 +92,10 @@ export function answerKey(job: KeyedJob, context: AnswerKeyContext): string {
     context.maxOutputTokens,
     context.promptVersion,
   ]);
-  return createHash('sha256').update(material).digest('hex');
+  // The one-shot hash: a Hash object per key was a visible part of an ask's CPU (profile).
+  return hash('sha256', material, 'hex');
+}
+
+function normalizeOptional(value: string | null): string | null {
+  return value === null ? null : normalizeText(value);
 }

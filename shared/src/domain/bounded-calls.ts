@@ -17,22 +17,28 @@ export class BoundedCalls {
     },
   ) {}
 
-  /** What `call` resolves with; null when it failed or took longer than the timeout. */
-  async run<T>(call: () => Promise<T>): Promise<T | null> {
+  /**
+   * What `call` resolves with; null when it failed or took longer than the timeout. A call that
+   * answers at once (an in-process store: no promise) has nothing to bound, and sets no timer.
+   */
+  async run<T>(call: () => T | Promise<T>): Promise<T | null> {
     const { timeoutMs, logger, name } = this.options;
     let timer: NodeJS.Timeout | undefined;
     try {
-      const result = await Promise.race([
-        call(),
-        new Promise<never>((_, reject) => {
-          // A reply that came while the event loop was busy (a process's cold first request)
-          // is read in the turn after the timer's: it counts as in time.
-          timer = setTimeout(
-            () => setImmediate(() => reject(new Error(`no reply within ${timeoutMs} ms`))),
-            timeoutMs,
-          );
-        }),
-      ]);
+      const pending = call();
+      const result = !(pending instanceof Promise)
+        ? pending
+        : await Promise.race([
+            pending,
+            new Promise<never>((_, reject) => {
+              // A reply that came while the event loop was busy (a process's cold first request)
+              // is read in the turn after the timer's: it counts as in time.
+              timer = setTimeout(
+                () => setImmediate(() => reject(new Error(`no reply within ${timeoutMs} ms`))),
+                timeoutMs,
+              );
+            }),
+          ]);
       if (this.down) logger.info({}, `${name} available again`);
       this.down = false;
       return result;

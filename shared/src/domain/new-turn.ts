@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import type { ConversationRecord, ConversationSettings } from './conversation.js';
 import { DEFAULT_MODE, type AskRequest, type JobRecord } from './job.js';
 import { titleOf } from './ownership.js';
@@ -115,5 +115,5 @@ export function fingerprint(request: AskRequest): string {
       .sort()
       .map((key) => [key, request[key as keyof AskRequest]]),
   );
-  return createHash('sha256').update(canonical).digest('hex');
+  return hash('sha256', canonical, 'hex');
 }

@@ -207,24 +207,28 @@ export interface CachedAnswer {
   storedAt: string;
 }
 
+/** A reply now (an in-process store) or later (a remote one). */
+export type Answered<T> = T | Promise<T>;
+
 /**
  * Completed answers kept for identical first questions, and the marks that let identical asks in
  * flight at once share one provider call. Every entry and mark expires on its own (explicit TTLs);
- * none is the source of truth, so a caller treats every failure as a miss.
+ * none is the source of truth, so a caller treats every failure as a miss. An in-process cache
+ * answers at once (a value, not a promise): no timeout is set to bound it.
  */
 export interface AnswerCache {
   /** The entry under `key`, if one is kept. */
-  get(key: string): Promise<CachedAnswer | undefined>;
+  get(key: string): Answered<CachedAnswer | undefined>;
   /** Keeps the entry under its key for the cache's TTL, replacing any entry there. */
-  put(entry: CachedAnswer): Promise<void>;
+  put(entry: CachedAnswer): Answered<void>;
   /** Removes the entry under `key` if it holds this very answer; whether one was removed. */
-  evict(key: string, answer: string): Promise<boolean>;
+  evict(key: string, answer: string): Answered<boolean>;
   /**
    * Marks `key` in flight for `jobId` for `ttlMs`, unless another job's mark is there (a mark of
    * `replacing`, a job seen to end without an answer, is taken over): returns the job holding
    * the mark (`jobId` itself when the mark is, or already was, its own).
    */
-  lead(key: string, jobId: string, ttlMs: number, replacing?: string): Promise<string>;
+  lead(key: string, jobId: string, ttlMs: number, replacing?: string): Answered<string>;
   /** Removes the in-flight mark of `key` if `jobId` holds it. */
-  release(key: string, jobId: string): Promise<void>;
+  release(key: string, jobId: string): Answered<void>;
 }

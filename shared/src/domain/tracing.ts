@@ -1,4 +1,6 @@
 import {
+  INVALID_SPAN_CONTEXT,
+  ProxyTracerProvider,
   SpanStatusCode,
   trace,
   type Attributes,
@@ -48,6 +50,8 @@ export function inSpan<T>(
   options: SpanOptions,
   work: (span: Span) => Promise<T>,
 ): Promise<T> {
+  // Without an SDK no span is made, and the work runs as it is (no context, no wrapper).
+  if (!spansRecorded()) return work(NOT_RECORDED);
   return tracer.startActiveSpan(name, options, async (span) => {
     try {
       return await work(span);
@@ -58,6 +62,25 @@ export function inSpan<T>(
       span.end();
     }
   });
+}
+
+/** What work gets to annotate while no SDK is started: it records nothing. */
+const NOT_RECORDED = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+let recorded = false;
+
+/**
+ * Whether an SDK is started (tracing.ts): once it is, the global provider delegates to it. The
+ * API's no-op span costs a context and an async wrapper per span, per job several: a profile of
+ * the sync ask showed them.
+ */
+function spansRecorded(): boolean {
+  if (recorded) return true;
+  const provider = trace.getTracerProvider();
+  recorded =
+    !(provider instanceof ProxyTracerProvider) ||
+    provider.getDelegateTracer('iscoolgpt') !== undefined;
+  return recorded;
 }
 
 /** Marks a span as failed with a stable, text-free error type (a job error code). */

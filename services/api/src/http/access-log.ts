@@ -1,5 +1,6 @@
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import { pathOf } from './path.js';
+import { RequestLogger } from './request-logger.js';
 
 /**
  * One access line per request, written when the response is done, instead of Fastify's
@@ -24,10 +25,17 @@ export class AccessLog extends LogController {
       jobId: request.jobId,
       responseTimeMs: Math.round(reply.elapsedTime * 100) / 100,
     };
-    if (reply.statusCode === 503 && !error) request.log.warn(line, 'request completed');
-    else if (error || reply.statusCode >= 500)
-      request.log.error({ ...line, err: error }, 'request completed');
-    else if (path === '/health') request.log.debug(line, 'request completed');
-    else request.log.info(line, 'request completed');
+    const level =
+      reply.statusCode === 503 && !error
+        ? 'warn'
+        : error || reply.statusCode >= 500
+          ? 'error'
+          : path === '/health'
+            ? 'debug'
+            : 'info';
+    const fields = level === 'error' ? { ...line, err: error } : line;
+    // The request's logger writes it without making a child logger (the hot path).
+    if (request.log instanceof RequestLogger) request.log.write(level, fields, 'request completed');
+    else request.log[level](fields, 'request completed');
   }
 }

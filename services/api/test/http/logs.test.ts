@@ -35,6 +35,35 @@ describe('the access line', () => {
     expect(line).toMatchObject({ path: '/api/v1/jobs/not-an-id', statusCode: 400 });
     expect(JSON.stringify(built.logs)).not.toContain('s3cr3t-value');
   });
+
+  it("carries an ask's request id, principal id and job id, as its other lines do", async () => {
+    const question = { question: 'What is a log line?' };
+    const ask = (id: string) =>
+      built.app.inject({
+        method: 'POST',
+        url: '/api/v1/ask',
+        headers: { prefer: 'respond-async', 'x-request-id': id, 'idempotency-key': 'log-1' },
+        payload: question,
+      });
+    const first = (await ask('ask-1')).json<{ id: string }>();
+    // The replay logs a line of its own through the request's logger, besides its access line.
+    await ask('ask-2');
+
+    const lines = built.logs.filter((l) => l.reqId === 'ask-1' || l.reqId === 'ask-2');
+    const access = lines.filter((l) => l.msg === 'request completed');
+    expect(access).toHaveLength(2);
+    for (const line of access) {
+      expect(line).toMatchObject({ principalId: 'anonymous', jobId: first.id });
+    }
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        reqId: 'ask-2',
+        principalId: 'anonymous',
+        jobId: first.id,
+        msg: 'idempotent replay of an earlier ask',
+      }),
+    );
+  });
 });
 
 describe('a full store (503)', () => {

@@ -15,7 +15,8 @@ export interface MemoryAnswerCacheOptions {
 /**
  * The embedded-mode answer cache: a bounded LRU (lru-cache) in this process, with the same TTL
  * rules as Redis. In-flight marks are a Map, each with its own expiry: there are never more than
- * the jobs in flight, and a mark whose job died lapses on its own. (Not a second LRU: lru-cache
+ * the jobs in flight, and a mark whose job died lapses on its own. It answers at once (values,
+ * not promises), so its callers set no timeout. (Not a second LRU: lru-cache
  * clears its whole arrays when its last entry is deleted, and a released mark is often the
  * last: that cost every ask some 20 µs at 10,000 entries.)
  */
@@ -42,22 +43,22 @@ export class MemoryAnswerCache implements AnswerCache {
     this.maxMarks = options.maxEntries;
   }
 
-  async get(key: string): Promise<CachedAnswer | undefined> {
+  get(key: string): CachedAnswer | undefined {
     return this.entries.get(key);
   }
 
-  async put(entry: CachedAnswer): Promise<void> {
+  put(entry: CachedAnswer): void {
     // Replaced whole, with a fresh TTL.
     this.entries.delete(entry.key);
     this.entries.set(entry.key, entry);
   }
 
-  async evict(key: string, answer: string): Promise<boolean> {
+  evict(key: string, answer: string): boolean {
     if (this.entries.get(key)?.answer !== answer) return false;
     return this.entries.delete(key);
   }
 
-  async lead(key: string, jobId: string, ttlMs: number, replacing?: string): Promise<string> {
+  lead(key: string, jobId: string, ttlMs: number, replacing?: string): string {
     const now = this.now();
     const mark = this.marks.get(key);
     const holder = mark && mark.until > now ? mark.jobId : undefined;
@@ -72,7 +73,7 @@ export class MemoryAnswerCache implements AnswerCache {
     return jobId;
   }
 
-  async release(key: string, jobId: string): Promise<void> {
+  release(key: string, jobId: string): void {
     if (this.marks.get(key)?.jobId === jobId) this.marks.delete(key);
   }
 }
