@@ -23,6 +23,7 @@ import { buildAwsApiRuntime } from '@iscoolgpt/shared/aws';
 import { createParser } from 'eventsource-parser';
 import { pino } from 'pino';
 import { FakeLlmServer, openaiWire } from '../shared/test/support/fake-llm.js';
+import { QUOTAS_OFF } from '../shared/test/support/quotas.js';
 import {
   openEventStream,
   streamedText,
@@ -49,6 +50,8 @@ function startEmbedded(upstreamUrl: string) {
     LOG_LEVEL: 'warn',
     // The model's path: every delta comes from the fake provider (questions differ anyway).
     ANSWER_CACHE: 'off',
+    // Quotas off: one principal asks thousands of questions, many at once.
+    ...QUOTAS_OFF,
     OPENAI_API_KEY: 'sk-bench-not-a-real-key',
     OPENAI_BASE_URL: `${upstreamUrl}/v1`,
   });

@@ -18,6 +18,7 @@ import {
   type LocalAwsRoute,
 } from '../../test/support/local-aws.js';
 import { startLocalRedis } from '../../test/support/local-redis.js';
+import { QUOTAS_OFF } from '../../shared/test/support/quotas.js';
 
 export interface AwsPath {
   localAws: LocalAws;
@@ -69,6 +70,8 @@ export async function startAwsPath(route: LocalAwsRoute = 'auto'): Promise<AwsPa
       // The model's path, as the benches before the answer cache measured it; the cache's own
       // bench turns it on.
       ANSWER_CACHE: 'off',
+      // Quotas off: one principal asks thousands of questions, many at once.
+      ...QUOTAS_OFF,
       // The benches ask without credentials, as the anonymous principal (no token to verify).
       GUEST_TOKEN_SECRET: 'bench-guest-token-secret-0123456789abcdef',
       ALLOW_ANONYMOUS: 'true',

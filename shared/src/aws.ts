@@ -15,6 +15,7 @@ export {
   type ResourceNames,
 } from './adapters/aws/bootstrap.js';
 export { compareIds } from './adapters/redis/stream-ids.js';
+export { RedisQuotaCounter } from './adapters/redis/quota-counter.js';
 export {
   RedisEventChannel,
   eventsKey,

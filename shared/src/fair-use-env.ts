@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ProviderName } from './domain/job.js';
+import type { QuotaSettings } from './domain/quotas.js';
 
 const optionalString = z
   .string()
@@ -7,6 +8,8 @@ const optionalString = z
   .transform((value) => (value === '' ? undefined : value))
   .optional();
 const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** A limit: a whole number, 0 meaning unlimited. */
+const limit = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
 
 /**
  * The environment variables of fair use (issue 20: which models, how long an answer, what it
@@ -55,7 +58,35 @@ export const fairUseEnv = {
       )
       .optional(),
   ),
+  // Quotas, per principal (docs/fair-use.md): 0 means unlimited; a day is a UTC day.
+  /** Questions a day of a student, a teacher or `anonymous`. */
+  QUOTA_QUESTIONS_PER_DAY: limit(100),
+  /** Questions a day of a guest. */
+  QUOTA_GUEST_QUESTIONS_PER_DAY: limit(20),
+  /** Tokens a day (input and output together); an ask is refused once they are reached. */
+  QUOTA_TOKENS_PER_DAY: limit(200_000),
+  /** Pending jobs a principal may hold at once. */
+  QUOTA_PENDING_JOBS: limit(3),
+  /** Open event streams per principal on one api process. */
+  QUOTA_OPEN_STREAMS: limit(5),
 };
+
+/** The quota settings of a config, as the domain takes them. */
+export function quotaSettings(config: {
+  QUOTA_QUESTIONS_PER_DAY: number;
+  QUOTA_GUEST_QUESTIONS_PER_DAY: number;
+  QUOTA_TOKENS_PER_DAY: number;
+  QUOTA_PENDING_JOBS: number;
+  QUOTA_OPEN_STREAMS: number;
+}): QuotaSettings {
+  return {
+    questionsPerDay: config.QUOTA_QUESTIONS_PER_DAY,
+    guestQuestionsPerDay: config.QUOTA_GUEST_QUESTIONS_PER_DAY,
+    tokensPerDay: config.QUOTA_TOKENS_PER_DAY,
+    pendingJobs: config.QUOTA_PENDING_JOBS,
+    openStreams: config.QUOTA_OPEN_STREAMS,
+  };
+}
 
 /**
  * The models an ask may name: LLM_MODELS, or else the default model of each provider in

@@ -23,7 +23,12 @@ export {
   METRIC_PREFIX,
   type MetricsExposition,
 } from './adapters/metrics/prometheus.js';
-export { JobService, type ContextBudget, type JobServiceOptions } from './domain/job-service.js';
+export {
+  JobService,
+  type ContextBudget,
+  type JobServiceOptions,
+  type Submitted,
+} from './domain/job-service.js';
 export {
   Conversations,
   DEFAULT_CONVERSATIONS_PAGE,
@@ -130,7 +135,17 @@ export {
   type Config,
   type RedisConfig,
 } from './config.js';
-export { allowedModels } from './fair-use-env.js';
+export { allowedModels, quotaSettings } from './fair-use-env.js';
+export {
+  Quotas,
+  type QuestionsLeft,
+  type QuotaSettings,
+  type QuotasOptions,
+  type UsageReport,
+} from './domain/quotas.js';
+export { utcDay, nextUtcMidnight } from './domain/quota.js';
+export type * from './domain/quota.js';
+export { MemoryQuotaCounter } from './adapters/memory/quota-counter.js';
 export { createLogger, loggerOptions, REDACTED_PATHS } from './logger.js';
 export { buildAnswerer, type BackoffOverrides } from './composition/answerer.js';
 export { buildEmbeddedRuntime, type EmbeddedRuntime } from './composition/embedded.js';

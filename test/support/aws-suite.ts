@@ -17,6 +17,7 @@ import {
 import { inject } from 'vitest';
 import type { ProvidedLocalAws } from './global-setup.js';
 import { DUMMY_AWS_ENV } from './local-aws.js';
+import { QUOTAS_OFF } from '../../shared/test/support/quotas.js';
 import { localRedisUrl } from './redis-suite.js';
 
 /** The run's local AWS (global-setup.ts): each service's endpoint and what serves it. */
@@ -81,6 +82,9 @@ export async function createAwsSuite(queueSettings: QueueSettingOverrides = {}):
       // The model's path: the answer cache is off (suites share the run's Redis, and a question
       // one suite asked must not be answered from the cache in another); its suite turns it on.
       ANSWER_CACHE: 'off',
+      // Quotas off: suites ask many questions, many at once, as one principal (the shared Redis
+      // would carry one suite's counts into the next); the quotas' suite sets its limits.
+      ...QUOTAS_OFF,
       ...TEST_IDENTITY_ENV,
     },
     messagesOn: async (queueUrl) => {

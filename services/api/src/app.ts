@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
-import type {
-  Config,
-  Conversations,
-  JobService,
-  Metrics,
-  MetricsExposition,
+import {
+  NO_METRICS,
+  type Config,
+  type Conversations,
+  type JobService,
+  type Metrics,
+  type MetricsExposition,
 } from '@iscoolgpt/shared';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { RequestLogger } from './http/request-logger.js';
 import { AccessLog } from './http/access-log.js';
+import { OpenStreams } from './http/open-streams.js';
 import { clientErrorHandler } from './http/client-errors.js';
 import { registerJsonBodyParser } from './http/json-body.js';
 import { serializerCompiler } from './http/serializer.js';
@@ -55,6 +57,7 @@ export interface AppOptions {
     | 'HTTP_REQUEST_TIMEOUT_SECONDS'
     | 'HTTP_CONNECTION_TIMEOUT_SECONDS'
     | 'HTTP_MAX_CONNECTIONS'
+    | 'QUOTA_OPEN_STREAMS'
   >;
   logger: FastifyBaseLogger;
   /** Who is asking: every /api request's principal is decided by it (plugins/app/auth.ts). */
@@ -136,7 +139,8 @@ export async function buildApp({
   await app.register(cors, { allowedOrigins: config.CORS_ALLOWED_ORIGINS });
   await app.register(swagger, { providers: jobs.providers, models: jobs.models });
   await app.register(problemDetails);
-  await app.register(jobsPlugin, { jobs, conversations });
+  const openStreams = new OpenStreams(config.QUOTA_OPEN_STREAMS, metrics ?? NO_METRICS);
+  await app.register(jobsPlugin, { jobs, conversations, openStreams });
   await app.register(metricsPlugin, { metrics });
 
   await app.register(health);

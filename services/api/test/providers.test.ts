@@ -14,6 +14,7 @@ import {
 import { captureLogs } from '../../../shared/test/support/logs.js';
 import { buildApp } from '../src/app.js';
 import { createIdentity } from '../src/auth/identity.js';
+import { QUOTAS_OFF } from '../../../shared/test/support/quotas.js';
 
 const OPENAI_KEY = 'sk-test-e2e-5f8d2c41a9b7e6035';
 const HF_TOKEN = 'hf_teste2e7c3a9d0b1f5e2468ac';
@@ -29,8 +30,8 @@ afterEach(async () => {
 });
 
 async function embedded(env: Record<string, string>) {
-  // The providers' path: the answer cache is off, so every ask reaches them.
-  const config = loadConfig({ LOG_LEVEL: 'debug', ANSWER_CACHE: 'off', ...env });
+  // The providers' path: the answer cache and quotas are off, so every ask reaches them.
+  const config = loadConfig({ LOG_LEVEL: 'debug', ANSWER_CACHE: 'off', ...QUOTAS_OFF, ...env });
   const logs = captureLogs('debug');
   const runtime = buildEmbeddedRuntime(
     config,

@@ -8,7 +8,9 @@ import { TaskProtection, type TaskProtectionOptions } from '../adapters/aws/task
 import { LivenessFile } from '../adapters/liveness-file.js';
 import type { MetricsExposition } from '../adapters/metrics/prometheus.js';
 import type { Metrics } from '../domain/metrics.js';
-import { allowedModels } from '../fair-use-env.js';
+import { allowedModels, quotaSettings } from '../fair-use-env.js';
+import { RedisQuotaCounter } from '../adapters/redis/quota-counter.js';
+import { Quotas } from '../domain/quotas.js';
 import { processMetrics } from './process-metrics.js';
 import {
   availableProviders,
@@ -57,7 +59,20 @@ export function buildAwsApiRuntime(config: Config, aws: AwsConfig, logger: Logge
   const clients = createAwsClients({ ...aws, maxSockets: 256 });
   const store = new DynamoJobStore({ client: clients.documents, tableName: aws.tableName });
   const { metrics, exposition, close: closeMetrics } = processMetrics(config, logger);
-  const { settler, settlements } = buildSettlements(store, channel, config, logger, {}, metrics);
+  const redis = requireRedisConfig(config);
+  const limits = commandClient(redis, DEFAULT_REDIS_TIMEOUTS, 'iscoolgpt-api-limits');
+  let closing = false;
+  watchConnection(limits, 'rate limits', describeRedisUrl(redis.url), logger, () => closing);
+  const quotas = redisQuotas(limits, config, logger, metrics);
+  const { settler, settlements } = buildSettlements(
+    store,
+    channel,
+    config,
+    logger,
+    {},
+    metrics,
+    quotas,
+  );
   const providers = availableProviders(config);
   const answers = buildCachedAnswers(config, {
     cache: redisAnswerCache(config, channel),
@@ -80,11 +95,8 @@ export function buildAwsApiRuntime(config: Config, aws: AwsConfig, logger: Logge
     providers,
     models: allowedModels(config, providers),
     ...(answers && { answers }),
+    quotas,
   });
-  const redis = requireRedisConfig(config);
-  const limits = commandClient(redis, DEFAULT_REDIS_TIMEOUTS, 'iscoolgpt-api-limits');
-  let closing = false;
-  watchConnection(limits, 'rate limits', describeRedisUrl(redis.url), logger, () => closing);
   return {
     jobs,
     conversations: new Conversations({ store, jobs, logger }),
@@ -99,6 +111,17 @@ export function buildAwsApiRuntime(config: Config, aws: AwsConfig, logger: Logge
       await closeMetrics();
     },
   };
+}
+
+/** Per-principal quotas counted in Redis, shared by every api process and worker. */
+function redisQuotas(
+  client: ReturnType<typeof commandClient>,
+  config: Config,
+  logger: Logger,
+  metrics: Metrics,
+): Quotas {
+  const counter = new RedisQuotaCounter(client);
+  return new Quotas({ counter, settings: quotaSettings(config), logger, metrics });
 }
 
 export interface WorkerTimings extends QueueTimings {
@@ -164,7 +187,13 @@ export async function startAwsWorker(
   await channel.connected().catch(() => {});
   const store = new DynamoJobStore({ client: clients.documents, tableName: aws.tableName });
   const { metrics, exposition, close: closeMetrics } = processMetrics(config, logger);
-  const settled = buildSettlements(store, channel, config, logger, {}, metrics);
+  // A job's end frees its owner's pending slot and counts what it used (the api's counters).
+  const redis = requireRedisConfig(config);
+  const counters = commandClient(redis, DEFAULT_REDIS_TIMEOUTS, 'iscoolgpt-worker-quotas');
+  let closing = false;
+  watchConnection(counters, 'quotas', describeRedisUrl(redis.url), logger, () => closing);
+  const quotas = redisQuotas(counters, config, logger, metrics);
+  const settled = buildSettlements(store, channel, config, logger, {}, metrics, quotas);
   const answers = buildCachedAnswers(config, {
     cache: redisAnswerCache(config, channel),
     providers: providersWithKeys(config),
@@ -252,6 +281,8 @@ export async function startAwsWorker(
       ]);
       clients.destroy();
       // Last: the jobs in hand published their final events and were counted on the way out.
+      closing = true;
+      counters.disconnect();
       await channel.close();
       await closeMetrics();
       logger.info({}, 'worker stopped');

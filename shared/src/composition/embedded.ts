@@ -8,7 +8,9 @@ import {
 } from '../adapters/rate-limiter.js';
 import { PrometheusMetrics, type MetricsExposition } from '../adapters/metrics/prometheus.js';
 import { providersWithKeys, type Config } from '../config.js';
-import { allowedModels } from '../fair-use-env.js';
+import { allowedModels, quotaSettings } from '../fair-use-env.js';
+import { MemoryQuotaCounter } from '../adapters/memory/quota-counter.js';
+import { Quotas } from '../domain/quotas.js';
 import type { RateLimiter } from '../domain/rate-limit.js';
 import { MAX_EVENTS_PER_JOB } from '../domain/events.js';
 import { JobProcessor } from '../domain/job-processor.js';
@@ -55,8 +57,22 @@ export function buildEmbeddedRuntime(
     maxJobs: config.MEMORY_STORE_MAX_JOBS,
   });
   const metrics = new PrometheusMetrics();
+  const quotas = new Quotas({
+    counter: new MemoryQuotaCounter(),
+    settings: quotaSettings(config),
+    logger,
+    metrics,
+  });
   // One settler and one watch for the api and the worker: a job's end is watched once.
-  const { settler, settlements } = buildSettlements(store, channel, config, logger, {}, metrics);
+  const { settler, settlements } = buildSettlements(
+    store,
+    channel,
+    config,
+    logger,
+    {},
+    metrics,
+    quotas,
+  );
   // The worker in this process calls exactly these (buildAnswerer's rule).
   const providers = providersWithKeys(config);
   const answers = buildCachedAnswers(config, {
@@ -103,6 +119,7 @@ export function buildEmbeddedRuntime(
     providers,
     models: allowedModels(config, providers),
     ...(answers && { answers }),
+    quotas,
   });
   return {
     jobs,

@@ -3,6 +3,7 @@ import { EventPublisher } from '../domain/event-publisher.js';
 import { NO_METRICS, type Metrics } from '../domain/metrics.js';
 import type { EventChannel, JobStore, Logger } from '../domain/ports.js';
 import { SettlementWatch, type SettlementPace } from '../domain/settlement-watch.js';
+import type { Quotas } from '../domain/quotas.js';
 import { Settler } from '../domain/settler.js';
 
 /**
@@ -19,12 +20,15 @@ export function buildSettlements(
   pace: SettlementPace = {},
   /** Where settled jobs are counted. */
   metrics: Metrics = NO_METRICS,
+  /** Where a settled job's use is counted against its owner's quotas. */
+  quotas?: Quotas,
 ): { settler: Settler; settlements: SettlementWatch } {
   const settler = new Settler({
     store,
     publisher: new EventPublisher(channel, logger),
     logger,
     metrics,
+    ...(quotas && { quotas }),
     deadlineSeconds: config.JOB_DEADLINE_SECONDS,
   });
   const settlements = new SettlementWatch({

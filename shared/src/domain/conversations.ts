@@ -139,6 +139,8 @@ export class Conversations {
       await this.options.jobs.forgetEvents(straggler.jobIds);
       erased.push(straggler);
     }
+    // The quota counters name the principal: they go too.
+    await this.options.jobs.quotas?.erase(principal.id);
     const conversations = erased.length;
     const jobs = erased.reduce((sum, conversation) => sum + conversation.jobIds.length, 0);
     this.options.logger.info({ conversations, jobs }, 'all data of the principal erased');

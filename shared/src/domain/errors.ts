@@ -163,3 +163,37 @@ export class ClaimNotAllowedError extends Error {
     this.name = 'ClaimNotAllowedError';
   }
 }
+
+/**
+ * An ask (or an event stream) refused by a per-principal limit (issue 20): `quota_exceeded` (the
+ * day's questions or tokens; `resetsAt` the next UTC midnight), `too_many_pending` (pending jobs)
+ * or `too_many_streams` (open event streams on this api process).
+ */
+export class LimitReachedError extends Error {
+  constructor(
+    readonly code: 'quota_exceeded' | 'too_many_pending' | 'too_many_streams',
+    /** Which limit: `questions`, `tokens`, `pending` or `streams`. */
+    readonly limit: string,
+    /** What the limit allows (per day, or at once). */
+    readonly allowed: number,
+    /** When asking again can succeed: seconds to the reset, or a short pause. */
+    readonly retryAfterSeconds: number,
+    readonly resetsAt?: string,
+  ) {
+    super(limitMessage(limit, allowed, resetsAt));
+    this.name = 'LimitReachedError';
+  }
+}
+
+function limitMessage(limit: string, allowed: number, resetsAt?: string): string {
+  switch (limit) {
+    case 'questions':
+      return `The daily limit of ${allowed} questions is reached; it resets at ${resetsAt}`;
+    case 'tokens':
+      return `The daily limit of ${allowed} tokens is reached; it resets at ${resetsAt}`;
+    case 'pending':
+      return `At most ${allowed} questions may be pending at once; wait for one to be answered`;
+    default:
+      return `At most ${allowed} event streams may be open at once; close one first`;
+  }
+}

@@ -1,12 +1,10 @@
-import type { CachedAnswers, CacheOutcome } from './cached-answers.js';
+import type { CachedAnswers } from './cached-answers.js';
 import type { ConversationRecord } from './conversation.js';
+import { checkBudget, checkChoices, type ContextBudget, type Submitted } from './asks.js';
 import {
   ConversationNotFoundError,
   IdempotencyConflictError,
-  ModelNotAllowedError,
-  ProviderNotConfiguredError,
   QueueUnavailableError,
-  QuestionTooLongError,
   TurnInProgressError,
 } from './errors.js';
 import {
@@ -20,28 +18,21 @@ import {
 import { fingerprint, newTurn, type JobLimits } from './new-turn.js';
 import { owns } from './ownership.js';
 import type { Principal } from './principal.js';
+import type { Quotas } from './quotas.js';
 import type { Settler } from './settler.js';
 import { JOB_ID, JOB_MODE, tagActiveSpan } from './tracing.js';
 import type { SettlementWatch } from './settlement-watch.js';
 import { cancellation, failure } from './transitions.js';
 import type {
-  AnswerRequest,
   FeedbackResult,
   EventChannel,
+  IdempotencyClaim,
   JobQueue,
   JobStore,
   Logger,
 } from './ports.js';
 
-/** How big a prompt may be (CONTEXT_MAX_TOKENS), and how a request's smallest prompt is counted. */
-export interface ContextBudget {
-  maxTokens: number;
-  /**
-   * Tokens of the system prompt and the question alone (providers/prompt.ts) when they exceed
-   * maxTokens; undefined when they fit (which is often known without counting every token).
-   */
-  tokensOver(request: AnswerRequest): number | undefined;
-}
+export type { ContextBudget, Submitted } from './asks.js';
 
 export interface JobServiceOptions extends JobLimits {
   store: JobStore;
@@ -60,6 +51,8 @@ export interface JobServiceOptions extends JobLimits {
   answers?: CachedAnswers;
   /** The models a request may name (LLM_MODELS): a request naming another is refused. */
   models: readonly string[];
+  /** Per-principal quotas (issue 20): an ask is counted, or refused, before its job exists. */
+  quotas?: Quotas;
   now?: () => Date;
 }
 
@@ -97,13 +90,16 @@ export class JobService {
     return this.options.models;
   }
 
+  /** Per-principal quotas, when counted. */
+  get quotas(): Quotas | undefined {
+    return this.options.quotas;
+  }
+
   /**
    * Creates and enqueues a job of `principal`'s as the next turn of their conversation (a new one
    * without `conversationId`), or returns the earlier job for an Idempotency-Key they already
-   * used with the same request (keys are each principal's own). Throws
-   * ConversationNotFoundError (also for a conversation of someone else's), TurnInProgressError
-   * (the latest turn is pending, or another ask became the next turn first) and
-   * QuestionTooLongError.
+   * used with the same request (keys are each principal's own). Throws ConversationNotFoundError
+   * (someone else's too), TurnInProgressError, QuestionTooLongError and LimitReachedError.
    */
   async submit(
     request: AskRequest,
@@ -111,20 +107,14 @@ export class JobService {
     idempotencyKey?: string,
     /** `refresh`: the ask said `Cache-Control: no-cache` (skip the cache, replace its entry). */
     { refresh = false }: { refresh?: boolean } = {},
-  ): Promise<{ job: JobRecord; created: boolean; cache: CacheOutcome }> {
-    if (request.provider && !this.options.providers.includes(request.provider)) {
-      throw new ProviderNotConfiguredError(request.provider, this.options.providers);
-    }
-    if (request.model !== undefined && !this.options.models.includes(request.model)) {
-      throw new ModelNotAllowedError(request.model, this.options.models);
-    }
-    const { store } = this.options;
+  ): Promise<Submitted> {
+    checkChoices(request, this.options.providers, this.options.models);
     const idempotency =
       idempotencyKey === undefined
         ? undefined
         : { scope: principal.id, key: idempotencyKey, fingerprint: fingerprint(request) };
     // A replayed turn is answered before the one-turn-at-a-time rule: it is that very turn.
-    const replayed = idempotency && (await store.findByIdempotencyKey(idempotency));
+    const replayed = idempotency && (await this.options.store.findByIdempotencyKey(idempotency));
     if (replayed) {
       return { job: await this.replay(replayed, principal), created: false, cache: 'replay' };
     }
@@ -132,8 +122,32 @@ export class JobService {
       ? await this.openConversation(request.conversationId, principal)
       : undefined;
     const turn = newTurn(request, conversation, this.now(), this.options, principal.id);
-    this.checkBudget(request, turn.job);
-    const { answers } = this.options;
+    checkBudget(this.options.contextBudget, request, turn.job);
+    const { quotas } = this.options;
+    if (!quotas) return this.start(turn, principal, idempotency, refresh);
+    // Counted (or refused) before the job exists, atomically across api processes; awaited only
+    // when the counter answers later (Redis), not in embedded mode.
+    const admitted = quotas.admit(principal, turn.job.id, turn.job.deadlineAt);
+    const quota = admitted instanceof Promise ? await admitted : admitted;
+    try {
+      const started = await this.start(turn, principal, idempotency, refresh);
+      if (!started.created) await quotas.release(principal, turn.job.id);
+      return quota ? { ...started, quota } : started;
+    } catch (error) {
+      // No job came of it (or it could not be queued): the question is not counted.
+      await quotas.release(principal, turn.job.id);
+      throw error;
+    }
+  }
+
+  /** Stores the new turn (beside the cache's lookup), then answers it from the cache or queues it. */
+  private async start(
+    turn: ReturnType<typeof newTurn>,
+    principal: Principal,
+    idempotency: IdempotencyClaim | undefined,
+    refresh: boolean,
+  ): Promise<Submitted> {
+    const { answers, store } = this.options;
     // The cache's lookup runs beside the store's write: a miss costs no time of its own.
     const ask = answers?.prepare(turn.job, refresh);
     const [result, found] = await Promise.all([
@@ -230,21 +244,6 @@ export class JobService {
     const pending = latest && (await this.get(latest, principal));
     if (pending && !isSettled(pending.status)) throw new TurnInProgressError(id, pending.id);
     return conversation;
-  }
-
-  /** Refuses a question whose smallest prompt (its new job's settings, no history) cannot fit. */
-  private checkBudget(request: AskRequest, job: JobRecord): void {
-    const budget = this.options.contextBudget;
-    if (!budget) return;
-    const tokens = budget.tokensOver({
-      question: request.question,
-      subject: job.subject,
-      level: job.level,
-      language: job.language,
-      mode: job.mode,
-      model: request.model ?? null,
-    });
-    if (tokens !== undefined) throw new QuestionTooLongError(tokens, budget.maxTokens);
   }
 
   /** These jobs in order, missing ones left out, each overdue pending one settled as failed. */

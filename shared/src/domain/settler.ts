@@ -8,6 +8,7 @@ import {
 } from './job.js';
 import { NO_METRICS, type Metrics } from './metrics.js';
 import type { JobStore, Logger, SettleOptions } from './ports.js';
+import type { Quotas } from './quotas.js';
 import { failure, isOverdue } from './transitions.js';
 
 export interface SettlerOptions {
@@ -18,6 +19,8 @@ export interface SettlerOptions {
   deadlineSeconds: number;
   /** Counts every job that settles here (one place for every end, api and worker alike). */
   metrics?: Metrics;
+  /** Frees a settled job's pending slot and adds what it used to its owner's day. */
+  quotas?: Quotas;
   now?: () => Date;
 }
 
@@ -49,6 +52,8 @@ export class Settler {
     const settled = await this.options.store.settle(id, settlement, this.now(), options);
     if (!settled) return undefined;
     this.metrics.jobSettled(settled);
+    const counted = this.options.quotas?.settled(settled);
+    if (counted) await counted;
     await this.options.publisher.done(settled);
     return settled;
   }
@@ -60,7 +65,10 @@ export class Settler {
   async recordStoppedCall(id: string, call: StoppedCall): Promise<JobRecord | undefined> {
     if (call.attempts === 0 && !call.usage && !call.partialAnswer) return undefined;
     const recorded = await this.options.store.recordStoppedCall(id, call, this.now());
-    if (recorded?.usage) this.metrics.callsUsed(recorded.usage, recorded.provider, recorded.model);
+    if (recorded?.usage) {
+      this.metrics.callsUsed(recorded.usage, recorded.provider, recorded.model);
+      await this.options.quotas?.settled(recorded);
+    }
     return recorded;
   }
 

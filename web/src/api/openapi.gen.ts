@@ -70,7 +70,7 @@ export interface paths {
     put?: never;
     /**
      * Ask a question
-     * @description Creates a job. Answers 200 with the completed job if it finishes within the wait budget (Prefer: wait=N, default SYNC_WAIT_SECONDS), 202 with the pending job and a Location to poll otherwise (or at once with Prefer: respond-async), 502 if the job failed within the wait, 409 if it was cancelled while the request waited. With `Accept: text/event-stream` the answer streams in the same response (200): the job's event stream, as `GET /api/v1/jobs/{id}/events` sends it, whose first event is the job with its id. With `conversationId` the job is the next turn of that conversation (404 if unknown; 409 with `code: turn_in_progress`, `conversationId` and the pending `jobId` while its latest turn is pending) and inherits its subject, level, language and mode unless the ask sets them; without it, the ask starts a new conversation. 422 when the question alone does not fit CONTEXT_MAX_TOKENS. A first question in explain mode may be answered from the answer cache (`Cache-Status: iscoolgpt; hit`, the job `cached: true`, nothing used and the original usage in `cachedUsage`), at once and like any job, its stream included.
+     * @description Creates a job. Answers 200 with the completed job if it finishes within the wait budget (Prefer: wait=N, default SYNC_WAIT_SECONDS), 202 with the pending job and a Location to poll otherwise (or at once with Prefer: respond-async), 502 if the job failed within the wait, 409 if it was cancelled while the request waited. With `Accept: text/event-stream` the answer streams in the same response (200): the job's event stream, as `GET /api/v1/jobs/{id}/events` sends it, whose first event is the job with its id. With `conversationId` the job is the next turn of that conversation (404 if unknown; 409 with `code: turn_in_progress`, `conversationId` and the pending `jobId` while its latest turn is pending) and inherits its subject, level, language and mode unless the ask sets them; without it, the ask starts a new conversation. 422 when the question alone does not fit CONTEXT_MAX_TOKENS. A first question in explain mode may be answered from the answer cache (`Cache-Status: iscoolgpt; hit`, the job `cached: true`, nothing used and the original usage in `cachedUsage`), at once and like any job, its stream included. Quotas per principal (counted before the job exists): 429 `quota_exceeded` once the UTC day's questions or tokens are used up, `too_many_pending` while QUOTA_PENDING_JOBS questions are pending, `too_many_streams` for a stream past QUOTA_OPEN_STREAMS, each with Retry-After; RateLimit-Policy and RateLimit say the daily questions policy and what is left.
      */
     post: {
       parameters: {
@@ -124,6 +124,10 @@ export interface paths {
             'preference-applied'?: string;
             /** @description RFC 9211: what the answer cache (`iscoolgpt`) did for the ask. `iscoolgpt; hit` (answered from a kept answer, the job `cached`), `iscoolgpt; fwd=miss` (none kept: the model is asked and its answer kept; `detail=unavailable` when the cache did not answer in time), `iscoolgpt; fwd=request` (`Cache-Control: no-cache`: the model is asked and its answer replaces the kept one), `iscoolgpt; fwd=bypass` (not a first question in explain mode, refused before any job existed, `detail=replay` for an Idempotency-Key replay, `detail=off` with ANSWER_CACHE=off) */
             'cache-status': string;
+            /** @description The daily questions policy, e.g. `"questions";q=100;w=86400`; absent when the principal has no daily limit (QUOTA_*=0, or an app) */
+            'ratelimit-policy'?: string;
+            /** @description What is left of it: `"questions";r=<questions left>;t=<seconds to the UTC day's end>` */
+            ratelimit?: string;
             [name: string]: unknown;
           };
           content: {
@@ -152,6 +156,10 @@ export interface paths {
             'preference-applied'?: string;
             /** @description RFC 9211: what the answer cache (`iscoolgpt`) did for the ask. `iscoolgpt; hit` (answered from a kept answer, the job `cached`), `iscoolgpt; fwd=miss` (none kept: the model is asked and its answer kept; `detail=unavailable` when the cache did not answer in time), `iscoolgpt; fwd=request` (`Cache-Control: no-cache`: the model is asked and its answer replaces the kept one), `iscoolgpt; fwd=bypass` (not a first question in explain mode, refused before any job existed, `detail=replay` for an Idempotency-Key replay, `detail=off` with ANSWER_CACHE=off) */
             'cache-status': string;
+            /** @description The daily questions policy, e.g. `"questions";q=100;w=86400`; absent when the principal has no daily limit (QUOTA_*=0, or an app) */
+            'ratelimit-policy'?: string;
+            /** @description What is left of it: `"questions";r=<questions left>;t=<seconds to the UTC day's end>` */
+            ratelimit?: string;
             [name: string]: unknown;
           };
           content: {
@@ -165,6 +173,10 @@ export interface paths {
             'x-request-id': string;
             /** @description RFC 9211: what the answer cache (`iscoolgpt`) did for the ask. `iscoolgpt; hit` (answered from a kept answer, the job `cached`), `iscoolgpt; fwd=miss` (none kept: the model is asked and its answer kept; `detail=unavailable` when the cache did not answer in time), `iscoolgpt; fwd=request` (`Cache-Control: no-cache`: the model is asked and its answer replaces the kept one), `iscoolgpt; fwd=bypass` (not a first question in explain mode, refused before any job existed, `detail=replay` for an Idempotency-Key replay, `detail=off` with ANSWER_CACHE=off) */
             'cache-status': string;
+            /** @description The daily questions policy, e.g. `"questions";q=100;w=86400`; absent when the principal has no daily limit (QUOTA_*=0, or an app) */
+            'ratelimit-policy'?: string;
+            /** @description What is left of it: `"questions";r=<questions left>;t=<seconds to the UTC day's end>` */
+            ratelimit?: string;
             [name: string]: unknown;
           };
           content: {
@@ -191,6 +203,10 @@ export interface paths {
             'x-request-id': string;
             /** @description RFC 9211: what the answer cache (`iscoolgpt`) did for the ask. `iscoolgpt; hit` (answered from a kept answer, the job `cached`), `iscoolgpt; fwd=miss` (none kept: the model is asked and its answer kept; `detail=unavailable` when the cache did not answer in time), `iscoolgpt; fwd=request` (`Cache-Control: no-cache`: the model is asked and its answer replaces the kept one), `iscoolgpt; fwd=bypass` (not a first question in explain mode, refused before any job existed, `detail=replay` for an Idempotency-Key replay, `detail=off` with ANSWER_CACHE=off) */
             'cache-status': string;
+            /** @description The daily questions policy, e.g. `"questions";q=100;w=86400`; absent when the principal has no daily limit (QUOTA_*=0, or an app) */
+            'ratelimit-policy'?: string;
+            /** @description What is left of it: `"questions";r=<questions left>;t=<seconds to the UTC day's end>` */
+            ratelimit?: string;
             [name: string]: unknown;
           };
           content: {
@@ -204,6 +220,10 @@ export interface paths {
             'x-request-id': string;
             /** @description RFC 9211: what the answer cache (`iscoolgpt`) did for the ask. `iscoolgpt; hit` (answered from a kept answer, the job `cached`), `iscoolgpt; fwd=miss` (none kept: the model is asked and its answer kept; `detail=unavailable` when the cache did not answer in time), `iscoolgpt; fwd=request` (`Cache-Control: no-cache`: the model is asked and its answer replaces the kept one), `iscoolgpt; fwd=bypass` (not a first question in explain mode, refused before any job existed, `detail=replay` for an Idempotency-Key replay, `detail=off` with ANSWER_CACHE=off) */
             'cache-status': string;
+            /** @description The daily questions policy, e.g. `"questions";q=100;w=86400`; absent when the principal has no daily limit (QUOTA_*=0, or an app) */
+            'ratelimit-policy'?: string;
+            /** @description What is left of it: `"questions";r=<questions left>;t=<seconds to the UTC day's end>` */
+            ratelimit?: string;
             [name: string]: unknown;
           };
           content: {
@@ -217,6 +237,10 @@ export interface paths {
             'x-request-id': string;
             /** @description RFC 9211: what the answer cache (`iscoolgpt`) did for the ask. `iscoolgpt; hit` (answered from a kept answer, the job `cached`), `iscoolgpt; fwd=miss` (none kept: the model is asked and its answer kept; `detail=unavailable` when the cache did not answer in time), `iscoolgpt; fwd=request` (`Cache-Control: no-cache`: the model is asked and its answer replaces the kept one), `iscoolgpt; fwd=bypass` (not a first question in explain mode, refused before any job existed, `detail=replay` for an Idempotency-Key replay, `detail=off` with ANSWER_CACHE=off) */
             'cache-status': string;
+            /** @description The daily questions policy, e.g. `"questions";q=100;w=86400`; absent when the principal has no daily limit (QUOTA_*=0, or an app) */
+            'ratelimit-policy'?: string;
+            /** @description What is left of it: `"questions";r=<questions left>;t=<seconds to the UTC day's end>` */
+            ratelimit?: string;
             [name: string]: unknown;
           };
           content: {
@@ -230,6 +254,10 @@ export interface paths {
             'x-request-id': string;
             /** @description RFC 9211: what the answer cache (`iscoolgpt`) did for the ask. `iscoolgpt; hit` (answered from a kept answer, the job `cached`), `iscoolgpt; fwd=miss` (none kept: the model is asked and its answer kept; `detail=unavailable` when the cache did not answer in time), `iscoolgpt; fwd=request` (`Cache-Control: no-cache`: the model is asked and its answer replaces the kept one), `iscoolgpt; fwd=bypass` (not a first question in explain mode, refused before any job existed, `detail=replay` for an Idempotency-Key replay, `detail=off` with ANSWER_CACHE=off) */
             'cache-status': string;
+            /** @description The daily questions policy, e.g. `"questions";q=100;w=86400`; absent when the principal has no daily limit (QUOTA_*=0, or an app) */
+            'ratelimit-policy'?: string;
+            /** @description What is left of it: `"questions";r=<questions left>;t=<seconds to the UTC day's end>` */
+            ratelimit?: string;
             [name: string]: unknown;
           };
           content: {
@@ -243,10 +271,33 @@ export interface paths {
             'x-request-id': string;
             /** @description RFC 9211: what the answer cache (`iscoolgpt`) did for the ask. `iscoolgpt; hit` (answered from a kept answer, the job `cached`), `iscoolgpt; fwd=miss` (none kept: the model is asked and its answer kept; `detail=unavailable` when the cache did not answer in time), `iscoolgpt; fwd=request` (`Cache-Control: no-cache`: the model is asked and its answer replaces the kept one), `iscoolgpt; fwd=bypass` (not a first question in explain mode, refused before any job existed, `detail=replay` for an Idempotency-Key replay, `detail=off` with ANSWER_CACHE=off) */
             'cache-status': string;
+            /** @description The daily questions policy, e.g. `"questions";q=100;w=86400`; absent when the principal has no daily limit (QUOTA_*=0, or an app) */
+            'ratelimit-policy'?: string;
+            /** @description What is left of it: `"questions";r=<questions left>;t=<seconds to the UTC day's end>` */
+            ratelimit?: string;
             [name: string]: unknown;
           };
           content: {
             'application/problem+json': components['schemas']['UnprocessableProblem'];
+          };
+        };
+        /** @description A quota or limit of the principal is reached */
+        429: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            /** @description Seconds until asking again can succeed (to the reset, for quota_exceeded) */
+            'retry-after': string;
+            /** @description RFC 9211: what the answer cache (`iscoolgpt`) did for the ask. `iscoolgpt; hit` (answered from a kept answer, the job `cached`), `iscoolgpt; fwd=miss` (none kept: the model is asked and its answer kept; `detail=unavailable` when the cache did not answer in time), `iscoolgpt; fwd=request` (`Cache-Control: no-cache`: the model is asked and its answer replaces the kept one), `iscoolgpt; fwd=bypass` (not a first question in explain mode, refused before any job existed, `detail=replay` for an Idempotency-Key replay, `detail=off` with ANSWER_CACHE=off) */
+            'cache-status': string;
+            /** @description The daily questions policy, e.g. `"questions";q=100;w=86400`; absent when the principal has no daily limit (QUOTA_*=0, or an app) */
+            'ratelimit-policy'?: string;
+            /** @description What is left of it: `"questions";r=<questions left>;t=<seconds to the UTC day's end>` */
+            ratelimit?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['LimitReachedProblem'];
           };
         };
         /** @description The job failed */
@@ -256,6 +307,10 @@ export interface paths {
             'x-request-id': string;
             /** @description RFC 9211: what the answer cache (`iscoolgpt`) did for the ask. `iscoolgpt; hit` (answered from a kept answer, the job `cached`), `iscoolgpt; fwd=miss` (none kept: the model is asked and its answer kept; `detail=unavailable` when the cache did not answer in time), `iscoolgpt; fwd=request` (`Cache-Control: no-cache`: the model is asked and its answer replaces the kept one), `iscoolgpt; fwd=bypass` (not a first question in explain mode, refused before any job existed, `detail=replay` for an Idempotency-Key replay, `detail=off` with ANSWER_CACHE=off) */
             'cache-status': string;
+            /** @description The daily questions policy, e.g. `"questions";q=100;w=86400`; absent when the principal has no daily limit (QUOTA_*=0, or an app) */
+            'ratelimit-policy'?: string;
+            /** @description What is left of it: `"questions";r=<questions left>;t=<seconds to the UTC day's end>` */
+            ratelimit?: string;
             [name: string]: unknown;
           };
           content: {
@@ -271,6 +326,10 @@ export interface paths {
             'retry-after': string;
             /** @description RFC 9211: what the answer cache (`iscoolgpt`) did for the ask. `iscoolgpt; hit` (answered from a kept answer, the job `cached`), `iscoolgpt; fwd=miss` (none kept: the model is asked and its answer kept; `detail=unavailable` when the cache did not answer in time), `iscoolgpt; fwd=request` (`Cache-Control: no-cache`: the model is asked and its answer replaces the kept one), `iscoolgpt; fwd=bypass` (not a first question in explain mode, refused before any job existed, `detail=replay` for an Idempotency-Key replay, `detail=off` with ANSWER_CACHE=off) */
             'cache-status': string;
+            /** @description The daily questions policy, e.g. `"questions";q=100;w=86400`; absent when the principal has no daily limit (QUOTA_*=0, or an app) */
+            'ratelimit-policy'?: string;
+            /** @description What is left of it: `"questions";r=<questions left>;t=<seconds to the UTC day's end>` */
+            ratelimit?: string;
             [name: string]: unknown;
           };
           content: {
@@ -474,6 +533,19 @@ export interface paths {
           };
           content: {
             'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description QUOTA_OPEN_STREAMS of the principal’s streams are open here */
+        429: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            /** @description Seconds until asking again can succeed (to the reset, for quota_exceeded) */
+            'retry-after': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['LimitReachedProblem'];
           };
         };
         /** @description Any other error (405 with Allow, 408, 413, 415, 431, 500, 503, …), as problem+json */
@@ -1240,6 +1312,71 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/me/usage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * My usage today
+     * @description What the principal making the request used this UTC day against their quotas: questions asked, tokens their answers used, what they cost, and when the day resets. A limit is null when there is none (an app, or QUOTA_*=0).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The day so far */
+        200: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Usage'];
+          };
+        };
+        /** @description Missing or invalid credentials */
+        401: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            /** @description `Bearer` when credentials are missing; `Bearer error="invalid_token"` when the token sent is not valid (RFC 6750) */
+            'www-authenticate': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['UnauthorizedProblem'];
+          };
+        };
+        /** @description Any other error (405 with Allow, 408, 413, 415, 431, 500, 503, …), as problem+json */
+        default: {
+          headers: {
+            /** @description The request id: the `x-request-id` the client sent when it is 1-128 characters of `A-Z a-z 0-9 . _ : -`, else one the server made. Every log line of the request carries it. */
+            'x-request-id': string;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/me/export': {
     parameters: {
       query?: never;
@@ -1516,6 +1653,58 @@ export interface components {
       code: 'rate_limited';
     } & {
       [key: string]: unknown;
+    };
+    LimitReachedProblemInput: {
+      /** @description a URI reference naming the kind of problem */
+      type: string;
+      title: string;
+      status: number;
+      detail: string;
+      instance?: string;
+      /**
+       * @description quota_exceeded: the day's questions or tokens are used up (until `resetsAt`); too_many_pending: QUOTA_PENDING_JOBS questions are pending; too_many_streams: QUOTA_OPEN_STREAMS event streams are open on this server
+       * @enum {string}
+       */
+      code: 'quota_exceeded' | 'too_many_pending' | 'too_many_streams';
+      /**
+       * @description the limit reached
+       * @enum {string}
+       */
+      limit: 'questions' | 'tokens' | 'pending' | 'streams';
+      /** @description what that limit allows (per UTC day, or at once) */
+      allowed: number;
+      /**
+       * Format: date-time
+       * @description with quota_exceeded: when the day resets (the next UTC midnight)
+       */
+      resetsAt?: string;
+    } & {
+      [key: string]: unknown;
+    };
+    UsageInput: {
+      /**
+       * Format: date
+       * @description the UTC day counted
+       */
+      day: string;
+      questions: {
+        used: number;
+        /** @description null: unlimited */
+        limit: number | null;
+      };
+      tokens: {
+        /** @description input and output, of the jobs settled today */
+        used: number;
+        /** @description null: unlimited */
+        limit: number | null;
+      };
+      /** @description what today’s answers cost, in USD */
+      costUsd: number;
+      /**
+       * Format: date-time
+       * @description when the day ends (the next UTC midnight)
+       */
+      resetsAt: string;
     };
     JobInput: {
       /** Format: uuid */
@@ -1855,6 +2044,58 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    LimitReachedProblem: {
+      /** @description a URI reference naming the kind of problem */
+      type: string;
+      title: string;
+      status: number;
+      detail: string;
+      instance?: string;
+      /**
+       * @description quota_exceeded: the day's questions or tokens are used up (until `resetsAt`); too_many_pending: QUOTA_PENDING_JOBS questions are pending; too_many_streams: QUOTA_OPEN_STREAMS event streams are open on this server
+       * @enum {string}
+       */
+      code: 'quota_exceeded' | 'too_many_pending' | 'too_many_streams';
+      /**
+       * @description the limit reached
+       * @enum {string}
+       */
+      limit: 'questions' | 'tokens' | 'pending' | 'streams';
+      /** @description what that limit allows (per UTC day, or at once) */
+      allowed: number;
+      /**
+       * Format: date-time
+       * @description with quota_exceeded: when the day resets (the next UTC midnight)
+       */
+      resetsAt?: string;
+    } & {
+      [key: string]: unknown;
+    };
+    Usage: {
+      /**
+       * Format: date
+       * @description the UTC day counted
+       */
+      day: string;
+      questions: {
+        used: number;
+        /** @description null: unlimited */
+        limit: number | null;
+      };
+      tokens: {
+        /** @description input and output, of the jobs settled today */
+        used: number;
+        /** @description null: unlimited */
+        limit: number | null;
+      };
+      /** @description what today’s answers cost, in USD */
+      costUsd: number;
+      /**
+       * Format: date-time
+       * @description when the day ends (the next UTC midnight)
+       */
+      resetsAt: string;
+    };
     Job: {
       /** Format: uuid */
       id: string;
@@ -2044,6 +2285,12 @@ export const unprocessableProblemInputCodeValues: ReadonlyArray<
 export const unauthorizedProblemInputCodeValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['UnauthorizedProblemInput']['code']
 > = ['unauthenticated', 'invalid_token'];
+export const limitReachedProblemInputCodeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['LimitReachedProblemInput']['code']
+> = ['quota_exceeded', 'too_many_pending', 'too_many_streams'];
+export const limitReachedProblemInputLimitValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['LimitReachedProblemInput']['limit']
+> = ['questions', 'tokens', 'pending', 'streams'];
 export const jobInputStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['JobInput']['status']
 > = ['queued', 'running', 'completed', 'failed', 'cancelled'];
@@ -2090,6 +2337,12 @@ export const unprocessableProblemCodeValues: ReadonlyArray<
 export const unauthorizedProblemCodeValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['UnauthorizedProblem']['code']
 > = ['unauthenticated', 'invalid_token'];
+export const limitReachedProblemCodeValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['LimitReachedProblem']['code']
+> = ['quota_exceeded', 'too_many_pending', 'too_many_streams'];
+export const limitReachedProblemLimitValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['LimitReachedProblem']['limit']
+> = ['questions', 'tokens', 'pending', 'streams'];
 export const jobStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['Job']['status']
 > = ['queued', 'running', 'completed', 'failed', 'cancelled'];

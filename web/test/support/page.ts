@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { QUOTAS_OFF } from '../../../shared/test/support/quotas.js';
 import { launchChromium } from './browser.js';
 import { buildPage, startServer, type RunningServer } from './server.js';
 
@@ -67,13 +68,15 @@ export function browserSuite(env: Record<string, string>): BrowserSuite {
     await buildPage(pageDir);
     [server, browser] = await Promise.all([
       // The answer cache is off: these suites time the offline answer to try streaming and
-      // Stop, and an answer reused from the cache would arrive at once.
+      // Stop, and an answer reused from the cache would arrive at once. Quotas are off: a suite
+      // asks more, and more at once, than one principal's day allows.
       // Every page is a new guest: more sessions a minute from 127.0.0.1 than a school makes.
       startServer({
         LOG_LEVEL: 'warn',
         WEB_DIST_DIR: pageDir,
         ANSWER_CACHE: 'off',
         GUEST_SESSIONS_PER_MINUTE: '10000',
+        ...QUOTAS_OFF,
         ...env,
       }),
       launchChromium(),

@@ -55,6 +55,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'PUT', path: '/api/v1/jobs/{id}/feedback' },
   { method: 'GET', path: '/api/v1/conversations/{id}' },
   { method: 'DELETE', path: '/api/v1/conversations/{id}' },
+  // An app's day: what its asks used and cost (apps have no daily limits: their usage plan rules).
+  { method: 'GET', path: '/api/v1/me/usage' },
 ];
 
 export interface Throttle {

@@ -40,6 +40,8 @@ export function sendEventStream(
   events: AsyncIterable<LoggedJobEvent>,
   stop: AbortController,
   { heartbeatMs, retryMs }: EventStreamOptions = EVENT_STREAM_DEFAULTS,
+  /** Called once the stream has ended (its principal's open-stream slot is given back). */
+  onEnd?: () => void,
 ): FastifyReply {
   // Closed already (a client that gave up while the job was read) or later: stop following.
   if (reply.raw.closed || reply.raw.destroyed) stop.abort();
@@ -66,6 +68,7 @@ export function sendEventStream(
     } finally {
       clearInterval(heartbeat);
       metrics.streamClosed();
+      onEnd?.();
       body.end();
     }
   })();

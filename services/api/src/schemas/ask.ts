@@ -7,6 +7,7 @@ import {
   unprocessableProblemSchema,
   validationProblemSchema,
 } from './problem.js';
+import { limitReachedResponse, rateLimitHeaderDocs } from './quotas.js';
 import { headerDocs, jsonResponse, problemResponse } from './responses.js';
 
 export const jobResponseSchema = jobSchema.meta({ id: 'Job' });
@@ -32,8 +33,8 @@ export const askHeadersSchema = z.looseObject({
     .describe('replaying the same key with the same body returns the same job'),
 });
 
-/** Every ask's response says what the answer cache did. */
-const cacheStatus = { 'cache-status': headerDocs.cacheStatus };
+/** Every ask's response says what the answer cache did, and the questions policy. */
+const cacheStatus = { 'cache-status': headerDocs.cacheStatus, ...rateLimitHeaderDocs };
 const problem = (schema: z.ZodType, description: string) =>
   problemResponse(schema, description, cacheStatus);
 
@@ -52,7 +53,11 @@ export const askSchema = {
     'them; without it, the ask starts a new conversation. 422 when the question alone does not ' +
     'fit CONTEXT_MAX_TOKENS. A first question in explain mode may be answered from the answer ' +
     'cache (`Cache-Status: iscoolgpt; hit`, the job `cached: true`, nothing used and the ' +
-    'original usage in `cachedUsage`), at once and like any job, its stream included.',
+    'original usage in `cachedUsage`), at once and like any job, its stream included. ' +
+    'Quotas per principal (counted before the job exists): 429 `quota_exceeded` once the UTC ' +
+    "day's questions or tokens are used up, `too_many_pending` while QUOTA_PENDING_JOBS " +
+    'questions are pending, `too_many_streams` for a stream past QUOTA_OPEN_STREAMS, each with ' +
+    'Retry-After; RateLimit-Policy and RateLimit say the daily questions policy and what is left.',
   tags: ['ask'],
   body: askRequestSchema,
   headers: askHeadersSchema,
@@ -78,6 +83,7 @@ export const askSchema = {
     // `code: cancelled` (the job was cancelled while the request waited) or `turn_in_progress`.
     409: problem(jobFailedProblemSchema, 'The job was cancelled, or a turn is in progress'),
     422: problem(unprocessableProblemSchema, 'The ask cannot be answered as it is'),
+    429: limitReachedResponse('A quota or limit of the principal is reached', cacheStatus),
     502: problem(jobFailedProblemSchema, 'The job failed'),
     503: problemResponse(problemSchema, 'The service cannot take the job now: retry later', {
       'retry-after': headerDocs.retryAfter,

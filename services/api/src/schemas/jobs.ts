@@ -1,3 +1,4 @@
+import { limitReachedResponse } from './quotas.js';
 import { z } from 'zod';
 import { jobResponseSchema } from './ask.js';
 import { eventStreamSchema } from './events.js';
@@ -47,6 +48,7 @@ export const getJobEventsSchema = {
     204: z.null().describe('The stream already ended at that event: nothing more will come'),
     400: validationProblemSchema,
     404: problemSchema,
+    429: limitReachedResponse('QUOTA_OPEN_STREAMS of the principal’s streams are open here'),
   },
 };
 

@@ -94,6 +94,7 @@ export const problemTypes = {
   unauthenticated: '/problems/unauthenticated',
   invalidToken: '/problems/invalid-token',
   tooManyRequests: '/problems/too-many-requests',
+  limitReached: '/problems/limit-reached',
   forbidden: '/problems/forbidden',
   invalidGuestToken: '/problems/invalid-guest-token',
 } as const;

@@ -6,6 +6,7 @@ import {
 } from '@iscoolgpt/shared';
 import { afterAll } from 'vitest';
 import { captureLogs } from '../../../../shared/test/support/logs.js';
+import { QUOTAS_OFF } from '../../../../shared/test/support/quotas.js';
 import { buildApp, type App, type AppOptions } from '../../src/app.js';
 import { createIdentity, type IdentityOptions } from '../../src/auth/identity.js';
 
@@ -37,10 +38,12 @@ export async function build(
   // tests measure the API's path, not the demo's pace; a test that wants a slow answer says so.
   // They measure the model's path too: the answer cache is off (on by default in `npm start`),
   // so that asking a question twice asks the model twice; the cache's own tests turn it on.
+  // Quotas are off too (many asks, many at once, one principal); their own tests set limits.
   const config = loadConfig({
     LOG_LEVEL: 'info',
     OFFLINE_PROVIDER_DELAY_MS: '0',
     ANSWER_CACHE: 'off',
+    ...QUOTAS_OFF,
     ...env,
   });
   // The production logger options (redaction included), writing to memory instead of stdout.

@@ -1,5 +1,6 @@
 import { EventStreams, type Conversations, type JobService } from '@iscoolgpt/shared';
 import fp from 'fastify-plugin';
+import type { OpenStreams } from '../../http/open-streams.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -9,6 +10,8 @@ declare module 'fastify' {
     streams: EventStreams;
     /** A principal's conversations: read, list, erase, export, claim. */
     conversations: Conversations;
+    /** Open event streams per principal on this process (QUOTA_OPEN_STREAMS). */
+    openStreams: OpenStreams;
   }
   interface FastifyRequest {
     /** The job this request created or read: the access line carries it. */
@@ -16,9 +19,10 @@ declare module 'fastify' {
   }
 }
 
-export default fp<{ jobs: JobService; conversations: Conversations }>(
-  async (fastify, { jobs, conversations }) => {
+export default fp<{ jobs: JobService; conversations: Conversations; openStreams: OpenStreams }>(
+  async (fastify, { jobs, conversations, openStreams }) => {
     fastify.decorate('jobs', jobs);
+    fastify.decorate('openStreams', openStreams);
     fastify.decorate('conversations', conversations);
     fastify.decorate('streams', new EventStreams(jobs, fastify.log));
     fastify.decorateRequest('jobId', undefined);

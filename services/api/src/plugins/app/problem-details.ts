@@ -9,6 +9,7 @@ import {
   QueueUnavailableError,
   StoreFullError,
   TurnInProgressError,
+  LimitReachedError,
 } from '@iscoolgpt/shared';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -16,6 +17,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { problemTypes, titleForStatus, type Problem } from '../../schemas/problem.js';
 import { HttpProblem } from '../../http/json-body.js';
 import { pathOf } from '../../http/path.js';
+import { setRefusalHeaders } from '../../http/rate-limit.js';
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
 
@@ -37,6 +39,7 @@ export default fp(
         request.log.info({ status: problem.status, type: problem.type }, 'request rejected');
       }
       if (error instanceof HttpProblem) reply.headers(error.headers);
+      if (error instanceof LimitReachedError) setRefusalHeaders(reply, error);
       if (problem.status === 503) reply.header('retry-after', '5');
       return sendProblem(reply, problem);
     });
@@ -207,6 +210,18 @@ function toProblem(error: FastifyError, request: FastifyRequest): Problem {
       detail: error.message,
       code: 'model_not_allowed',
       models: [...error.allowed],
+    };
+  }
+  if (error instanceof LimitReachedError) {
+    return {
+      type: problemTypes.limitReached,
+      title: 'Limit reached',
+      status: 429,
+      detail: error.message,
+      code: error.code,
+      limit: error.limit,
+      allowed: error.allowed,
+      ...(error.resetsAt && { resetsAt: error.resetsAt }),
     };
   }
   if (error instanceof ConversationNotFoundError) {

@@ -1,8 +1,9 @@
 import { isSettled, toPublicJob, type JobRecord } from '@iscoolgpt/shared';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { CACHE_STATUS, NOT_LOOKED_UP, wantsFreshAnswer } from '../../../http/cache-status.js';
 import { resolveWait } from '../../../http/prefer.js';
+import { setQuestionsLeft, setQuestionsPolicy } from '../../../http/rate-limit.js';
 import { sendEventStream, wantsEventStream, type EventStreamOptions } from '../../../http/sse.js';
 import { sendProblem } from '../../../plugins/app/problem-details.js';
 import { askSchema } from '../../../schemas/ask.js';
@@ -20,32 +21,56 @@ const ask: FastifyPluginAsyncZod<AskOptions> = async (
   fastify,
   { defaultWaitSeconds, eventStream },
 ) => {
-  // Every ask's response says what the answer cache did; one refused early, that it did nothing.
-  const cacheStatus = async (_request: unknown, reply: FastifyReply, payload: unknown) => {
+  const { quotas } = fastify.jobs;
+  // Every ask's response says what the answer cache did (one refused early: nothing) and, for a
+  // principal with a daily questions limit, its policy (RateLimit-Policy).
+  const onSend = async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     if (!reply.hasHeader('cache-status')) reply.header('cache-status', NOT_LOOKED_UP);
+    const limit = request.principal && quotas?.limitsFor(request.principal).questionsPerDay;
+    if (limit && !reply.hasHeader('ratelimit-policy')) setQuestionsPolicy(reply, limit);
     return payload;
   };
-  fastify.post('/ask', { schema: askSchema, onSend: cacheStatus }, async (request, reply) => {
+  fastify.post('/ask', { schema: askSchema, onSend }, async (request, reply) => {
     // Read once: once validated, every `request.headers` is a fresh merged copy (Fastify).
-    const { headers } = request;
+    const { headers, principal } = request;
     const key = headers['idempotency-key'];
-    // Keys are the principal's own: two principals with the same key never share a job.
-    const submitted = await fastify.jobs.submit(request.body, request.principal, key, {
-      refresh: wantsFreshAnswer(headers['cache-control']),
-    });
+    const streamed = wantsEventStream(headers);
+    // A stream the principal may not open refuses the ask before it makes a job.
+    const release = streamed ? fastify.openStreams.take(principal) : undefined;
+    let submitted;
+    try {
+      // Keys are the principal's own: two principals with the same key never share a job.
+      submitted = await fastify.jobs.submit(request.body, principal, key, {
+        refresh: wantsFreshAnswer(headers['cache-control']),
+      });
+    } catch (error) {
+      release?.();
+      throw error;
+    }
     // The access line carries it (a field, not a child logger: this is the hot path).
     request.jobId = submitted.job.id;
     reply.header('cache-status', CACHE_STATUS[submitted.cache]);
+    // What is left of the day's questions (a replay was not counted: it is read).
+    const left = submitted.quota ?? (submitted.created ? undefined : await quotas?.left(principal));
+    if (left) setQuestionsLeft(reply, left);
     if (!submitted.created) {
       request.log.info({ jobId: submitted.job.id }, 'idempotent replay of an earlier ask');
     }
-    if (wantsEventStream(headers)) {
+    if (release) {
       // The job's stream, in this response: its first event is the job with its id.
       const stop = new AbortController();
       // A hit is settled already: its stream is its whole log (`job`, `delta`, `done`).
       const from = submitted.cache === 'hit' ? fastify.jobs.channel.origin : undefined;
-      const events = await fastify.streams.open(submitted.job, from, stop.signal);
-      if (typeof events !== 'symbol') return sendEventStream(reply, events, stop, eventStream);
+      const events = await fastify.streams
+        .open(submitted.job, from, stop.signal)
+        .catch((error: unknown) => {
+          release();
+          throw error;
+        });
+      if (typeof events !== 'symbol') {
+        return sendEventStream(reply, events, stop, eventStream, release);
+      }
+      release();
     }
     const wait = resolveWait(headers.prefer, defaultWaitSeconds);
     const job =
