@@ -42,7 +42,8 @@ if refused == '' then
   redis.call('EXPIRE', KEYS[1], ARGV[8])
   redis.call('ZADD', KEYS[2], ARGV[6], ARGV[5])
   local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
-  redis.call('PEXPIREAT', KEYS[2], math.max(tonumber(last[2]), tonumber(ARGV[6])) + 1000)
+  -- Relative to the caller's clock (the one the scores are on): gone a second after the last.
+  redis.call('PEXPIRE', KEYS[2], math.max(tonumber(last[2]), tonumber(ARGV[6])) - tonumber(ARGV[7]) + 1000)
 end
 return {refused, q, t, c}
 `;
