@@ -18,6 +18,7 @@ import { DEV_CLIENT_ID } from '../services/api/src/dev-identity/provider.js';
 import { signInWithPkce } from '../services/api/test/support/oidc-flow.js';
 import { load, type LoadResult } from './support/load.js';
 import { builtEmbeddedEntry, startNode } from './support/process.js';
+import { QUOTAS_OFF } from '../shared/test/support/quotas.js';
 
 const CONCURRENCY = 10;
 const ROUND_MS = 4000;
@@ -41,7 +42,9 @@ export async function benchSyncAsk(): Promise<void> {
     // The offline provider answers at once (not at its default ~30 words/s demo pace).
     OFFLINE_PROVIDER_DELAY_MS: '0',
     // The answer cache stays on (every feature is): each ask's new question misses it, so the
-    // model's path is what is measured (`npm run bench -- cache` measures hits).
+    // model's path is what is measured (`npm run bench -- cache` measures hits). Quotas are off:
+    // thousands of asks of one principal (`npm run bench -- quota` measures the check).
+    ...QUOTAS_OFF,
     ...nodeOptions('BENCH_ASK_NODE_OPTIONS'),
   });
   const json = { 'content-type': 'application/json' };
