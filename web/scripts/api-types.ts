@@ -1,8 +1,8 @@
 /**
  * The page's API types, generated from the OpenAPI document the API serves (openapi-typescript),
  * so that the page and the API share one contract. The document is built in-process from the app
- * (`buildApp` on the embedded in-memory runtime, with no provider keys: what `npm start` serves),
- * not fetched from a running server.
+ * (services/api/src/openapi-document.ts: what `npm start` serves), not fetched from a running
+ * server.
  *
  *   npm run api-types            writes web/src/api/openapi.gen.ts
  *   npm run api-types -- --check exits 1 when the committed file differs (web/test/api-types.test.ts
@@ -10,11 +10,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { buildEmbeddedRuntime, createLogger, loadConfig } from '@iscoolgpt/shared';
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
 import { format, resolveConfig } from 'prettier';
-import { buildApp } from '../../services/api/src/app.js';
-import { createIdentity } from '../../services/api/src/auth/identity.js';
+import { embeddedOpenApiDocument } from '../../services/api/src/openapi-document.js';
 
 export const GENERATED_PATH = fileURLToPath(new URL('../src/api/openapi.gen.ts', import.meta.url));
 
@@ -27,25 +25,7 @@ const HEADER = `/**
 
 /** The OpenAPI document as the embedded server serves it at /docs/json. */
 export async function openApiDocument(): Promise<OpenAPI3> {
-  // A fixed environment (not this shell's): the document must not depend on who generates it.
-  const config = loadConfig({ LOG_LEVEL: 'silent' });
-  const logger = createLogger('silent', {});
-  const runtime = buildEmbeddedRuntime(config, logger);
-  const identity = createIdentity(config, { mode: 'embedded', rateLimiter: runtime.rateLimiter });
-  const app = await buildApp({
-    jobs: runtime.jobs,
-    conversations: runtime.conversations,
-    config,
-    logger,
-    identity,
-  });
-  try {
-    await app.ready();
-    return app.swagger() as unknown as OpenAPI3;
-  } finally {
-    await app.close();
-    await runtime.stop();
-  }
+  return (await embeddedOpenApiDocument()) as unknown as OpenAPI3;
 }
 
 /** The generated module's text, formatted as the repository formats TypeScript. */
