@@ -45,7 +45,11 @@ export interface ApiRoute {
   readonly streaming?: boolean;
 }
 
-/** Every /api/v1 route of the api (issues 11 and 12); each requires an API key. */
+/**
+ * Every /api/v1 operation of the api's OpenAPI document, each requiring an API key (who the
+ * caller is inside the api comes from its own tokens). infra/test/gateway-routes.test.ts fails
+ * while this list and the document differ.
+ */
 export const API_ROUTES: readonly ApiRoute[] = [
   // May stream: `Accept: text/event-stream` gets the job's events in the same response.
   { method: 'POST', path: '/api/v1/ask', streaming: true },
@@ -53,8 +57,16 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/api/v1/jobs/{id}/events', streaming: true },
   { method: 'POST', path: '/api/v1/jobs/{id}/cancel' },
   { method: 'PUT', path: '/api/v1/jobs/{id}/feedback' },
+  { method: 'GET', path: '/api/v1/conversations' },
   { method: 'GET', path: '/api/v1/conversations/{id}' },
   { method: 'DELETE', path: '/api/v1/conversations/{id}' },
+  // Guest sessions (a guest token), and a guest's conversations claimed by a signed-in student.
+  { method: 'POST', path: '/api/v1/sessions' },
+  { method: 'POST', path: '/api/v1/sessions/claim' },
+  // The signed-in principal: who it is, erasing it, exporting its data.
+  { method: 'GET', path: '/api/v1/me' },
+  { method: 'DELETE', path: '/api/v1/me' },
+  { method: 'GET', path: '/api/v1/me/export' },
   // An app's day: what its asks used and cost (apps have no daily limits: their usage plan rules).
   { method: 'GET', path: '/api/v1/me/usage' },
 ];
