@@ -38,6 +38,8 @@ beforeAll(async () => {
     // The SDK's own batching setting: export within a fifth of a second, not five.
     OTEL_BSP_SCHEDULE_DELAY: '200',
     CLOUDWATCH_METRICS_NAMESPACE: 'IsCoolGPT/test',
+    // The allowlist, for the api too (it has no provider key to take a default model from).
+    LLM_MODELS: 'gpt-4o-mini',
   };
   const [apiPort, metricsPort] = [await freePort(), await freePort()];
   apiUrl = `http://127.0.0.1:${apiPort}`;
