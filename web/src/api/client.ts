@@ -5,7 +5,7 @@
 import { apiFetch } from './fetch.js';
 import { toApiError } from './problem.js';
 import { withRetries } from './retry.js';
-import type { Conversation, ConversationList, FeedbackBody, Job } from './types.js';
+import type { Conversation, ConversationList, FeedbackBody, Job, Usage } from './types.js';
 
 export const API_BASE = '/api/v1';
 
@@ -38,6 +38,8 @@ export const api = {
     if (cursor) query.set('cursor', cursor);
     return call<ConversationList>(`/conversations?${query}`);
   },
+  /** What is left of the student's day (questions, tokens) and when it resets. */
+  usage: () => call<Usage>('/me/usage'),
   /** Everything the student has here, erased (`DELETE /api/v1/me`). */
   deleteMe: () => call<void>('/me', { method: 'DELETE' }),
   /** Everything the student has here, as the file the API hands over (`GET /api/v1/me/export`). */

@@ -15,6 +15,8 @@ export type JobStatus = Job['status'];
 export type Mode = Job['mode'];
 export type Rating = NonNullable<Job['feedback']>['rating'];
 export type AskBody = paths['/api/v1/ask']['post']['requestBody']['content']['application/json'];
+/** What is left of the principal's day (`GET /api/v1/me/usage`). */
+export type Usage = Schemas['Usage'];
 export type FeedbackBody =
   paths['/api/v1/jobs/{id}/feedback']['put']['requestBody']['content']['application/json'];
 

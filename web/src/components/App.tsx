@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { MODES, type Mode } from '../api/types.js';
-import { errorText } from '../i18n/errors.js';
+import { errorText, formatNumber } from '../i18n/errors.js';
 import { messagesFor, type Language, type Messages } from '../i18n/index.js';
 import type { Page } from '../state/account.js';
 import type { ConversationSummary } from '../state/list.js';
 import { storage, type AskSettings } from '../state/storage.js';
+import { questionsLeft } from '../state/usage.js';
 import { isBusy, type Turn } from '../state/turn.js';
 import { Account } from './Account.js';
 import { Composer } from './Composer.js';
@@ -41,7 +42,7 @@ function ended(t: Messages, turn: Turn): string {
 }
 
 export function App({ page, language: initial }: { page: Page; language: Language }) {
-  const { store, list, session } = page;
+  const { store, list, session, usage } = page;
   const [language, setLanguage] = useState(initial);
   const [settings, setSettings] = useState(() => initialSettings(initial));
   const [sidebarOpen, setSidebarOpen] = useState(false);
@@ -50,6 +51,7 @@ export function App({ page, language: initial }: { page: Page; language: Languag
   const state = useStoreState(store);
   const conversations = useStoreState(list);
   const signIn = useStoreState(session);
+  const left = questionsLeft(useStoreState(usage));
   const t = messagesFor(language);
   const busy = state.turns.some(isBusy);
   const online = useOnline();
@@ -80,6 +82,8 @@ export function App({ page, language: initial }: { page: Page; language: Languag
     if (live.current !== last.key) return;
     live.current = null;
     setStatus(ended(t, last));
+    // An answer (or a refusal) changed what is left of the day.
+    void usage.refresh();
     // The answer ended: back to the question box, unless the student has gone somewhere else.
     const active = document.activeElement;
     if (!active || active === document.body || composer.current?.contains(active)) {
@@ -196,6 +200,9 @@ export function App({ page, language: initial }: { page: Page; language: Languag
                 onDraft={(draft) => store.setDraft(draft)}
                 onSettings={changeSettings}
                 onAsk={() => store.ask(settings)}
+                usage={
+                  left && t.questionsLeft(formatNumber(t, left.left), formatNumber(t, left.limit))
+                }
                 onStop={stop}
               />
             </div>

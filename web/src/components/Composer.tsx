@@ -23,6 +23,8 @@ interface Props {
   /** Sends the draft; false when it was not sent. */
   onAsk: () => boolean;
   onStop: () => void;
+  /** What is left of the day ("12 of 20 questions left today"), when there is a limit. */
+  usage?: string | null;
 }
 
 /**
@@ -38,6 +40,7 @@ export function Composer({
   onSettings,
   onAsk,
   onStop,
+  usage,
 }: Props) {
   const t = useMessages();
   const [settingsOpen, setSettingsOpen] = useState(() => matchMedia(WIDE).matches);
@@ -69,7 +72,12 @@ export function Composer({
     (event: Event) =>
       onSettings({ ...settings, [key]: (event.target as HTMLInputElement).value });
 
-  const described = ['question-hint', counted && 'question-count', tooLong && 'question-error'];
+  const described = [
+    'question-hint',
+    usage && 'question-usage',
+    counted && 'question-count',
+    tooLong && 'question-error',
+  ];
 
   return (
     <form
@@ -79,9 +87,16 @@ export function Composer({
         send();
       }}
     >
-      <label for="question" class="question-label">
-        {t.yourQuestion}
-      </label>
+      <div class="question-head">
+        <label for="question" class="question-label">
+          {t.yourQuestion}
+        </label>
+        {usage && (
+          <p id="question-usage" class="usage">
+            {usage}
+          </p>
+        )}
+      </div>
       <textarea
         id="question"
         ref={box}

@@ -136,9 +136,18 @@ export const en = {
     queue_unavailable: 'The service could not take the question now. Try again in a moment.',
     cancelled: 'The answer was stopped.',
     job_not_completed: 'Only a finished answer can be rated.',
+    quota_exceeded: 'You have used all of today’s questions. You can ask again tomorrow.',
+    too_many_pending:
+      'You already have several questions waiting for an answer. Wait for one to finish, then ask again.',
+    too_many_streams: 'Too many answers are open at once. Close another tab or wait a moment.',
     unknown: 'Something went wrong. Try again.',
   },
-  rateLimitedUntil: (time: string) => `Too many questions right now. You can ask again at ${time}.`,
+  /** When a wait ends, in the student's local time (at most a day away). */
+  when: (time: string, tomorrow: boolean) => (tomorrow ? `tomorrow at ${time}` : `at ${time}`),
+  rateLimitedUntil: (when: string) => `Too many questions right now. You can ask again ${when}.`,
+  questionsLeft: (left: string, limit: string) => `${left} of ${limit} questions left today`,
+  quotaExceededUntil: (when: string) =>
+    `You have used all of today’s questions. You can ask again ${when}.`,
   questionLimits: (max: string) =>
     `Your question could not be sent: it must have between 1 and ${max} characters.`,
 };

@@ -141,10 +141,19 @@ export const ptBR: Messages = {
       'O serviço não conseguiu receber a pergunta agora. Tente de novo daqui a pouco.',
     cancelled: 'A resposta foi interrompida.',
     job_not_completed: 'Só uma resposta terminada pode ser avaliada.',
+    quota_exceeded: 'Você já usou todas as perguntas de hoje. Poderá perguntar de novo amanhã.',
+    too_many_pending:
+      'Você já tem várias perguntas esperando resposta. Espere uma terminar e pergunte de novo.',
+    too_many_streams:
+      'Há respostas demais abertas ao mesmo tempo. Feche outra aba ou espere um pouco.',
     unknown: 'Algo deu errado. Tente de novo.',
   },
-  rateLimitedUntil: (time: string) =>
-    `Muitas perguntas agora. Você poderá perguntar de novo às ${time}.`,
+  when: (time: string, tomorrow: boolean) => (tomorrow ? `amanhã às ${time}` : `às ${time}`),
+  rateLimitedUntil: (when: string) =>
+    `Muitas perguntas agora. Você poderá perguntar de novo ${when}.`,
+  questionsLeft: (left: string, limit: string) => `${left} de ${limit} perguntas restantes hoje`,
+  quotaExceededUntil: (when: string) =>
+    `Você já usou todas as perguntas de hoje. Poderá perguntar de novo ${when}.`,
   questionLimits: (max: string) =>
     `Não foi possível enviar a pergunta: ela deve ter entre 1 e ${max} caracteres.`,
 };

@@ -8,16 +8,19 @@ import type { Session } from '../auth/session.js';
 import type { ConversationStore } from './conversation.js';
 import type { ConversationList } from './list.js';
 import { storage } from './storage.js';
+import type { UsageStore } from './usage.js';
 
 export interface Page {
   session: Session;
   store: ConversationStore;
   list: ConversationList;
+  usage: UsageStore;
 }
 
-function forgetStudent({ store, list }: Page): void {
+function forgetStudent({ store, list, usage }: Page): void {
   store.reset();
   list.clear();
+  usage.clear();
   storage.forgetStudent();
 }
 
@@ -36,7 +39,7 @@ export async function deleteMyData(page: Page): Promise<void> {
   await api.deleteMe();
   forgetStudent(page);
   page.session.erased();
-  await page.list.reload();
+  await Promise.all([page.list.reload(), page.usage.refresh()]);
 }
 
 /** `GET /api/v1/me/export`: the file the API makes, saved by the browser under its name. */

@@ -15,9 +15,10 @@ export interface TurnError {
 export function turnError(error: unknown): TurnError {
   if (!(error instanceof ApiError)) return { code: 'network' };
   const code = codeOf(error.problem);
-  return error.retryAfterMs === undefined
-    ? { code }
-    : { code, retryAt: Date.now() + error.retryAfterMs };
+  if (error.retryAfterMs !== undefined) return { code, retryAt: Date.now() + error.retryAfterMs };
+  // A quota's refusal says when the day resets in its body too.
+  const resetsAt = Date.parse(String(error.problem.resetsAt ?? ''));
+  return Number.isNaN(resetsAt) ? { code } : { code, retryAt: resetsAt };
 }
 
 export function codeOf(problem: Problem): string {

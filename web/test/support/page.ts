@@ -37,6 +37,8 @@ export interface PageOptions {
   width?: number;
   height?: number;
   locale?: string;
+  /** The browser's time zone (IANA name), for local times. */
+  timezoneId?: string;
   /** Script source run in the page before its own scripts (e.g. to seed localStorage). */
   init?: string;
   /** The page starts as this guest (a token from `guest()`), as a tab that already was. */
@@ -99,6 +101,7 @@ export function browserSuite(env: Record<string, string>): BrowserSuite {
       const context = await browser.newContext({
         viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
         locale: options.locale ?? 'en-US',
+        ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
         permissions: ['clipboard-read', 'clipboard-write'],
       });
       contexts.push(context);
