@@ -14,6 +14,14 @@ export function owns(principal: Principal, record: { ownerId?: string | undefine
 export const TITLE_LENGTH = 80;
 
 export function titleOf(question: string): string {
-  const characters = Array.from(question);
-  return characters.length <= TITLE_LENGTH ? question : characters.slice(0, TITLE_LENGTH).join('');
+  // A string has at least as many UTF-16 units as characters: a short one needs no counting.
+  if (question.length <= TITLE_LENGTH) return question;
+  let end = 0;
+  let count = 0;
+  for (const character of question) {
+    if (count === TITLE_LENGTH) break;
+    end += character.length;
+    count += 1;
+  }
+  return question.slice(0, end);
 }
