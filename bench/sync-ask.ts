@@ -3,7 +3,8 @@
  * process, measured by the same closed-loop generator at the same concurrency, in alternating
  * rounds so machine noise hits both alike. The ask runs in embedded mode with the offline
  * provider answering instantly (OFFLINE_PROVIDER_DELAY_MS=0), every feature on and the model path
- * measured: each ask a new question (the answer cache is on, and misses), so each is a new job
+ * measured: each ask a new question (the answer cache is on, and misses; quotas are counted
+ * under limits no run reaches), so each is a new job
  * answered by the worker; the difference is our own overhead (validation, identity, the cache's
  * lookup, job store, queue, worker, wait, serialization, logging). Embedded mode runs built, as
  * `npm start` runs it. `npm run bench -- sync` runs this section alone.
@@ -23,6 +24,8 @@ import { QUOTAS_OFF } from '../shared/test/support/quotas.js';
 const CONCURRENCY = 10;
 const ROUND_MS = 4000;
 const ROUNDS = 5;
+/** A quota limit no bench run reaches. */
+const UNREACHED = 1_000_000_000;
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -41,6 +44,11 @@ export async function benchSyncAsk(): Promise<void> {
     WORKER_CONCURRENCY: String(CONCURRENCY),
     // The offline provider answers at once (not at its default ~30 words/s demo pace).
     OFFLINE_PROVIDER_DELAY_MS: '0',
+    // Quotas are on and counted, with limits no run reaches: their check is part of what is
+    // measured, their refusals are not.
+    QUOTA_QUESTIONS_PER_DAY: String(UNREACHED),
+    QUOTA_TOKENS_PER_DAY: String(UNREACHED),
+    QUOTA_PENDING_JOBS: String(UNREACHED),
     // The answer cache stays on (every feature is): each ask's new question misses it, so the
     // model's path is what is measured (`npm run bench -- cache` measures hits). Quotas are off:
     // thousands of asks of one principal (`npm run bench -- quota` measures the check).
