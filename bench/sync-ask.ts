@@ -19,7 +19,6 @@ import { DEV_CLIENT_ID } from '../services/api/src/dev-identity/provider.js';
 import { signInWithPkce } from '../services/api/test/support/oidc-flow.js';
 import { load, type LoadResult } from './support/load.js';
 import { builtEmbeddedEntry, startNode } from './support/process.js';
-import { QUOTAS_OFF } from '../shared/test/support/quotas.js';
 
 const CONCURRENCY = 10;
 const ROUND_MS = 4000;
@@ -44,15 +43,14 @@ export async function benchSyncAsk(): Promise<void> {
     WORKER_CONCURRENCY: String(CONCURRENCY),
     // The offline provider answers at once (not at its default ~30 words/s demo pace).
     OFFLINE_PROVIDER_DELAY_MS: '0',
-    // Quotas are on and counted, with limits no run reaches: their check is part of what is
-    // measured, their refusals are not.
+    // Quotas are on and counted (every feature is), with limits no run reaches: thousands of
+    // asks of one principal are never refused (`npm run bench -- quota` sets the check's cost
+    // beside quotas off).
     QUOTA_QUESTIONS_PER_DAY: String(UNREACHED),
     QUOTA_TOKENS_PER_DAY: String(UNREACHED),
     QUOTA_PENDING_JOBS: String(UNREACHED),
     // The answer cache stays on (every feature is): each ask's new question misses it, so the
-    // model's path is what is measured (`npm run bench -- cache` measures hits). Quotas are off:
-    // thousands of asks of one principal (`npm run bench -- quota` measures the check).
-    ...QUOTAS_OFF,
+    // model's path is what is measured (`npm run bench -- cache` measures hits).
     ...nodeOptions('BENCH_ASK_NODE_OPTIONS'),
   });
   const json = { 'content-type': 'application/json' };
