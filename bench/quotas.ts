@@ -7,7 +7,7 @@
  * new: a miss), as the sync-ask bench does; the difference is the quota check alone.
  */
 import { QUOTAS_OFF } from '../shared/test/support/quotas.js';
-import { load, type LoadResult } from './support/load.js';
+import { load, medianRound, row, type LoadResult } from './support/load.js';
 import { builtEmbeddedEntry, startNode } from './support/process.js';
 
 const CONCURRENCY = 10;
@@ -79,19 +79,4 @@ export async function benchQuotas(): Promise<void> {
       `server CPU per ask: ${(onMedian.serverCpuUs - offMedian.serverCpuUs).toFixed(1)} µs added by the check`,
     );
   }
-}
-
-function medianRound(rounds: LoadResult[]): LoadResult {
-  return [...rounds].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(rounds.length / 2)]!;
-}
-
-function row(result: LoadResult) {
-  return {
-    'req/s': Math.round(result.perSecond),
-    'p50 ms': Number(result.p50Ms.toFixed(3)),
-    'p99 ms': Number(result.p99Ms.toFixed(3)),
-    'server CPU µs/req':
-      result.serverCpuUs === undefined ? 'n/a' : Number(result.serverCpuUs.toFixed(1)),
-    requests: result.requests,
-  };
 }

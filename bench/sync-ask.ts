@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { DEMO_ACCOUNTS } from '../services/api/src/dev-identity/accounts.js';
 import { DEV_CLIENT_ID } from '../services/api/src/dev-identity/provider.js';
 import { signInWithPkce } from '../services/api/test/support/oidc-flow.js';
-import { load, type LoadResult } from './support/load.js';
+import { load, medianRound, row, type LoadResult } from './support/load.js';
 import { builtEmbeddedEntry, startNode } from './support/process.js';
 
 const CONCURRENCY = 10;
@@ -151,19 +151,4 @@ export async function benchSyncAsk(): Promise<void> {
         `${cpuRatio <= 3 ? 'met' : 'NOT met'}); the bare route is limited by the load generator, not by its CPU`,
     );
   }
-}
-
-function medianRound(rounds: LoadResult[]): LoadResult {
-  return [...rounds].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(rounds.length / 2)]!;
-}
-
-function row(result: LoadResult) {
-  return {
-    'req/s': Math.round(result.perSecond),
-    'p50 ms': Number(result.p50Ms.toFixed(3)),
-    'p99 ms': Number(result.p99Ms.toFixed(3)),
-    'server CPU µs/req':
-      result.serverCpuUs === undefined ? 'n/a' : Number(result.serverCpuUs.toFixed(1)),
-    requests: result.requests,
-  };
 }

@@ -146,3 +146,20 @@ export async function inParallel(
     }),
   );
 }
+
+/** The middle round by requests/s (alternating rounds: the machine's noise hits both sides alike). */
+export function medianRound(rounds: LoadResult[]): LoadResult {
+  return [...rounds].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(rounds.length / 2)]!;
+}
+
+/** One row of a bench's table. */
+export function row(result: LoadResult) {
+  return {
+    'req/s': Math.round(result.perSecond),
+    'p50 ms': Number(result.p50Ms.toFixed(3)),
+    'p99 ms': Number(result.p99Ms.toFixed(3)),
+    'server CPU µs/req':
+      result.serverCpuUs === undefined ? 'n/a' : Number(result.serverCpuUs.toFixed(1)),
+    requests: result.requests,
+  };
+}
