@@ -44,7 +44,13 @@ beforeAll(async () => {
   const [apiPort, metricsPort] = [await freePort(), await freePort()];
   apiUrl = `http://127.0.0.1:${apiPort}`;
   workerMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
-  api = startService('api', { ...env, PORT: String(apiPort), HOST: '127.0.0.1' });
+  api = startService('api', {
+    ...env,
+    // It holds no keys; it knows which providers the worker has (and so the models an ask may name).
+    LLM_PROVIDERS: 'openai',
+    PORT: String(apiPort),
+    HOST: '127.0.0.1',
+  });
   worker = startService('worker', {
     ...env,
     HOST: '127.0.0.1',

@@ -57,7 +57,6 @@ export interface AppOptions {
     | 'HTTP_REQUEST_TIMEOUT_SECONDS'
     | 'HTTP_CONNECTION_TIMEOUT_SECONDS'
     | 'HTTP_MAX_CONNECTIONS'
-    | 'QUOTA_OPEN_STREAMS'
   >;
   logger: FastifyBaseLogger;
   /** Who is asking: every /api request's principal is decided by it (plugins/app/auth.ts). */
@@ -139,7 +138,11 @@ export async function buildApp({
   await app.register(cors, { allowedOrigins: config.CORS_ALLOWED_ORIGINS });
   await app.register(swagger, { providers: jobs.providers, models: jobs.models });
   await app.register(problemDetails);
-  const openStreams = new OpenStreams(config.QUOTA_OPEN_STREAMS, metrics ?? NO_METRICS);
+  // QUOTA_OPEN_STREAMS, per principal and process (none when quotas are not counted at all).
+  const openStreams = new OpenStreams(
+    jobs.quotas?.settings.openStreams ?? 0,
+    metrics ?? NO_METRICS,
+  );
   await app.register(jobsPlugin, { jobs, conversations, openStreams });
   await app.register(metricsPlugin, { metrics });
 

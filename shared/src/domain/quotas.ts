@@ -61,8 +61,9 @@ const PENDING_RETRY_SECONDS = 2;
  * Per-principal fair use: an ask is admitted (or refused) before its job exists, a job's end
  * frees its pending slot and adds what it used, and a principal can read their day. Students,
  * teachers and `anonymous` share QUOTA_QUESTIONS_PER_DAY, guests have theirs; apps are governed by
- * their API Gateway usage plan and are only counted. Availability first: when the counter store
- * cannot be reached the ask goes through, one warning per outage, each one counted.
+ * their API Gateway usage plan: nothing is checked for them, only their tokens and cost counted.
+ * Availability first: when the counter store cannot be reached the ask goes through, one warning
+ * per outage, each one counted.
  */
 export class Quotas {
   private readonly now: () => number;
@@ -74,6 +75,7 @@ export class Quotas {
     this.metrics = options.metrics ?? NO_METRICS;
   }
 
+  /** The limits; `openStreams` is the api's to enforce (per process, OpenStreams). */
   get settings(): QuotaSettings {
     return this.options.settings;
   }
