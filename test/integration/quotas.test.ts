@@ -10,6 +10,7 @@ import { FakeLlmServer, openaiWire } from '../../shared/test/support/fake-llm.js
 import { QUOTAS_OFF } from '../../shared/test/support/quotas.js';
 import { createAwsSuite, type AwsSuite } from '../support/aws-suite.js';
 import { freePort } from '../support/host.js';
+import { startRedisServer } from '../support/local-redis.js';
 import { localRedisUrl } from '../support/redis-suite.js';
 import { startService, type ServiceProcess } from '../support/service-process.js';
 
@@ -189,5 +190,41 @@ describe('tokens, pending jobs and open streams', () => {
     await fetch(`${limits}/api/v1/me`, { method: 'DELETE', headers: who });
 
     expect(await redis.keys(`quota:{${me.id}}*`)).toEqual([]);
+  });
+});
+
+describe('the counter store unreachable', () => {
+  it('lets asks through, warns once per outage and counts each unchecked ask', async () => {
+    // An api process of its own on a Redis of its own, which this test stops.
+    const own = await startRedisServer();
+    const port = await freePort();
+    const api = startService('api', {
+      ...suite.env,
+      REDIS_URL: own.url,
+      LLM_PROVIDERS: 'openai',
+      QUOTA_GUEST_QUESTIONS_PER_DAY: '1',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+    });
+    running.push(api);
+    await api.waitForLog((line) => line.msg === 'api service started');
+    const base = `http://127.0.0.1:${port}`;
+    const who = await guest(base);
+    expect((await ask(base, who, { prefer: 'respond-async' })).status).toBe(202);
+    expect((await ask(base, who, { prefer: 'respond-async' })).status).toBe(429);
+
+    await own.stop();
+    const statuses = [];
+    for (let i = 0; i < 3; i++)
+      statuses.push((await ask(base, who, { prefer: 'respond-async' })).status);
+
+    expect(statuses).toEqual([202, 202, 202]);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^iscoolgpt_quota_unchecked_total 3$/m);
+    const warnings = api.logs.filter(
+      (line) => line.msg === 'quota counters unavailable: asks are let through',
+    );
+    expect(warnings).toHaveLength(1);
   });
 });

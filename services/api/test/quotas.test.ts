@@ -29,18 +29,21 @@ const model = {
 const QUESTIONS = 5;
 
 /** A server whose limits are the ones a test shows (the others off). */
-async function server(limits: Record<string, string>) {
-  const built = await build({
-    ...model,
-    QUOTA_QUESTIONS_PER_DAY: '0',
-    QUOTA_GUEST_QUESTIONS_PER_DAY: '0',
-    QUOTA_TOKENS_PER_DAY: '0',
-    QUOTA_PENDING_JOBS: '0',
-    QUOTA_OPEN_STREAMS: '0',
-    // Jobs left waiting on the slow fake provider are not waited for at the end.
-    SHUTDOWN_TIMEOUT_SECONDS: '1',
-    ...limits,
-  });
+async function server(limits: Record<string, string>, now?: () => number) {
+  const built = await build(
+    {
+      ...model,
+      QUOTA_QUESTIONS_PER_DAY: '0',
+      QUOTA_GUEST_QUESTIONS_PER_DAY: '0',
+      QUOTA_TOKENS_PER_DAY: '0',
+      QUOTA_PENDING_JOBS: '0',
+      QUOTA_OPEN_STREAMS: '0',
+      // Jobs left waiting on the slow fake provider are not waited for at the end.
+      SHUTDOWN_TIMEOUT_SECONDS: '1',
+      ...limits,
+    },
+    now ? { now } : {},
+  );
   const ask = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
     built.app.inject({ method: 'POST', url: '/api/v1/ask', headers, payload: body });
   const usage = async (headers: Record<string, string> = {}) =>
@@ -193,6 +196,31 @@ describe('open event streams', async () => {
     streams[0]!.abort();
     await until(async () => (await open()).status === 200);
     for (const stream of streams) stream.abort();
+  });
+});
+
+describe('a new UTC day (an injected clock)', async () => {
+  const clock = { now: Date.parse('2026-03-09T23:59:59.000Z') };
+  const { ask, usage } = await server({ QUOTA_QUESTIONS_PER_DAY: '2' }, () => clock.now);
+
+  it('refuses past the day’s questions until midnight UTC, then counts afresh', async () => {
+    await ask({ question: 'What is a lever?' });
+    await ask({ question: 'What is a pulley?' });
+    const refused = await ask({ question: 'What is a wedge?' });
+    expect(refused.statusCode).toBe(429);
+    expect(refused.headers['retry-after']).toBe('1');
+    expect(refused.json()).toMatchObject({ resetsAt: '2026-03-10T00:00:00.000Z' });
+
+    clock.now = Date.parse('2026-03-10T00:00:00.000Z');
+
+    const next = await ask({ question: 'What is a wedge?' });
+    expect(next.statusCode).toBe(200);
+    expect(next.headers.ratelimit).toBe('"questions";r=1;t=86400');
+    expect(await usage()).toMatchObject({
+      day: '2026-03-10',
+      questions: { used: 1, limit: 2 },
+      resetsAt: '2026-03-11T00:00:00.000Z',
+    });
   });
 });
 

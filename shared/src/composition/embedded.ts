@@ -49,6 +49,8 @@ export function buildEmbeddedRuntime(
   config: Config,
   logger: Logger,
   answerer: Answerer = buildAnswerer(config, logger),
+  /** The quotas' clock (tests move it past midnight); the system clock otherwise. */
+  { now }: { now?: () => number } = {},
 ): EmbeddedRuntime {
   const store = new MemoryJobStore({ maxJobs: config.MEMORY_STORE_MAX_JOBS });
   const channel = new MemoryEventChannel({
@@ -62,6 +64,7 @@ export function buildEmbeddedRuntime(
     settings: quotaSettings(config),
     logger,
     metrics,
+    ...(now && { now }),
   });
   // One settler and one watch for the api and the worker: a job's end is watched once.
   const { settler, settlements } = buildSettlements(

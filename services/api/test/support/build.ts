@@ -22,7 +22,10 @@ export interface TestApp {
 export interface BuildOptions
   extends
     Pick<AppOptions, 'eventStream' | 'webRoot' | 'devProvider'>,
-    Partial<Pick<IdentityOptions, 'mode' | 'callerHeader' | 'localIssuer'>> {}
+    Partial<Pick<IdentityOptions, 'mode' | 'callerHeader' | 'localIssuer'>> {
+  /** The quotas' clock, for a test that moves it past midnight. */
+  now?: () => number;
+}
 
 /**
  * Builds the embedded app (API + in-process worker, in-memory adapters) from an environment, as
@@ -32,7 +35,7 @@ export interface BuildOptions
  */
 export async function build(
   env: Record<string, string> = {},
-  { mode = 'embedded', callerHeader, localIssuer, ...options }: BuildOptions = {},
+  { mode = 'embedded', callerHeader, localIssuer, now, ...options }: BuildOptions = {},
 ): Promise<TestApp> {
   // The offline demo provider answers at once here (its default pace is ~30 words/s): these
   // tests measure the API's path, not the demo's pace; a test that wants a slow answer says so.
@@ -48,7 +51,7 @@ export async function build(
   });
   // The production logger options (redaction included), writing to memory instead of stdout.
   const captured = captureLogs('info');
-  const runtime = buildEmbeddedRuntime(config, captured.logger);
+  const runtime = buildEmbeddedRuntime(config, captured.logger, undefined, now ? { now } : {});
   const identity = createIdentity(config, {
     mode,
     rateLimiter: runtime.rateLimiter,
