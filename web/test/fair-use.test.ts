@@ -62,7 +62,8 @@ describe.each(PROFILES)(
         said.some((sentence) => flat.includes(sentence)),
         `${flat} says one of: ${said.join(' | ')}`,
       ).toBe(true);
-      // The question is back in the box, to send tomorrow.
+      // No Try again (it would be refused again); the question is back in the box, to send later.
+      expect(await refused.getByRole('button', { name: t.retry }).count()).toBe(0);
       expect(await page.getByLabel(t.yourQuestion, { exact: true }).inputValue()).toBe(
         'One question too many',
       );

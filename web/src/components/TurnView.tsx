@@ -100,9 +100,12 @@ export function TurnView({ turn, last, onRetry, onContinue, onRate }: Props) {
             <p>
               <strong>{t.failed}</strong> {errorText(t, turn.error)}
             </p>
-            <button type="button" onClick={() => onRetry(turn.key)}>
-              {t.retry}
-            </button>
+            {/* Past the day's limit, trying again is refused again until the reset it names. */}
+            {turn.error?.code !== 'quota_exceeded' && (
+              <button type="button" onClick={() => onRetry(turn.key)}>
+                {t.retry}
+              </button>
+            )}
           </div>
         )}
         {turn.phase === 'done' && (
