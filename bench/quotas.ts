@@ -6,6 +6,8 @@
  * rounds. Both answer with the offline provider at once and the answer cache on (each question
  * new: a miss), as the sync-ask bench does; the difference is the quota check alone.
  */
+import { randomUUID } from 'node:crypto';
+import { MemoryQuotaCounter, Quotas, type JobRecord, type Logger } from '@iscoolgpt/shared';
 import { QUOTAS_OFF } from '../shared/test/support/quotas.js';
 import { load, medianRound, row, type LoadResult } from './support/load.js';
 import { builtEmbeddedEntry, startNode } from './support/process.js';
@@ -73,10 +75,46 @@ export async function benchQuotas(): Promise<void> {
       `p99 ${(onMedian.p99Ms - offMedian.p99Ms).toFixed(3)} ms; requests/s ratio on/off ` +
       `${(onMedian.perSecond / offMedian.perSecond).toFixed(2)}`,
   );
+  console.log(
+    `the check alone, in process (embedded mode's memory counter: an ask admitted, its job ` +
+      `settled): ${checkAloneUs().toFixed(2)} µs per ask`,
+  );
   if (onMedian.serverCpuUs !== undefined && offMedian.serverCpuUs !== undefined) {
     // Steadier than latency on a shared machine: the server's own CPU time per ask.
     console.log(
       `server CPU per ask: ${(onMedian.serverCpuUs - offMedian.serverCpuUs).toFixed(1)} µs added by the check`,
     );
   }
+}
+
+/** The domain's check and count per ask, timed in this process over many asks (no HTTP, no noise of a second process). */
+function checkAloneUs(): number {
+  const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
+  const quotas = new Quotas({
+    counter: new MemoryQuotaCounter(),
+    settings: {
+      questionsPerDay: 1e9,
+      guestQuestionsPerDay: 1e9,
+      tokensPerDay: 1e9,
+      pendingJobs: 1000,
+      openStreams: 5,
+    },
+    logger: silent,
+  });
+  const principal = { id: 'anonymous', kind: 'anonymous' } as const;
+  const deadline = new Date(Date.now() + 300_000).toISOString();
+  const ids = Array.from({ length: 1000 }, () => randomUUID());
+  const usage = { inputTokens: 120, outputTokens: 48, costUsd: 0.000047 };
+  const run = (asks: number) => {
+    for (let i = 0; i < asks; i++) {
+      const id = ids[i % ids.length]!;
+      quotas.admit(principal, id, deadline);
+      quotas.settled({ id, ownerId: principal.id, usage } as JobRecord);
+    }
+  };
+  run(20_000);
+  const asks = 200_000;
+  const started = process.hrtime.bigint();
+  run(asks);
+  return Number(process.hrtime.bigint() - started) / 1000 / asks;
 }
