@@ -31,6 +31,12 @@ export class ConversationList {
   private readonly listeners = new Set<() => void>();
   /** Bumped on every reload and clear: a page that arrives for an older list is dropped. */
   private generation = 0;
+  /**
+   * Conversations asked in on this page since the first page was last asked for: that page may
+   * have been read before they existed (a student who asks while the list is still loading), so
+   * it must not drop them.
+   */
+  private readonly touchedSinceReload = new Set<string>();
 
   get snapshot(): ListState {
     return this.state;
@@ -44,6 +50,7 @@ export class ConversationList {
   /** The first page again (at start, after a sign-in, on Try again). */
   reload(): Promise<void> {
     this.generation++;
+    this.touchedSinceReload.clear();
     return this.load(null, this.generation);
   }
 
@@ -55,6 +62,7 @@ export class ConversationList {
   /** Nothing listed (after "Delete my data", at sign-out). */
   clear(): void {
     this.generation++;
+    this.touchedSinceReload.clear();
     this.set({ items: [], next: null, loading: false, failed: false });
   }
 
@@ -65,6 +73,7 @@ export class ConversationList {
     mode: ConversationSummary['mode'];
     updatedAt: string;
   }): void {
+    this.touchedSinceReload.add(conversation.id);
     const existing = this.state.items.find((c) => c.id === conversation.id);
     if (existing?.updatedAt === conversation.updatedAt && this.state.items[0] === existing) return;
     const item: ConversationSummary = existing
@@ -82,6 +91,7 @@ export class ConversationList {
   }
 
   forget(id: string): void {
+    this.touchedSinceReload.delete(id);
     if (this.state.items.some((c) => c.id === id)) {
       this.set({ items: this.state.items.filter((c) => c.id !== id) });
     }
@@ -93,7 +103,9 @@ export class ConversationList {
       const page = await api.listConversations(cursor, PAGE_SIZE);
       if (generation !== this.generation) return;
       // Conversations touched here meanwhile stay; the server's page fills in the rest.
-      const known = cursor ? this.state.items : [];
+      const known = cursor
+        ? this.state.items
+        : this.state.items.filter((c) => this.touchedSinceReload.has(c.id));
       const ids = new Set(known.map((c) => c.id));
       const items = [...known, ...page.items.filter((c) => !ids.has(c.id))];
       this.set({ items, next: page.next, loading: false });
