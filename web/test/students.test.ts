@@ -217,7 +217,8 @@ describe.each(PROFILES)('on a $name ($locale)', ({ name, width, height, locale, 
       .getByRole('button', { name: 'Seeded question about gravity', exact: true })
       .waitFor();
     await page.context().setOffline(true);
-    expect(await page.getByRole('main').getByText(t.offline).isVisible()).toBe(true);
+    // The browser's `offline` event reaches the page a moment after the switch.
+    await expect.poll(() => page.getByRole('main').getByText(t.offline).isVisible()).toBe(true);
     await (
       await conversations(page)
     )
