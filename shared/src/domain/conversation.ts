@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { jobSchema, MODES, type Mode } from './job.js';
+import { jobSchema, MODES, toPublicJob, type JobRecord, type Mode } from './job.js';
 import { principalSchema } from './principal.js';
 
 /**
@@ -83,6 +83,24 @@ export function toConversationSummary(conversation: ConversationRecord): Convers
     turns: conversation.lastTurn,
     createdAt: conversation.createdAt,
     updatedAt: conversation.updatedAt,
+  };
+}
+
+/** A conversation's own fields and the given turns, as its read and the export hand them over. */
+export function toPublicConversation(
+  conversation: ConversationRecord,
+  turns: JobRecord[],
+): Omit<Conversation, 'turnCount' | 'next'> {
+  return {
+    id: conversation.id,
+    title: conversation.title,
+    subject: conversation.subject,
+    level: conversation.level,
+    language: conversation.language,
+    mode: conversation.mode,
+    createdAt: conversation.createdAt,
+    updatedAt: conversation.updatedAt,
+    turns: turns.map(toPublicJob),
   };
 }
 

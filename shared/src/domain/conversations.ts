@@ -1,11 +1,12 @@
 import {
   toConversationSummary,
+  toPublicConversation,
   type ConversationRecord,
   type ConversationSummary,
   type DataExport,
 } from './conversation.js';
 import { ClaimNotAllowedError, InvalidCursorError } from './errors.js';
-import { toPublicJob, type JobRecord } from './job.js';
+import type { JobRecord } from './job.js';
 import type { JobService } from './job-service.js';
 import { owns } from './ownership.js';
 import { turnBefore, turnCursor, type Page, type PageOf } from './pages.js';
@@ -103,17 +104,7 @@ export class Conversations {
     const conversations: DataExport['conversations'] = [];
     for await (const conversation of this.all(principal)) {
       const turns = await this.options.jobs.getMany(conversation.jobIds);
-      conversations.push({
-        id: conversation.id,
-        title: conversation.title,
-        subject: conversation.subject,
-        level: conversation.level,
-        language: conversation.language,
-        mode: conversation.mode,
-        createdAt: conversation.createdAt,
-        updatedAt: conversation.updatedAt,
-        turns: turns.map(toPublicJob),
-      });
+      conversations.push(toPublicConversation(conversation, turns));
     }
     return {
       exportedAt: (this.options.now?.() ?? new Date()).toISOString(),

@@ -1,4 +1,4 @@
-import { toPublicJob } from '@iscoolgpt/shared';
+import { toPublicConversation } from '@iscoolgpt/shared';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sendProblem } from '../../../plugins/app/problem-details.js';
@@ -24,15 +24,7 @@ const conversations: FastifyPluginAsyncZod = async (fastify) => {
     if (!found) return notFound(reply, request.params.id);
     const { conversation, turns, next } = found;
     return {
-      id: conversation.id,
-      title: conversation.title,
-      subject: conversation.subject,
-      level: conversation.level,
-      language: conversation.language,
-      mode: conversation.mode,
-      createdAt: conversation.createdAt,
-      updatedAt: conversation.updatedAt,
-      turns: turns.map(toPublicJob),
+      ...toPublicConversation(conversation, turns),
       turnCount: conversation.jobIds.length,
       next: next ?? null,
     };
