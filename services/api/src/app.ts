@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import {
   NO_METRICS,
   type Config,
@@ -14,6 +14,7 @@ import { RequestLogger } from './http/request-logger.js';
 import { AccessLog } from './http/access-log.js';
 import { OpenStreams } from './http/open-streams.js';
 import { clientErrorHandler } from './http/client-errors.js';
+import { drainOnClose, limitConnections } from './http/connections.js';
 import { registerJsonBodyParser } from './http/json-body.js';
 import { serializerCompiler } from './http/serializer.js';
 import { stripStage } from './http/stage.js';
@@ -119,6 +120,7 @@ export async function buildApp({
     ...(config.API_STAGE && { rewriteUrl: stripStage(config.API_STAGE) }),
   }).withTypeProvider<ZodTypeProvider>();
   limitConnections(app.server, config.HTTP_MAX_CONNECTIONS, logger);
+  drainOnClose(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // JSON only: a text/plain body must be refused with 415, not parsed as a string.
@@ -171,25 +173,4 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 function requestIdOf(request: IncomingMessage): string {
   const sent = request.headers['x-request-id'];
   return typeof sent === 'string' && SAFE_REQUEST_ID.test(sent) ? sent : randomUUID();
-}
-
-/**
- * Caps open connections: past the cap Node closes new ones at once, before they cost a parser.
- * Drops are logged at most every 10 s, with their count, so a flood does not flood the logs too.
- */
-function limitConnections(server: Server, max: number, logger: FastifyBaseLogger): void {
-  server.maxConnections = max;
-  let dropped = 0;
-  let lastLogged = 0;
-  server.on('drop', () => {
-    dropped++;
-    const now = Date.now();
-    if (now - lastLogged < 10_000) return;
-    logger.warn(
-      { dropped, maxConnections: max },
-      'connections refused: the connection cap is reached',
-    );
-    lastLogged = now;
-    dropped = 0;
-  });
 }

@@ -19,11 +19,8 @@ export async function serve(
   closeWithGrace({ delay: config.SHUTDOWN_TIMEOUT_SECONDS * 1000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info({ signal }, 'shutting down');
-    // Keep-alive sockets that finish their last response after close() began would hold the
-    // server open until their keep-alive timeout: close each one as soon as it goes idle.
-    const closeIdle = setInterval(() => app.server.closeIdleConnections(), 100);
+    // Connections end as they go idle (http/connections.ts), event streams at once.
     await app.close();
-    clearInterval(closeIdle);
     await hooks.onClose?.();
   });
   try {

@@ -4,11 +4,13 @@ import { LimitReachedError, type Metrics, type Principal } from '@iscoolgpt/shar
 const STREAM_RETRY_SECONDS = 5;
 
 /**
- * Open event streams per principal on this api process (QUOTA_OPEN_STREAMS; 0: unlimited), so
- * one client cannot hold the process's connections. Apps are governed by their usage plan.
+ * The event streams this api process is sending: counted per principal (QUOTA_OPEN_STREAMS; 0:
+ * unlimited), so one client cannot hold the process's connections (apps are governed by their
+ * usage plan), and ended all at once when the process closes.
  */
 export class OpenStreams {
   private readonly open = new Map<string, number>();
+  private readonly running = new Set<AbortController>();
 
   constructor(
     private readonly limit: number,
@@ -32,5 +34,20 @@ export class OpenStreams {
       if (left > 0) this.open.set(principal.id, left);
       else this.open.delete(principal.id);
     };
+  }
+
+  /** Holds a stream being sent until the result is called; `stop` ends it early (endAll). */
+  hold(stop: AbortController): () => void {
+    this.running.add(stop);
+    return () => this.running.delete(stop);
+  }
+
+  /**
+   * The process is closing: every stream ends now, without its `done` (and its connection with
+   * it: connections.ts). Clients reconnect (the `retry:` hint) with Last-Event-ID and resume on
+   * another api process; none holds this one's shutdown until its client leaves.
+   */
+  endAll(): void {
+    for (const stop of this.running) stop.abort();
   }
 }

@@ -32,8 +32,8 @@ export function formatEvent(event: LoggedJobEvent): string {
  * Sends `events` as the response body, the `retry:` hint first, and a comment line whenever the
  * stream has been silent for half the heartbeat interval (so never silent longer than it): one
  * timer per stream, not one per event. Back-pressure is the socket's: a slow client is written
- * to as fast as it reads. `stop` is aborted when the client goes away, which ends the walk over
- * the job's log.
+ * to as fast as it reads. `stop` is aborted when the client goes away, or when the process
+ * closes (OpenStreams.endAll), which ends the walk over the job's log.
  */
 export function sendEventStream(
   reply: FastifyReply,
@@ -52,8 +52,9 @@ export function sendEventStream(
     lastWriteAt = performance.now();
     return body.write(text);
   };
-  const { metrics } = reply.server;
+  const { metrics, openStreams } = reply.server;
   metrics.streamOpened();
+  const forget = openStreams.hold(stop);
   const heartbeat = setInterval(() => {
     if (performance.now() - lastWriteAt >= heartbeatMs / 2) write(': keep-alive\n\n');
   }, heartbeatMs / 2);
@@ -68,6 +69,7 @@ export function sendEventStream(
     } finally {
       clearInterval(heartbeat);
       metrics.streamClosed();
+      forget();
       onEnd?.();
       body.end();
     }

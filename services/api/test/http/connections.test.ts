@@ -17,6 +17,12 @@ const idle = await build({
   SYNC_WAIT_SECONDS: '5',
 });
 const capped = await build({ HTTP_MAX_CONNECTIONS: '2' });
+// Closed by its test, as SIGTERM closes the api (the connection timeout far off: nothing waits on it).
+const closing = await build({
+  HTTP_CONNECTION_TIMEOUT_SECONDS: '120',
+  OFFLINE_PROVIDER_DELAY_MS: '4000',
+  SYNC_WAIT_SECONDS: '10',
+});
 
 const askHead = (contentLength: number) =>
   'POST /api/v1/ask HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n' +
@@ -108,5 +114,46 @@ describe('connection cap (HTTP_MAX_CONNECTIONS)', () => {
     const port = await listen(capped.app);
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
     second.destroy();
+  });
+});
+
+describe('closing the server (SIGTERM)', () => {
+  it('ends open event streams and unused connections at once, and lets an ask in flight finish', async () => {
+    const { app } = closing;
+    const port = await listen(app);
+    const url = `http://127.0.0.1:${port}/api/v1/ask`;
+    // Every answer takes 4 s here: this one's stream is open when the server closes.
+    const stream = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ question: 'Tell me about volcanoes' }),
+    });
+    expect(stream.status).toBe(200);
+    const reader = stream.body!.getReader();
+    // A connection that has sent nothing yet (a load balancer opens some ahead of requests).
+    const unused = await openSocket(app);
+    const inFlight = fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', prefer: 'wait=10' },
+      body: JSON.stringify({ question: 'Explain photosynthesis' }),
+    });
+    await sleep(300);
+
+    const closed$ = app.close();
+
+    let text = '';
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      text += new TextDecoder().decode(read.value);
+    }
+    // Ended without its `done`: the client reconnects with Last-Event-ID elsewhere.
+    expect(text).toContain('event: job');
+    expect(text).not.toContain('event: done');
+    await closed(unused);
+    expect(unused.received()).toBe('');
+    const answered = await inFlight;
+    expect(answered.status).toBe(200);
+    expect(await answered.json()).toMatchObject({ status: 'completed' });
+    await closed$;
+    expect(app.server.listening).toBe(false);
   });
 });

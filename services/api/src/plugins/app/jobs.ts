@@ -10,7 +10,7 @@ declare module 'fastify' {
     streams: EventStreams;
     /** A principal's conversations: read, list, erase, export, claim. */
     conversations: Conversations;
-    /** Open event streams per principal on this process (QUOTA_OPEN_STREAMS). */
+    /** The event streams this process is sending (QUOTA_OPEN_STREAMS per principal). */
     openStreams: OpenStreams;
   }
   interface FastifyRequest {
@@ -23,6 +23,12 @@ export default fp<{ jobs: JobService; conversations: Conversations; openStreams:
   async (fastify, { jobs, conversations, openStreams }) => {
     fastify.decorate('jobs', jobs);
     fastify.decorate('openStreams', openStreams);
+    // Before the server waits for its requests to end: open streams would otherwise hold it
+    // until their clients leave.
+    fastify.addHook('preClose', (done) => {
+      openStreams.endAll();
+      done();
+    });
     fastify.decorate('conversations', conversations);
     fastify.decorate('streams', new EventStreams(jobs, fastify.log));
     fastify.decorateRequest('jobId', undefined);
