@@ -281,7 +281,8 @@ describe('no job is lost when a worker dies', () => {
     const questions = Array.from({ length: 20 }, () => `Question ${randomUUID()}`);
     const ids = await Promise.all(questions.map((question) => askAsync(question)));
 
-    await vi.waitFor(() => expect(completions()).toHaveLength(5), {
+    // Five calls or more under way, none of them answered: kill the worker.
+    await vi.waitFor(() => expect(completions().length).toBeGreaterThanOrEqual(5), {
       timeout: 15_000,
       interval: 50,
     });
@@ -301,7 +302,7 @@ describe('no job is lost when a worker dies', () => {
     // answered by the new worker; every other job was answered exactly once.
     const records = await Promise.all(ids.map((id) => store.get(id)));
     const redelivered = records.filter((job) => job && inFlightAtKill.has(job.question));
-    expect(redelivered).toHaveLength(5);
+    expect(redelivered.length).toBeGreaterThanOrEqual(5);
     expect(redelivered.every((job) => job?.deliveries === 2)).toBe(true);
     const calls = askedQuestions();
     for (const question of questions) {
