@@ -218,6 +218,9 @@ export function App({ page, language: initial }: { page: Page; language: Languag
             confirm={t.deleteConfirm}
             onConfirm={() => void confirmDelete(deleting)}
             onCancel={() => setDeleting(null)}
+            returnFocus={() =>
+              document.querySelector<HTMLElement>(`[data-delete-conversation="${deleting.id}"]`)
+            }
           />
         )}
       </AnnounceContext.Provider>

@@ -8,13 +8,18 @@ interface Props {
   onConfirm: () => void;
   /** Closed without confirming (Cancel, Escape). */
   onCancel: () => void;
+  /**
+   * Where focus goes back to on close, found then (default: what had the focus when it opened).
+   * For an opener in a list that may render again while the dialog is open.
+   */
+  returnFocus?: () => HTMLElement | null;
 }
 
 /**
  * A modal question (the native `<dialog>`: focus stays inside, Escape cancels), and focus back
  * to what opened it on close. Cancel has the focus first: the safe choice is the default.
  */
-export function ConfirmDialog({ title, text, confirm, onConfirm, onCancel }: Props) {
+export function ConfirmDialog({ title, text, confirm, onConfirm, onCancel, returnFocus }: Props) {
   const t = useMessages();
   const dialog = useRef<HTMLDialogElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
@@ -28,7 +33,8 @@ export function ConfirmDialog({ title, text, confirm, onConfirm, onCancel }: Pro
     return () => {
       element.close();
       // Back to what opened it (the dialog may leave the DOM before the browser would do it).
-      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
+      const target = returnFocus?.() ?? opener;
+      if (target instanceof HTMLElement && target.isConnected) target.focus();
     };
   }, []);
 

@@ -48,6 +48,7 @@ export function Sidebar({ list, current, open, onOpen, onDelete, onMore, onRetry
                 <button
                   type="button"
                   class="icon"
+                  data-delete-conversation={conversation.id}
                   aria-label={t.deleteConversation(title)}
                   title={t.deleteConversation(title)}
                   onClick={() => onDelete(conversation)}
