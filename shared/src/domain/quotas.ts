@@ -144,8 +144,7 @@ export class Quotas {
     const now = this.now();
     try {
       const used = await this.options.counter.usage(principal.id, utcDay(now));
-      const resetSeconds = Math.max(1, Math.ceil((nextUtcMidnight(now) - now) / 1000));
-      return { limit, remaining: Math.max(0, limit - used.questions), resetSeconds };
+      return questionsLeft(limit, used.questions, now);
     } catch (error) {
       this.failed(error);
       return undefined;
@@ -178,16 +177,14 @@ export class Quotas {
     now: number,
   ): QuestionsLeft | undefined {
     this.recovered();
-    const reset = nextUtcMidnight(now);
-    const resetSeconds = Math.max(1, Math.ceil((reset - now) / 1000));
     if (!admission.admitted) {
-      const refusal = refusalOf(admission.refused, limits, resetSeconds, reset);
+      const refusal = refusalOf(admission.refused, limits, now);
       this.metrics.quotaDenied(refusal.code);
       throw refusal;
     }
     const limit = limits.questionsPerDay;
     if (limit === 0) return undefined;
-    return { limit, remaining: Math.max(0, limit - admission.usage.questions), resetSeconds };
+    return questionsLeft(limit, admission.usage.questions, now);
   }
 
   private unchecked(error: unknown): undefined {
@@ -224,12 +221,17 @@ export class Quotas {
   }
 }
 
-function refusalOf(
-  refused: QuotaLimitName,
-  limits: QuotaLimits,
-  resetSeconds: number,
-  reset: number,
-): LimitReachedError {
+/** The questions policy after `used` of `limit` questions today, as of `now`. */
+function questionsLeft(limit: number, used: number, now: number): QuestionsLeft {
+  return { limit, remaining: Math.max(0, limit - used), resetSeconds: secondsToReset(now) };
+}
+
+/** Seconds from `now` to the next UTC midnight, when the day's counts start again (at least 1). */
+function secondsToReset(now: number): number {
+  return Math.max(1, Math.ceil((nextUtcMidnight(now) - now) / 1000));
+}
+
+function refusalOf(refused: QuotaLimitName, limits: QuotaLimits, now: number): LimitReachedError {
   if (refused === 'pending') {
     return new LimitReachedError(
       'too_many_pending',
@@ -239,6 +241,6 @@ function refusalOf(
     );
   }
   const allowed = refused === 'questions' ? limits.questionsPerDay : limits.tokensPerDay;
-  const resetsAt = new Date(reset).toISOString();
-  return new LimitReachedError('quota_exceeded', refused, allowed, resetSeconds, resetsAt);
+  const resetsAt = new Date(nextUtcMidnight(now)).toISOString();
+  return new LimitReachedError('quota_exceeded', refused, allowed, secondsToReset(now), resetsAt);
 }
