@@ -8,6 +8,8 @@
  * signs in again through the provider's session. Nothing here is ever logged or put in a URL.
  */
 
+import { readStored, writeStored } from '../state/web-storage.js';
+
 export interface UserTokens {
   /** Sent to the API as `Authorization: Bearer`. */
   accessToken: string;
@@ -38,23 +40,8 @@ const KEYS = {
 
 let user: UserTokens | null = null;
 
-function read<T>(key: string): T | undefined {
-  try {
-    const raw = sessionStorage.getItem(key);
-    return raw === null ? undefined : (JSON.parse(raw) as T);
-  } catch {
-    return undefined;
-  }
-}
-
-function write(key: string, value: unknown): void {
-  try {
-    if (value === undefined || value === null) sessionStorage.removeItem(key);
-    else sessionStorage.setItem(key, JSON.stringify(value));
-  } catch {
-    // Storage disabled or full: the page forgets (a guest starts again at the next visit).
-  }
-}
+const read = <T>(key: string) => readStored<T>('sessionStorage', key);
+const write = (key: string, value: unknown) => writeStored('sessionStorage', key, value);
 
 export const tokens = {
   user: () => user,

@@ -6,6 +6,7 @@
  * unavailable (private modes, quotas): the page then simply forgets.
  */
 import type { Mode } from '../api/types.js';
+import { readStored, writeStored } from './web-storage.js';
 
 export interface AskSettings {
   subject: string;
@@ -22,39 +23,19 @@ const KEYS = {
   legacyList: 'iscoolgpt.conversations',
 } as const;
 
-type Area = 'localStorage' | 'sessionStorage';
-
-function read<T>(area: Area, key: string): T | undefined {
-  try {
-    const raw = window[area].getItem(key);
-    return raw === null ? undefined : (JSON.parse(raw) as T);
-  } catch {
-    return undefined;
-  }
-}
-
-function write(area: Area, key: string, value: unknown): void {
-  try {
-    if (value === undefined || value === null) window[area].removeItem(key);
-    else window[area].setItem(key, JSON.stringify(value));
-  } catch {
-    // Storage is full or disabled: nothing to do but forget.
-  }
-}
-
 export const storage = {
-  current: () => read<string>('sessionStorage', KEYS.current) ?? null,
-  setCurrent: (id: string | null) => write('sessionStorage', KEYS.current, id),
-  settings: () => read<Partial<AskSettings>>('localStorage', KEYS.settings) ?? {},
-  setSettings: (settings: AskSettings) => write('localStorage', KEYS.settings, settings),
-  language: () => read<string>('localStorage', KEYS.language) ?? null,
-  setLanguage: (language: string) => write('localStorage', KEYS.language, language),
+  current: () => readStored<string>('sessionStorage', KEYS.current) ?? null,
+  setCurrent: (id: string | null) => writeStored('sessionStorage', KEYS.current, id),
+  settings: () => readStored<Partial<AskSettings>>('localStorage', KEYS.settings) ?? {},
+  setSettings: (settings: AskSettings) => writeStored('localStorage', KEYS.settings, settings),
+  language: () => readStored<string>('localStorage', KEYS.language) ?? null,
+  setLanguage: (language: string) => writeStored('localStorage', KEYS.language, language),
   /**
    * Forgets everything of the student this browser kept (sign-out, "Delete my data"): the open
    * conversation, and the id list an earlier version of the page kept in `localStorage`.
    */
   forgetStudent(): void {
-    write('sessionStorage', KEYS.current, null);
-    write('localStorage', KEYS.legacyList, null);
+    writeStored('sessionStorage', KEYS.current, null);
+    writeStored('localStorage', KEYS.legacyList, null);
   },
 };
