@@ -3,6 +3,14 @@ import { LimitReachedError, type Metrics, type Principal } from '@iscoolgpt/shar
 /** A client refused a stream may try again this soon (another of theirs may have ended). */
 const STREAM_RETRY_SECONDS = 5;
 
+/** One event stream's place on this process, from before it opens until it ends. */
+export interface StreamSlot {
+  /** Ends the stream: aborted when its client leaves, or when the process closes (endAll). */
+  readonly stop: AbortController;
+  /** Gives the slot back once the stream has ended or will not be sent (later calls: nothing). */
+  release(): void;
+}
+
 /**
  * The event streams this api process is sending: counted per principal (QUOTA_OPEN_STREAMS; 0:
  * unlimited), so one client cannot hold the process's connections (apps are governed by their
@@ -17,29 +25,22 @@ export class OpenStreams {
     private readonly metrics: Metrics,
   ) {}
 
-  /** Takes one of the principal's slots, or throws LimitReachedError; call the result once done. */
-  take(principal: Principal): () => void {
-    if (this.limit === 0 || principal.kind === 'app') return () => {};
-    const count = this.open.get(principal.id) ?? 0;
-    if (count >= this.limit) {
-      this.metrics.quotaDenied('too_many_streams');
-      throw new LimitReachedError('too_many_streams', 'streams', this.limit, STREAM_RETRY_SECONDS);
-    }
-    this.open.set(principal.id, count + 1);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const left = (this.open.get(principal.id) ?? 1) - 1;
-      if (left > 0) this.open.set(principal.id, left);
-      else this.open.delete(principal.id);
-    };
-  }
-
-  /** Holds a stream being sent until the result is called; `stop` ends it early (endAll). */
-  hold(stop: AbortController): () => void {
+  /** A slot for one of the principal's streams, or LimitReachedError when they hold them all. */
+  take(principal: Principal): StreamSlot {
+    const counted = this.limit > 0 && principal.kind !== 'app';
+    if (counted) this.count(principal.id);
+    const stop = new AbortController();
     this.running.add(stop);
-    return () => this.running.delete(stop);
+    let released = false;
+    return {
+      stop,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.running.delete(stop);
+        if (counted) this.uncount(principal.id);
+      },
+    };
   }
 
   /**
@@ -49,5 +50,20 @@ export class OpenStreams {
    */
   endAll(): void {
     for (const stop of this.running) stop.abort();
+  }
+
+  private count(principalId: string): void {
+    const count = this.open.get(principalId) ?? 0;
+    if (count >= this.limit) {
+      this.metrics.quotaDenied('too_many_streams');
+      throw new LimitReachedError('too_many_streams', 'streams', this.limit, STREAM_RETRY_SECONDS);
+    }
+    this.open.set(principalId, count + 1);
+  }
+
+  private uncount(principalId: string): void {
+    const left = (this.open.get(principalId) ?? 1) - 1;
+    if (left > 0) this.open.set(principalId, left);
+    else this.open.delete(principalId);
   }
 }

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import type { LoggedJobEvent } from '@iscoolgpt/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { StreamSlot } from './open-streams.js';
 
 export interface EventStreamOptions {
   /** A comment line goes out after this much silence, so proxies keep the connection open. */
@@ -32,16 +33,15 @@ export function formatEvent(event: LoggedJobEvent): string {
  * Sends `events` as the response body, the `retry:` hint first, and a comment line whenever the
  * stream has been silent for half the heartbeat interval (so never silent longer than it): one
  * timer per stream, not one per event. Back-pressure is the socket's: a slow client is written
- * to as fast as it reads. `stop` is aborted when the client goes away, or when the process
- * closes (OpenStreams.endAll), which ends the walk over the job's log.
+ * to as fast as it reads. The slot's `stop` is aborted when the client goes away, or when the
+ * process closes (OpenStreams.endAll), which ends the walk over the job's log; the slot is given
+ * back once the stream has ended.
  */
 export function sendEventStream(
   reply: FastifyReply,
   events: AsyncIterable<LoggedJobEvent>,
-  stop: AbortController,
+  { stop, release }: StreamSlot,
   { heartbeatMs, retryMs }: EventStreamOptions = EVENT_STREAM_DEFAULTS,
-  /** Called once the stream has ended (its principal's open-stream slot is given back). */
-  onEnd?: () => void,
 ): FastifyReply {
   // Closed already (a client that gave up while the job was read) or later: stop following.
   if (reply.raw.closed || reply.raw.destroyed) stop.abort();
@@ -52,9 +52,8 @@ export function sendEventStream(
     lastWriteAt = performance.now();
     return body.write(text);
   };
-  const { metrics, openStreams } = reply.server;
+  const { metrics } = reply.server;
   metrics.streamOpened();
-  const forget = openStreams.hold(stop);
   const heartbeat = setInterval(() => {
     if (performance.now() - lastWriteAt >= heartbeatMs / 2) write(': keep-alive\n\n');
   }, heartbeatMs / 2);
@@ -69,8 +68,7 @@ export function sendEventStream(
     } finally {
       clearInterval(heartbeat);
       metrics.streamClosed();
-      forget();
-      onEnd?.();
+      release();
       body.end();
     }
   })();

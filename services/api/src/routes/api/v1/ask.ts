@@ -36,7 +36,7 @@ const ask: FastifyPluginAsyncZod<AskOptions> = async (
     const key = headers['idempotency-key'];
     const streamed = wantsEventStream(headers);
     // A stream the principal may not open refuses the ask before it makes a job.
-    const release = streamed ? fastify.openStreams.take(principal) : undefined;
+    const slot = streamed ? fastify.openStreams.take(principal) : undefined;
     let submitted;
     try {
       // Keys are the principal's own: two principals with the same key never share a job.
@@ -44,7 +44,7 @@ const ask: FastifyPluginAsyncZod<AskOptions> = async (
         refresh: wantsFreshAnswer(headers['cache-control']),
       });
     } catch (error) {
-      release?.();
+      slot?.release();
       throw error;
     }
     // The access line carries it (a field, not a child logger: this is the hot path).
@@ -56,21 +56,18 @@ const ask: FastifyPluginAsyncZod<AskOptions> = async (
     if (!submitted.created) {
       request.log.info({ jobId: submitted.job.id }, 'idempotent replay of an earlier ask');
     }
-    if (release) {
+    if (slot) {
       // The job's stream, in this response: its first event is the job with its id.
-      const stop = new AbortController();
       // A hit is settled already: its stream is its whole log (`job`, `delta`, `done`).
       const from = submitted.cache === 'hit' ? fastify.jobs.channel.origin : undefined;
       const events = await fastify.streams
-        .open(submitted.job, from, stop.signal)
+        .open(submitted.job, from, slot.stop.signal)
         .catch((error: unknown) => {
-          release();
+          slot.release();
           throw error;
         });
-      if (typeof events !== 'symbol') {
-        return sendEventStream(reply, events, stop, eventStream, release);
-      }
-      release();
+      if (typeof events !== 'symbol') return sendEventStream(reply, events, slot, eventStream);
+      slot.release();
     }
     const wait = resolveWait(headers.prefer, defaultWaitSeconds);
     const job =

@@ -32,19 +32,18 @@ const jobs: FastifyPluginAsyncZod<{ eventStream?: EventStreamOptions }> = async 
     request.jobId = id;
     const job = await fastify.jobs.get(id, request.principal);
     if (!job) return sendJobNotFound(reply, id);
-    const release = fastify.openStreams.take(request.principal);
-    const stop = new AbortController();
+    const slot = fastify.openStreams.take(request.principal);
     const lastEventId = request.headers['last-event-id'] ?? request.query.after;
-    const events = await fastify.streams.open(job, lastEventId, stop.signal).catch((error) => {
-      release();
+    const events = await fastify.streams.open(job, lastEventId, slot.stop.signal).catch((error) => {
+      slot.release();
       throw error;
     });
     // Nothing more will come for this finished job: 204 tells EventSource to stop reconnecting.
     if (events === NOTHING_AFTER) {
-      release();
+      slot.release();
       return reply.code(204).send(null);
     }
-    return sendEventStream(reply, events, stop, eventStream, release);
+    return sendEventStream(reply, events, slot, eventStream);
   });
 
   fastify.post('/jobs/:id/cancel', { schema: cancelJobSchema }, async (request, reply) => {
