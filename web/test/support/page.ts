@@ -61,14 +61,31 @@ export interface BrowserSuite {
 export function browserSuite(env: Record<string, string>): BrowserSuite {
   let server: RunningServer;
   let pageDir: string | undefined;
-  let browser: Browser;
+  let browser: Browser | undefined;
+  let closing = false;
   const contexts: BrowserContext[] = [];
+
+  /**
+   * A browser that went away under a test (it happened once in CI on a loaded machine, without a
+   * crash log) is said so, and the next page gets a new one: one test is retried (see
+   * vitest.config.ts), not the whole file failed.
+   */
+  async function connectedBrowser(): Promise<Browser> {
+    if (browser?.isConnected()) return browser;
+    const launched = await launchChromium();
+    launched.on('disconnected', () => {
+      if (!closing)
+        process.stderr.write('Chromium went away mid-suite; the next page gets a new one\n');
+    });
+    browser = launched;
+    return browser;
+  }
 
   beforeAll(async () => {
     // Its own build folder: other suites (the image replay) build web/dist at the same time.
     pageDir = mkdtempSync(join(tmpdir(), 'iscoolgpt-page-'));
     await buildPage(pageDir);
-    [server, browser] = await Promise.all([
+    [server] = await Promise.all([
       // The answer cache is off: these suites time the offline answer to try streaming and
       // Stop, and an answer reused from the cache would arrive at once. Quotas are off: a suite
       // asks more, and more at once, than one principal's day allows.
@@ -81,12 +98,13 @@ export function browserSuite(env: Record<string, string>): BrowserSuite {
         ...QUOTAS_OFF,
         ...env,
       }),
-      launchChromium(),
+      connectedBrowser(),
     ]);
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
   }, 180_000);
 
   afterAll(async () => {
+    closing = true;
     for (const context of contexts) await context.close().catch(() => {});
     await browser?.close();
     await server?.stop();
@@ -98,7 +116,9 @@ export function browserSuite(env: Record<string, string>): BrowserSuite {
       return server.url;
     },
     async openPage(options = {}) {
-      const context = await browser.newContext({
+      const context = await (
+        await connectedBrowser()
+      ).newContext({
         viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
         locale: options.locale ?? 'en-US',
         ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
