@@ -28,6 +28,10 @@ export default defineConfig({
     // suite's wall time there (11 min to 5.5), all green; three gained no more.
     maxWorkers: 2,
     testTimeout: 30_000,
+    // expect.poll waits for what a person would see happen (a list emptied after a DELETE, focus
+    // moved, a status said): vitest's default of 1 s was too short for a round trip on a loaded
+    // 2-core CI machine with two suites, their servers and their browsers running at once.
+    expect: { poll: { timeout: 10_000 } },
     // A browser suite's test runs once more only when its browser went away under it (it
     // happened once in CI on a loaded machine, mid-test, without a crash log: Playwright closes
     // its browsers when the process gets SIGTERM or SIGHUP); the next page gets a new browser

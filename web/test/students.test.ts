@@ -265,8 +265,8 @@ describe.each(PROFILES)('on a $name ($locale)', ({ name, width, height, locale, 
     await dialog.waitFor();
     await screenshot(page, `${name}-delete-confirm`);
     await dialog.getByRole('button', { name: t.cancel }).click();
-    expect(await dialog.count()).toBe(0);
-    expect(await focusedName(page)).toBe(t.deleteConversation('First to delete'));
+    await expect.poll(() => dialog.count()).toBe(0);
+    await expect.poll(() => focusedName(page)).toBe(t.deleteConversation('First to delete'));
     expect((await api(`/conversations/${first.conversationId}`, {}, student)).status).toBe(200);
 
     await remove.click();
