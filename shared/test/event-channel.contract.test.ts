@@ -348,7 +348,7 @@ describe.each(subjects)('EventChannel contract: %s', (_name, start) => {
       await events.publish(jobId, delta('b'));
       await events.publish(jobId, { type: 'done', job });
 
-      await vi.waitFor(() => expect(ear.told.done).toEqual([job]));
+      await vi.waitFor(() => expect(ear.told.done).toEqual([job]), { timeout: 10_000 });
       expect(ear.told.heard).toBe(3);
       expect(ear.told.lost).toEqual([]);
       stop();
@@ -363,7 +363,7 @@ describe.each(subjects)('EventChannel contract: %s', (_name, start) => {
       const ear = listener();
       const stop = events.listen(jobId, ear);
 
-      await vi.waitFor(() => expect(ear.told.done).toEqual([job]));
+      await vi.waitFor(() => expect(ear.told.done).toEqual([job]), { timeout: 10_000 });
       stop();
     });
 
@@ -378,7 +378,7 @@ describe.each(subjects)('EventChannel contract: %s', (_name, start) => {
       await events.publish(jobId, delta('after'));
       await events.publish(jobId, { type: 'done', job: toPublicJob(newJob({ id: jobId })) });
 
-      await vi.waitFor(() => expect(staying.told.done).toHaveLength(1));
+      await vi.waitFor(() => expect(staying.told.done).toHaveLength(1), { timeout: 10_000 });
       expect(gone.told).toEqual({ heard: 0, done: [], lost: [] });
       stopStaying();
     });

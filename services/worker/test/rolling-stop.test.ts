@@ -90,10 +90,13 @@ describe('a worker stopped during a rolling deploy while jobs keep arriving', ()
     const leaving = await startWorker();
     const staying = await startWorker();
     // Both workers' polls are open before the first question.
-    await vi.waitFor(() => {
-      expect(leaving.recorder.openReceives).toBe(CONCURRENCY + 1);
-      expect(staying.recorder.openReceives).toBe(CONCURRENCY + 1);
-    });
+    await vi.waitFor(
+      () => {
+        expect(leaving.recorder.openReceives).toBe(CONCURRENCY + 1);
+        expect(staying.recorder.openReceives).toBe(CONCURRENCY + 1);
+      },
+      { timeout: 10_000 },
+    );
 
     const ids: string[] = [];
     const submitEvery100ms = async (count: number) => {

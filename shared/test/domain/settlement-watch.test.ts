@@ -182,7 +182,10 @@ describe('SettlementWatch pace', () => {
     const [left, kept] = jobs as [JobRecord, JobRecord];
     const leaving = [settlements.watch(left.id, () => {}), settlements.watch(left.id, () => {})];
     const staying = settlements.watch(kept.id, () => {});
-    await vi.waitFor(() => expect(reads.at(-1)?.toSorted()).toEqual([left.id, kept.id].toSorted()));
+    await vi.waitFor(
+      () => expect(reads.at(-1)?.toSorted()).toEqual([left.id, kept.id].toSorted()),
+      { timeout: 10_000 },
+    );
 
     // One of its two waiters leaves: the job is still read for the other.
     leaving[0]!();
@@ -224,7 +227,7 @@ describe('SettlementWatch pace', () => {
 
     await settler.settle(late.id, cancelled, { from: ['queued'], beforeDeadline: false });
 
-    await vi.waitFor(() => expect(told).toHaveLength(4));
+    await vi.waitFor(() => expect(told).toHaveLength(4), { timeout: 10_000 });
     expect(told).toEqual(
       expect.arrayContaining([
         [early.id, 'cancelled', 'channel'],

@@ -330,7 +330,7 @@ describe('POST /api/v1/jobs/:id/cancel', () => {
     upstream.otherwise({ ...openaiWire.completion('busy'), delayMs: 1500 });
     // Two slots, both taken: the third job waits in the queue.
     const busy = [await askAsync('one'), await askAsync('two')];
-    await vi.waitFor(() => expect(upstream.requests).toHaveLength(2));
+    await vi.waitFor(() => expect(upstream.requests).toHaveLength(2), { timeout: 10_000 });
     const queued = await askAsync('three');
 
     const response = await fetch(`${base}/api/v1/jobs/${queued.id}/cancel`, { method: 'POST' });
@@ -387,7 +387,7 @@ describe('POST /api/v1/jobs/:id/cancel', () => {
       });
     const key = `key-${randomUUID()}`;
     const waiting = ask('wait=10');
-    await vi.waitFor(() => expect(upstream.requests).toHaveLength(1));
+    await vi.waitFor(() => expect(upstream.requests).toHaveLength(1), { timeout: 10_000 });
     // The same key and body name the same job: its id, without waiting.
     const { id } = (await (await ask('respond-async')).json()) as Job;
 
