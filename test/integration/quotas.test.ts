@@ -222,6 +222,15 @@ describe('the counter store unreachable', () => {
     expect(statuses).toEqual([202, 202, 202]);
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/^iscoolgpt_quota_unchecked_total 3$/m);
+    // The api batches its log lines (up to 100 ms): a refused request after the asks marks the
+    // point up to which stdout holds every line they wrote, in order.
+    const marker = await fetch(`${base}/api/v1/ask`, {
+      method: 'POST',
+      headers: { ...who, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(marker.status).toBe(400);
+    await api.waitForLog((line) => line.msg === 'request rejected' && line.status === 400);
     const warnings = api.logs.filter(
       (line) => line.msg === 'quota counters unavailable: asks are let through',
     );

@@ -62,7 +62,8 @@ export function startService(
   child.stderr?.on('data', (chunk: Buffer) => {
     text += chunk.toString();
   });
-  const exited = once(child, 'exit').then(([code, signal]) => (code ?? signal) as number | string);
+  // 'close', not 'exit': by then stdout is read to its end, so `logs` holds the last lines too.
+  const exited = once(child, 'close').then(([code, signal]) => (code ?? signal) as number | string);
   return {
     child,
     logs,
