@@ -134,7 +134,7 @@ describe('signing in on the study page', () => {
     await nav.getByText(ptBR.noConversations).waitFor();
     expect(await nav.getByRole('button', { name: QUESTION }).count()).toBe(0);
     for (const name of [ptBR.signIn, ptBR.account]) {
-      expect(await stranger.getByRole('button', { name, exact: true }).count()).toBe(1);
+      await expect.poll(() => stranger.getByRole('button', { name, exact: true }).count()).toBe(1);
     }
     await stranger.getByRole('button', { name: ptBR.account, exact: true }).click();
     for (const name of [ptBR.downloadData, ptBR.deleteData]) {

@@ -27,7 +27,9 @@ function titleOf(question: string): string {
 }
 
 export class ConversationList {
-  private state: ListState = { items: [], next: null, loading: false, failed: false };
+  // Loading until the first page arrives: before it, "No conversations yet" would be a guess (a
+  // signed-in student's reload showed it for a moment).
+  private state: ListState = { items: [], next: null, loading: true, failed: false };
   private readonly listeners = new Set<() => void>();
   /** Bumped on every reload and clear: a page that arrives for an older list is dropped. */
   private generation = 0;
