@@ -24,15 +24,17 @@ const cancelled = {
   attempts: 0,
 } as const;
 
-/** The ids of every batched read that reaches the store, in order. */
-function countReads(store: JobStore): string[][] {
+/** The ids of every batched read that reaches the store, in order, and when each began. */
+function countReads(store: JobStore) {
   const reads: string[][] = [];
+  const readAt: number[] = [];
   const getMany = store.getMany.bind(store);
   store.getMany = (ids) => {
     reads.push([...ids]);
+    readAt.push(performance.now());
     return getMany(ids);
   };
-  return reads;
+  return { reads, readAt };
 }
 
 /** A domain whose store reads are counted, and a few jobs submitted through it. */
@@ -42,7 +44,7 @@ async function domainWith(
   options: Parameters<typeof memoryDomain>[0] = {},
 ) {
   const domain = memoryDomain({ ...options, pace });
-  const reads = countReads(domain.store);
+  const { reads, readAt } = countReads(domain.store);
   const jobs: JobRecord[] = [];
   for (let i = 0; i < count; i++)
     jobs.push((await domain.jobs.submit({ question: `Q${i}?` }, ANONYMOUS)).job);
@@ -57,7 +59,7 @@ async function domainWith(
       from: ['queued'],
       beforeDeadline: false,
     });
-  return { ...domain, reads, jobs, announce, settleBehindTheChannel };
+  return { ...domain, reads, readAt, jobs, announce, settleBehindTheChannel };
 }
 
 /** A Redis event channel whose server is not there: every listener is lost at once. */
@@ -97,6 +99,7 @@ describe.each(stores)('SettlementWatch over %s', (_name, openStore, roundMs) => 
   });
 
   it('reads every watched job in one batched read a round, however many wait for them', async () => {
+    const started = performance.now();
     const { jobs, reads, settlements, announce, settleBehindTheChannel } = await domainWith(
       30,
       { slowMs: roundMs, fastMs: roundMs / 4, graceMs: 60_000 },
@@ -109,15 +112,17 @@ describe.each(stores)('SettlementWatch over %s', (_name, openStore, roundMs) => 
     }
     for (const job of jobs) await announce(job);
 
-    await sleep(roundMs * 3.5);
-
-    expect(reads.length).toBeGreaterThanOrEqual(2);
-    expect(reads.length).toBeLessThanOrEqual(4);
+    // Two rounds at least, however slow the machine; never more reads than rounds begun so far
+    // (a read per waiter would be 90 a round). Bounds from the clock only loosen under load.
+    await vi.waitFor(() => expect(reads.length).toBeGreaterThanOrEqual(2), {
+      timeout: roundMs * 25,
+    });
+    expect(reads.length).toBeLessThanOrEqual(1 + (performance.now() - started) / roundMs);
     for (const ids of reads) expect(ids.toSorted()).toEqual(jobs.map((job) => job.id).toSorted());
 
     // Their `done` lost: the next round's read tells all 90 waiters.
     for (const job of jobs) await settleBehindTheChannel(job);
-    await vi.waitFor(() => expect(told).toHaveLength(90), { timeout: roundMs * 4 });
+    await vi.waitFor(() => expect(told).toHaveLength(90), { timeout: roundMs * 25 });
     const readsWhenTold = reads.length;
 
     // Nobody waits any longer: nothing more is read.
@@ -141,9 +146,11 @@ describe('SettlementWatch pace', () => {
       );
       await speaking.announce(speaking.jobs[0]!);
 
-      await sleep(FAST_MS * 12);
-
-      expect(outage.reads.length).toBeGreaterThanOrEqual(4);
+      // Both tickers run on this one event loop at one pace: by the outage's fourth read, the
+      // speaking watch has had as many chances to read.
+      await vi.waitFor(() => expect(outage.reads.length).toBeGreaterThanOrEqual(4), {
+        timeout: 10_000,
+      });
       expect(outage.reads.every((ids) => ids.join() === outage.jobs[0]!.id)).toBe(true);
       expect(speaking.reads).toEqual([]);
       for (const stop of stops) stop();
@@ -154,20 +161,19 @@ describe('SettlementWatch pace', () => {
 
   it('reads a job the channel says nothing about at the fast pace once the grace is over', async () => {
     const graceMs = 200;
-    const { jobs, reads, settlements, announce } = await domainWith(2, {
+    const { jobs, reads, readAt, settlements, announce } = await domainWith(2, {
       slowMs: 60_000,
       fastMs: FAST_MS,
       graceMs,
     });
     const [heard, silent] = jobs as [JobRecord, JobRecord];
+    const watchedAt = performance.now();
     const stops = jobs.map((job) => settlements.watch(job.id, () => {}));
     await announce(heard);
 
-    await sleep(graceMs / 2);
-    expect(reads).toEqual([]);
-    await sleep(graceMs + FAST_MS * 8);
-
-    expect(reads.length).toBeGreaterThanOrEqual(4);
+    await vi.waitFor(() => expect(reads.length).toBeGreaterThanOrEqual(4), { timeout: 10_000 });
+    // Nothing read before the grace was over, however late the timers ran.
+    expect(readAt[0]! - watchedAt).toBeGreaterThanOrEqual(graceMs);
     expect(reads.every((ids) => ids.join() === silent.id)).toBe(true);
     for (const stop of stops) stop();
   });
@@ -190,20 +196,21 @@ describe('SettlementWatch pace', () => {
     // One of its two waiters leaves: the job is still read for the other.
     leaving[0]!();
     const before = reads.length;
-    await sleep(FAST_MS * 4);
-    expect(reads.slice(before).some((ids) => ids.includes(left.id))).toBe(true);
+    await vi.waitFor(
+      () => expect(reads.slice(before).some((ids) => ids.includes(left.id))).toBe(true),
+      { timeout: 10_000 },
+    );
 
     // The last one leaves: from the next round on, only the other job is read.
     leaving[1]!();
-    await sleep(FAST_MS * 2); // a read already under way may still name it
     const afterLeaving = reads.length;
-    await sleep(FAST_MS * 6);
-    expect(reads.length).toBeGreaterThan(afterLeaving);
+    await vi.waitFor(() => expect(reads.length).toBeGreaterThanOrEqual(afterLeaving + 3), {
+      timeout: 10_000,
+    });
     expect(reads.slice(afterLeaving).every((ids) => ids.join() === kept.id)).toBe(true);
 
-    // Nobody waits: no reads at all.
+    // Nobody waits: no reads at all (the ticker stops; reads begin when a round starts).
     staying();
-    await sleep(FAST_MS * 2);
     const afterAll = reads.length;
     await sleep(FAST_MS * 6);
     expect(reads).toHaveLength(afterAll);
