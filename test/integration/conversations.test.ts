@@ -13,7 +13,7 @@ import {
   type ChatMessage,
   type Job,
 } from '@iscoolgpt/shared';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FakeLlmServer, openaiWire } from '../../shared/test/support/fake-llm.js';
 import { createAwsSuite, type AwsSuite } from '../support/aws-suite.js';
 import { freePort } from '../support/host.js';
@@ -237,22 +237,20 @@ describe('a conversation through api → SQS → worker → DynamoDB', () => {
 
   it('DELETE of a conversation whose turn is streaming cancels it first: the worker closes the model call', async () => {
     fake.otherwise({
-      ...openaiWire.completion('a slow answer that streams word by word for quite a long while'),
+      ...openaiWire.completion(`a slow answer ${'word '.repeat(200)}`.trim()),
       stream: { intervalMs: 300 },
     });
     const pending = (await (
       await ask({ question: 'Slow' }, { prefer: 'respond-async' })
     ).json()) as Job;
-    for (let i = 0; i < 100 && completions().length === 0; i++) await sleep(50);
-    expect(completions()).toHaveLength(1);
+    await vi.waitFor(() => expect(completions()).toHaveLength(1), { timeout: 10_000 });
 
     const deleted = await fetch(`${apiUrl}/api/v1/conversations/${pending.conversationId}`, {
       method: 'DELETE',
     });
 
     expect(deleted.status).toBe(204);
-    for (let i = 0; i < 100 && completions()[0]?.abortedAt === undefined; i++) await sleep(50);
-    expect(completions()[0]?.abortedAt).toBeDefined();
+    await vi.waitFor(() => expect(completions()[0]?.abortedAt).toBeDefined(), { timeout: 10_000 });
     expect((await get(`/jobs/${pending.id}`)).status).toBe(404);
   });
 

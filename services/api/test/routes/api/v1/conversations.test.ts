@@ -12,7 +12,7 @@ import {
   type ChatMessage,
   type Job,
 } from '@iscoolgpt/shared';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeLlmServer, openaiWire } from '../../../../../../shared/test/support/fake-llm.js';
 import { build, type TestApp } from '../../../support/build.js';
 
@@ -410,12 +410,11 @@ describe('DELETE /api/v1/conversations/{id}', () => {
   it('cancels a pending turn first: the model call is stopped', async () => {
     const { app } = await appWith();
     fake.otherwise({
-      ...openaiWire.completion('a slow answer that streams word by word for a long while'),
+      ...openaiWire.completion(`a slow answer ${'word '.repeat(200)}`.trim()),
       stream: { intervalMs: 300 },
     });
     const pending = (await ask(app, { question: 'Slow' }, { prefer: 'respond-async' })).json<Job>();
-    for (let i = 0; i < 50 && completions().length === 0; i++) await sleep(20);
-    expect(completions()).toHaveLength(1);
+    await vi.waitFor(() => expect(completions()).toHaveLength(1), { timeout: 10_000 });
 
     const response = await app.inject({
       method: 'DELETE',
@@ -423,8 +422,7 @@ describe('DELETE /api/v1/conversations/{id}', () => {
     });
 
     expect(response.statusCode).toBe(204);
-    for (let i = 0; i < 100 && completions()[0]?.abortedAt === undefined; i++) await sleep(20);
-    expect(completions()[0]?.abortedAt).toBeDefined();
+    await vi.waitFor(() => expect(completions()[0]?.abortedAt).toBeDefined(), { timeout: 10_000 });
     expect(
       (await app.inject({ method: 'GET', url: `/api/v1/jobs/${pending.id}` })).statusCode,
     ).toBe(404);
