@@ -109,13 +109,13 @@ describe('what an answer cost', () => {
   });
 });
 
-/** Polls until `check` gives a truthy value (at most 5 s). */
+/** Polls until `check` gives a truthy value (at most 10 s). */
 async function until<T>(check: () => T | Promise<T>): Promise<NonNullable<T>> {
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + 10_000;
   for (;;) {
     const value = await check();
     if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error('condition not met within 5 s');
+    if (Date.now() > deadline) throw new Error('condition not met within 10 s');
     await sleep(20);
   }
 }

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { build } from '../support/build.js';
 import { closed, listen, openSocket, parseResponse } from '../support/raw-http.js';
 
@@ -137,7 +137,14 @@ describe('closing the server (SIGTERM)', () => {
       headers: { 'content-type': 'application/json', prefer: 'wait=10' },
       body: JSON.stringify({ question: 'Explain photosynthesis' }),
     });
-    await sleep(300);
+    // Both asks taken in (each has its conversation) before the server closes.
+    await vi.waitFor(
+      async () => {
+        const list = await app.inject({ method: 'GET', url: '/api/v1/conversations' });
+        expect(list.json<{ items: unknown[] }>().items).toHaveLength(2);
+      },
+      { timeout: 10_000 },
+    );
 
     const closed$ = app.close();
 
